@@ -1,0 +1,105 @@
+import { proxy } from 'comlink';
+import { registerErrorTransfer } from './error-transfer';
+import { LocalrecError } from './errors';
+import type {
+  ExportedData,
+  ProgressEvent,
+  Recommendation,
+  RecommendOptions,
+  RecommenderOptions,
+  RecommenderStatus,
+  SimilarOptions,
+  StoredEvent,
+  TrackInput,
+} from './types';
+import { toEngineConfig } from './validate-options';
+import { WorkerConnection } from './worker-connection';
+import { defaultWorkerUrl } from './worker-url';
+import type { Reply } from '../worker/worker-api';
+
+/** A running recommender. Every method talks to the worker; none blocks the page. */
+export interface Recommender {
+  /**
+   * Records what the shopper did. Resolves once the event is stored.
+   * @example await rec.track({ type: 'view', itemId: 'B00ABC' });
+   * @throws LocalrecError INVALID_EVENT | UNKNOWN_ITEM (nothing is stored) | STORAGE_FAILED | QUOTA_EXCEEDED
+   */
+  track(event: TrackInput): Promise<StoredEvent>;
+  /**
+   * Items for this shopper, best first.
+   * @example const recs = await rec.recommend({ k: 12, exclude: ['purchased'] });
+   * @throws LocalrecError INVALID_ARGUMENT
+   */
+  recommend(options?: RecommendOptions): Promise<Recommendation[]>;
+  /**
+   * Items like `itemId`, best first (the item itself is left out).
+   * @example const alike = await rec.similar('B00ABC', { k: 8 });
+   * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
+   */
+  similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
+  status(): RecommenderStatus;
+  /** Everything localrec stores for this shopper, as JSON. */
+  exportData(): Promise<ExportedData>;
+  /** Erases everything localrec stored for this shopper (the IndexedDB database included). */
+  forget(): Promise<void>;
+  /** Stops the worker; pending and later calls reject with code DISPOSED. */
+  dispose(): void;
+}
+
+let lockCounter = 0;
+
+/**
+ * Starts localrec: a Web Worker with the models, the shopper's history from IndexedDB, and the
+ * catalog. Resolves when the first recommendation can be served.
+ * @example
+ * const rec = await createRecommender({ catalog: '/items.jsonl', onProgress: (p) => console.log(p.overall) });
+ * @throws LocalrecError INVALID_OPTIONS | CATALOG_INVALID | CATALOG_EMPTY | CATALOG_FETCH_FAILED |
+ *   WORKER_FAILED | BACKEND_UNAVAILABLE | STORAGE_FAILED
+ */
+export async function createRecommender(options: RecommenderOptions): Promise<Recommender> {
+  registerErrorTransfer();
+  const config = toEngineConfig(options);
+  if (typeof Worker === 'undefined') {
+    throw new LocalrecError('WORKER_FAILED', 'This environment has no Web Workers.');
+  }
+  const workerUrl = options.workerUrl !== undefined ? new URL(String(options.workerUrl), document.baseURI) : defaultWorkerUrl();
+  let worker: Worker;
+  try {
+    worker = new Worker(workerUrl, { type: 'module', name: 'localrec' });
+  } catch (error) {
+    throw new LocalrecError('WORKER_FAILED', `Could not start the worker at ${workerUrl.href}: ${(error as Error).message}`);
+  }
+  const connection = new WorkerConnection(worker, workerUrl.href);
+  const lifeLock = `localrec-worker-${Date.now().toString(36)}-${(lockCounter++).toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const onProgress = options.onProgress;
+  let status: RecommenderStatus;
+  try {
+    status = await connection.call((remote) =>
+      remote.init(config, onProgress ? proxy((event: ProgressEvent) => onProgress(event)) : undefined, lifeLock),
+    );
+  } catch (error) {
+    connection.terminate(error instanceof LocalrecError ? error : new LocalrecError('WORKER_FAILED', String(error)));
+    throw error;
+  }
+  connection.markStarted(lifeLock);
+
+  const unwrap = async <T>(call: Promise<Reply<T>>): Promise<T> => {
+    const reply = await call;
+    status = reply.status;
+    return reply.value;
+  };
+  return {
+    track: (event) => connection.call((remote) => unwrap(remote.track(event))),
+    recommend: (opts) => connection.call((remote) => unwrap(remote.recommend(opts))),
+    similar: (itemId, opts) => connection.call((remote) => unwrap(remote.similar(itemId, opts))),
+    status: () => structuredClone(status),
+    exportData: () => connection.call((remote) => unwrap(remote.exportData())),
+    forget: () => connection.call((remote) => unwrap(remote.forget())),
+    dispose() {
+      if (connection.isDead) return;
+      void connection.remote.dispose().catch(() => undefined);
+      connection.terminate(new LocalrecError('DISPOSED', 'This recommender was disposed.'));
+    },
+  };
+}

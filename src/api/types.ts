@@ -1,0 +1,152 @@
+/**
+ * Public types of localrec. Everything here is plain data: it crosses the worker boundary by
+ * structured clone, so no functions, classes or symbols appear in these shapes.
+ */
+
+/** A catalog item as the store provides it. Only `id` and `title` are required. */
+export interface Item {
+  id: string;
+  title: string;
+  /** Category path, broad to narrow. */
+  category?: string[];
+  brand?: string;
+  price?: number;
+  description?: string;
+  /** `false` hides the item from recommendations and similar-item lists. */
+  available?: boolean;
+  url?: string;
+  image?: string;
+}
+
+/** The tfjs backends localrec can run on. */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** `'auto'` picks the fastest backend that really works on this device (see README). */
+export type BackendPreference = 'auto' | BackendName;
+
+export interface StorageOptions {
+  /** IndexedDB database name. Default `'localrec'`. */
+  dbName?: string;
+  /** Oldest events are dropped beyond this many. Default 50,000. */
+  maxEvents?: number;
+  /** `false` keeps everything in memory only: nothing touches IndexedDB. Default `true`. */
+  persist?: boolean;
+}
+
+/** Stages of start-up work, in the order they run. */
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'history' | 'ready';
+
+/**
+ * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
+ * the whole job and never goes down.
+ */
+export interface ProgressEvent {
+  stage: ProgressStage;
+  loaded: number;
+  total: number;
+  overall: number;
+}
+
+export interface RecommenderOptions {
+  /** The catalog: an array of items, or the URL of `items.json` (array) or `items.jsonl`. */
+  catalog: Item[] | string | URL;
+  /** URL of a model pack (reserved for the VAE; the content model needs none). */
+  models?: string | URL;
+  /** Default `'auto'`. */
+  backend?: BackendPreference;
+  storage?: StorageOptions;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Where `localrec.worker.js` lives. Default: next to the loader script. */
+  workerUrl?: string | URL;
+}
+
+export type EventType = 'view' | 'cart' | 'purchase' | 'search';
+
+/** What the host page tracks. Item events need `itemId`; search events need `query`. */
+export type TrackInput =
+  | { type: 'view' | 'cart' | 'purchase'; itemId: string; timestamp?: number }
+  | { type: 'search'; query: string; timestamp?: number };
+
+/** A stored behaviour event (`seq` is assigned by the store, increasing). */
+export interface StoredEvent {
+  seq: number;
+  type: EventType;
+  itemId?: string;
+  query?: string;
+  /** Unix milliseconds. */
+  timestamp: number;
+}
+
+/** Which of the shopper's own interactions to leave out of recommendations. */
+export type ExcludeRule = 'viewed' | 'carted' | 'purchased';
+
+export interface RecommendOptions {
+  /** How many items. Default 12, at most 1000. */
+  k?: number;
+  /** Default `['viewed', 'carted', 'purchased']`: show the shopper something new. */
+  exclude?: ExcludeRule[];
+  /** Item ids never to return (e.g. what is in the cart right now). */
+  excludeIds?: string[];
+}
+
+export interface SimilarOptions {
+  /** Default 8, at most 1000. */
+  k?: number;
+}
+
+export interface Recommendation {
+  itemId: string;
+  score: number;
+  item: Item;
+}
+
+/** Why catalog rows were skipped or trimmed while loading. */
+export interface CatalogReport {
+  /** Rows read from the source. */
+  rows: number;
+  /** Items kept. */
+  size: number;
+  skipped: {
+    notAnObject: number;
+    /** Missing, empty, non-string or over-long id. */
+    invalidId: number;
+    duplicateId: number;
+    invalidTitle: number;
+  };
+  /** Fields dropped because of a wrong type or value (e.g. a NaN price). */
+  droppedFields: number;
+  /** Strings cut to the length limit. */
+  truncatedFields: number;
+  source: 'array' | 'url' | 'cache';
+}
+
+export interface RecommenderStatus {
+  backend: BackendName;
+  /** Why this backend was chosen, in one sentence. */
+  backendReason: string;
+  /** The WebGPU adapter seen, if any (even when it was not used). */
+  adapter: { vendor: string; architecture: string; isFallback: boolean } | null;
+  /** Backends tried and why each failed, in order. */
+  backendFailures: { backend: BackendName; error: string }[];
+  /** Stored behaviour events. */
+  events: number;
+  catalogSize: number;
+  catalog: CatalogReport;
+  /** The model answering `recommend()`. */
+  modelVersion: string;
+  persistent: boolean;
+  /** Live tfjs tensors in the worker (leak check). */
+  tensors: number;
+}
+
+/** Everything localrec stores for this shopper, as plain JSON. */
+export interface ExportedData {
+  format: 'localrec-export';
+  version: 1;
+  exportedAt: string;
+  dbName: string;
+  events: StoredEvent[];
+  settings: Record<string, unknown>;
+  catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
+  checkpoints: { name: string; savedAt: number }[];
+}

@@ -1,0 +1,56 @@
+// Prints the gzipped size of what a storefront page loads, and fails the build when the page-side
+// loader exceeds its budget. Run after `vite build` (npm run build does).
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const DIST = 'dist';
+/** The page-side loader (ESM entry and the chunks it imports statically) must stay this small. */
+export const LOADER_BUDGET_BYTES = 5 * 1024;
+
+const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** A file and every chunk it imports statically (what the browser must fetch before it runs). */
+function staticClosure(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const code = readFileSync(entry, 'utf8');
+  for (const match of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["']([^"']+)["']/g)) {
+    const spec = match[1]!;
+    if (spec.startsWith('.')) staticClosure(join(dirname(entry), spec), seen);
+  }
+  return seen;
+}
+
+function total(files: Iterable<string>): number {
+  let sum = 0;
+  for (const file of files) sum += gz(file);
+  return sum;
+}
+
+export function sizeReport(): { loader: number; iife: number; worker: number; workerWithBackends: number; wasm: number } {
+  const loader = total(staticClosure(join(DIST, 'index.js')));
+  const iife = gz(join(DIST, 'localrec.iife.js'));
+  const workerFiles = staticClosure(join(DIST, 'localrec.worker.js'));
+  const worker = total(workerFiles);
+  const allJs = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join(DIST, 'chunks', f));
+  const workerWithBackends = worker + total(allJs.filter((f) => !workerFiles.has(f)));
+  const wasm = gz(join(DIST, 'tfjs-backend-wasm-simd.wasm'));
+  return { loader, iife, worker, workerWithBackends, wasm };
+}
+
+if (process.argv[1] && relative(process.cwd(), process.argv[1]).includes('size-report')) {
+  const sizes = sizeReport();
+  const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+  console.log('localrec bundle sizes (gzip -9):');
+  console.log(`  page loader (ESM, index.js + static imports) ${kb(sizes.loader)}  budget ${kb(LOADER_BUDGET_BYTES)}`);
+  console.log(`  script-tag loader (localrec.iife.js)         ${kb(sizes.iife)}`);
+  console.log(`  worker (before any backend loads)            ${kb(sizes.worker)}`);
+  console.log(`  worker + every backend chunk                 ${kb(sizes.workerWithBackends)}`);
+  console.log(`  wasm binary (simd, loaded only on wasm)      ${kb(sizes.wasm)}`);
+  console.log(JSON.stringify({ bench: 'bundle-size', ...sizes, loaderBudget: LOADER_BUDGET_BYTES, unit: 'bytes-gzip' }));
+  if (sizes.loader > LOADER_BUDGET_BYTES || sizes.iife > LOADER_BUDGET_BYTES) {
+    console.error(`Loader over budget: ${kb(Math.max(sizes.loader, sizes.iife))} > ${kb(LOADER_BUDGET_BYTES)}`);
+    process.exit(1);
+  }
+}

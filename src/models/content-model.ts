@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Item } from '../api/types';
+import { HashedTfIdf } from '../catalog/hashed-vectors';
+import { itemFeatures, queryFeatures } from '../catalog/item-features';
+
+/** Default hashed dimensions: enough to keep collisions rare for catalogs of tens of thousands. */
+export const DEFAULT_DIMS = 1024;
+
+export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
+
+/**
+ * The content-based model: every item is an L2-normalised TF-IDF vector of its text and
+ * attributes, held as one [items × dims] tensor on the backend. A shopper profile is a weighted
+ * sum of item vectors (and query vectors); scores are cosine similarities computed on the backend.
+ */
+export class ContentModel {
+  /** [items, dims], rows of unit length (all-zero for items without any usable text). */
+  readonly itemMatrix: tf.Tensor2D;
+  private readonly vectorizer: HashedTfIdf;
+
+  constructor(items: readonly Item[], dims = DEFAULT_DIMS) {
+    const bags = items.map(itemFeatures);
+    this.vectorizer = new HashedTfIdf(dims, bags);
+    const raw = new Float32Array(items.length * dims);
+    bags.forEach((bag, row) => this.vectorizer.accumulate(bag, raw, row * dims));
+    this.itemMatrix = tf.tidy(() => {
+      const matrix = tf.tensor2d(raw, [items.length, dims]);
+      const norms = tf.maximum(tf.norm(matrix, 2, 1, true), 1e-12);
+      return tf.div(matrix, norms) as tf.Tensor2D;
+    });
+  }
+
+  get dims(): number {
+    return this.itemMatrix.shape[1];
+  }
+
+  get size(): number {
+    return this.itemMatrix.shape[0];
+  }
+
+  /** The vector of a query, in the same space as the items (unnormalised), added into `out`. */
+  addQuery(query: string, scale: number, out: Float32Array): void {
+    this.vectorizer.accumulate(queryFeatures(query), out, 0, scale, true);
+  }
+
+  /**
+   * Cosine scores of every item against a profile = Σ weights[i]·item[indices[i]] + extra.
+   * Returns a [items] tensor the caller must dispose; all zeros when the profile is empty.
+   */
+  profileScores(indices: readonly number[], weights: readonly number[], extra: Float32Array | null): tf.Tensor1D {
+    return tf.tidy(() => {
+      let profile: tf.Tensor2D = tf.zeros([1, this.dims]);
+      if (indices.length > 0) {
+        const rows = tf.gather(this.itemMatrix, tf.tensor1d(indices as number[], 'int32'));
+        profile = tf.matMul(tf.tensor2d(weights as number[], [1, weights.length]), rows);
+      }
+      if (extra) profile = tf.add(profile, tf.tensor2d(extra, [1, this.dims]));
+      const unit = tf.div(profile, tf.maximum(tf.norm(profile), 1e-12));
+      return tf.reshape(tf.matMul(this.itemMatrix, unit, false, true), [this.size]) as tf.Tensor1D;
+    });
+  }
+
+  /** Cosine scores of every item against item `index`. Caller disposes. */
+  similarityTo(index: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const row = tf.slice(this.itemMatrix, [index, 0], [1, this.dims]);
+      return tf.reshape(tf.matMul(this.itemMatrix, row, false, true), [this.size]) as tf.Tensor1D;
+    });
+  }
+
+  dispose(): void {
+    this.itemMatrix.dispose();
+  }
+}

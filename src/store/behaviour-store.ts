@@ -1,0 +1,33 @@
+import type { StoredEvent } from '../api/types';
+import type { CatalogCacheRecord, CheckpointRecord, SettingRecord } from './schema';
+
+/** An event before the store gives it a sequence number. */
+export type NewEvent = Omit<StoredEvent, 'seq'>;
+
+/** Everything stored, as plain records (the body of `exportData()`). */
+export interface StoreSnapshot {
+  events: StoredEvent[];
+  settings: SettingRecord[];
+  catalogCache: CatalogCacheRecord | null;
+  checkpoints: CheckpointRecord[];
+}
+
+/**
+ * Where the shopper's behaviour lives: IndexedDB (idb-store.ts) or memory only (memory-store.ts).
+ * Every write has completed (transaction committed) when its promise resolves.
+ */
+export interface BehaviourStore {
+  readonly persistent: boolean;
+  readonly name: string;
+  /** Stores the event, drops the oldest beyond `maxEvents`, returns it with its `seq`. */
+  addEvent(event: NewEvent): Promise<StoredEvent>;
+  /** All events, oldest first. */
+  listEvents(): Promise<StoredEvent[]>;
+  countEvents(): Promise<number>;
+  getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
+  putCatalogCache(record: CatalogCacheRecord): Promise<void>;
+  snapshot(): Promise<StoreSnapshot>;
+  /** Deletes every record and the database itself; the store reopens empty on the next write. */
+  forget(): Promise<void>;
+  close(): void;
+}

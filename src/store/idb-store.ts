@@ -1,0 +1,145 @@
+import { deleteDB, openDB, type IDBPDatabase } from 'idb';
+import { LocalrecError } from '../api/errors';
+import type { StoredEvent } from '../api/types';
+import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
+import { DB_VERSION, type CatalogCacheRecord, type LocalrecDB } from './schema';
+
+type Db = IDBPDatabase<LocalrecDB>;
+
+function storageError(error: unknown, action: string): LocalrecError {
+  if (error instanceof LocalrecError) return error;
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
+  if (name === 'QuotaExceededError') return new LocalrecError('QUOTA_EXCEEDED', `${action}: ${message}`);
+  return new LocalrecError('STORAGE_FAILED', `${action}: ${message}`, { name });
+}
+
+/**
+ * The shopper's behaviour in IndexedDB, through idb. The database is opened lazily, so after
+ * `forget()` nothing of ours exists until the next write.
+ */
+export class IdbStore implements BehaviourStore {
+  readonly persistent = true;
+  private opening: Promise<Db> | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly maxEvents: number,
+  ) {}
+
+  private db(): Promise<Db> {
+    this.opening ??= openDB<LocalrecDB>(this.name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        // One branch per version step, so any older database reaches the current layout.
+        if (oldVersion < 1) {
+          const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+          events.createIndex('by-time', 'timestamp');
+          db.createObjectStore('catalog', { keyPath: 'key' });
+          db.createObjectStore('checkpoints', { keyPath: 'name' });
+          db.createObjectStore('settings', { keyPath: 'key' });
+        }
+      },
+      blocking: (_current, _blocked, event) => {
+        // A newer tab wants to upgrade: step aside; we reopen on the next call.
+        (event.target as IDBDatabase).close();
+        this.opening = null;
+      },
+      terminated: () => {
+        this.opening = null;
+      },
+    }).catch((error: unknown) => {
+      this.opening = null;
+      throw storageError(error, 'opening IndexedDB');
+    });
+    return this.opening;
+  }
+
+  async addEvent(event: NewEvent): Promise<StoredEvent> {
+    try {
+      const db = await this.db();
+      const tx = db.transaction('events', 'readwrite');
+      const seq = (await tx.store.add(event as StoredEvent)) as number;
+      // Retention in the same transaction: either the event and the pruning both land, or neither.
+      let excess = (await tx.store.count()) - this.maxEvents;
+      if (excess > 0) {
+        let cursor = await tx.store.openCursor();
+        while (cursor && excess > 0) {
+          await cursor.delete();
+          excess--;
+          cursor = await cursor.continue();
+        }
+      }
+      await tx.done;
+      return { ...event, seq };
+    } catch (error) {
+      throw storageError(error, 'storing an event');
+    }
+  }
+
+  async listEvents(): Promise<StoredEvent[]> {
+    try {
+      return await (await this.db()).getAll('events');
+    } catch (error) {
+      throw storageError(error, 'reading events');
+    }
+  }
+
+  async countEvents(): Promise<number> {
+    try {
+      return await (await this.db()).count('events');
+    } catch (error) {
+      throw storageError(error, 'counting events');
+    }
+  }
+
+  async getCatalogCache(): Promise<CatalogCacheRecord | undefined> {
+    try {
+      return await (await this.db()).get('catalog', 'current');
+    } catch (error) {
+      throw storageError(error, 'reading the catalog cache');
+    }
+  }
+
+  async putCatalogCache(record: CatalogCacheRecord): Promise<void> {
+    try {
+      await (await this.db()).put('catalog', record);
+    } catch (error) {
+      throw storageError(error, 'caching the catalog');
+    }
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    try {
+      const db = await this.db();
+      const tx = db.transaction(['events', 'settings', 'catalog', 'checkpoints'], 'readonly');
+      const [events, settings, catalog, checkpoints] = await Promise.all([
+        tx.objectStore('events').getAll(),
+        tx.objectStore('settings').getAll(),
+        tx.objectStore('catalog').get('current'),
+        tx.objectStore('checkpoints').getAll(),
+      ]);
+      await tx.done;
+      return { events, settings, catalogCache: catalog ?? null, checkpoints };
+    } catch (error) {
+      throw storageError(error, 'exporting');
+    }
+  }
+
+  async forget(): Promise<void> {
+    const opening = this.opening;
+    this.opening = null;
+    await opening?.then((db) => db.close()).catch(() => undefined);
+    try {
+      await deleteDB(this.name);
+    } catch (error) {
+      throw storageError(error, 'deleting the database');
+    }
+  }
+
+  close(): void {
+    const opening = this.opening;
+    this.opening = null;
+    // Closing a database that failed to open is a no-op.
+    opening?.then((db) => db.close()).catch(() => undefined);
+  }
+}

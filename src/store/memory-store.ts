@@ -1,0 +1,50 @@
+import type { StoredEvent } from '../api/types';
+import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
+import type { CatalogCacheRecord } from './schema';
+
+/** `storage: { persist: false }`: the same contract as IndexedDB, held in this worker's memory. */
+export class MemoryStore implements BehaviourStore {
+  readonly persistent = false;
+  private events: StoredEvent[] = [];
+  private nextSeq = 1;
+  private catalogCache: CatalogCacheRecord | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly maxEvents: number,
+  ) {}
+
+  async addEvent(event: NewEvent): Promise<StoredEvent> {
+    const stored: StoredEvent = { ...event, seq: this.nextSeq++ };
+    this.events.push(stored);
+    if (this.events.length > this.maxEvents) this.events.splice(0, this.events.length - this.maxEvents);
+    return stored;
+  }
+
+  async listEvents(): Promise<StoredEvent[]> {
+    return this.events.slice();
+  }
+
+  async countEvents(): Promise<number> {
+    return this.events.length;
+  }
+
+  async getCatalogCache(): Promise<CatalogCacheRecord | undefined> {
+    return this.catalogCache;
+  }
+
+  async putCatalogCache(record: CatalogCacheRecord): Promise<void> {
+    this.catalogCache = record;
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    return { events: this.events.slice(), settings: [], catalogCache: this.catalogCache ?? null, checkpoints: [] };
+  }
+
+  async forget(): Promise<void> {
+    this.events = [];
+    this.catalogCache = undefined;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,34 @@
+import type { DBSchema } from 'idb';
+import type { Item, StoredEvent } from '../api/types';
+
+/** Bump when a store's shape changes; `upgrade` in idb-store.ts migrates from every older version. */
+export const DB_VERSION = 1;
+
+export interface CatalogCacheRecord {
+  key: 'current';
+  /** Where the catalog came from (URL, or 'array'). */
+  source: string;
+  fingerprint: string;
+  items: Item[];
+  savedAt: number;
+}
+
+export interface CheckpointRecord {
+  name: string;
+  savedAt: number;
+  /** Model-specific payload (weights as ArrayBuffers, optimizer state, epoch…). */
+  data: unknown;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+/** The IndexedDB layout. Everything the library persists lives in these four stores. */
+export interface LocalrecDB extends DBSchema {
+  events: { key: number; value: StoredEvent; indexes: { 'by-time': number } };
+  catalog: { key: string; value: CatalogCacheRecord };
+  checkpoints: { key: string; value: CheckpointRecord };
+  settings: { key: string; value: SettingRecord };
+}

@@ -1,0 +1,264 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LocalrecError } from '../api/errors';
+import type {
+  BackendPreference,
+  CatalogReport,
+  ExcludeRule,
+  ExportedData,
+  Item,
+  ProgressEvent,
+  ProgressStage,
+  Recommendation,
+  RecommendOptions,
+  RecommenderStatus,
+  SimilarOptions,
+  StoredEvent,
+  TrackInput,
+} from '../api/types';
+import { selectBackend, type BackendChoice } from '../backend/select-backend';
+import { loadCatalog } from '../catalog/load-catalog';
+import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
+import { weightHistory } from '../rank/profile-weights';
+import { availabilityMask, topK } from '../rank/top-k';
+import type { BehaviourStore } from '../store/behaviour-store';
+import { IdbStore } from '../store/idb-store';
+import { MemoryStore } from '../store/memory-store';
+import { validateTrackInput } from './validate-event';
+
+/** What the engine needs to start: plain data, so it can cross the worker boundary. */
+export interface EngineConfig {
+  catalog: Item[] | string;
+  backend: BackendPreference;
+  dbName: string;
+  maxEvents: number;
+  persist: boolean;
+  /** Folder URL of the tfjs WASM binaries (in the browser: next to the worker). */
+  wasmPaths?: string;
+  /** Hashed dimensions of the content vectors. */
+  dims?: number;
+}
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Share of the start-up each stage takes, for `overall` (which must only go up). */
+const STAGES: readonly [ProgressStage, number][] = [
+  ['catalog', 0.3],
+  ['backend', 0.3],
+  ['features', 0.3],
+  ['history', 0.1],
+];
+
+function progressReporter(listener: ProgressListener | undefined) {
+  let done = 0;
+  return (stage: ProgressStage, loaded: number, total: number): void => {
+    if (!listener) return;
+    let offset = 0;
+    let share = 0;
+    for (const [name, weight] of STAGES) {
+      if (name === stage) {
+        share = weight;
+        break;
+      }
+      offset += weight;
+    }
+    const overall = stage === 'ready' ? 1 : Math.min(1, offset + (share * loaded) / Math.max(total, 1));
+    done = Math.max(done, overall);
+    listener({ stage, loaded, total, overall: done });
+  };
+}
+
+const MAX_K = 1000;
+
+function checkK(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_K) {
+    throw new LocalrecError('INVALID_ARGUMENT', `k must be an integer from 1 to ${MAX_K}.`, { k: String(value) });
+  }
+  return value;
+}
+
+const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view', carted: 'cart', purchased: 'purchase' };
+
+/**
+ * The recommender itself, independent of where it runs: the worker exposes it through comlink,
+ * and Node (tests, training, evaluation) uses it directly.
+ */
+export class Engine {
+  private events: StoredEvent[] = [];
+  private disposed = false;
+
+  private constructor(
+    private readonly config: EngineConfig,
+    private readonly store: BehaviourStore,
+    private readonly items: Item[],
+    private readonly rowById: Map<string, number>,
+    private readonly catalogReport: CatalogReport,
+    private readonly backend: BackendChoice,
+    private readonly model: ContentModel,
+    private readonly unavailableMask: tf.Tensor1D | null,
+  ) {}
+
+  /**
+   * Loads the catalog, picks a backend, builds item vectors and reads the stored history.
+   * @throws LocalrecError CATALOG_INVALID | CATALOG_EMPTY | CATALOG_FETCH_FAILED | BACKEND_UNAVAILABLE | STORAGE_FAILED
+   */
+  static async create(config: EngineConfig, onProgress?: ProgressListener): Promise<Engine> {
+    const report = progressReporter(onProgress);
+    const store: BehaviourStore = config.persist
+      ? new IdbStore(config.dbName, config.maxEvents)
+      : new MemoryStore(config.dbName, config.maxEvents);
+
+    report('catalog', 0, 1);
+    const catalog = await loadCatalog(config.catalog, store);
+    report('catalog', 1, 1);
+
+    report('backend', 0, 1);
+    const backend = await selectBackend(config.backend, config.wasmPaths);
+    report('backend', 1, 1);
+
+    report('features', 0, catalog.items.length);
+    const model = new ContentModel(catalog.items, config.dims);
+    const mask = availabilityMask(catalog.items.map((item) => item.available !== false));
+    report('features', catalog.items.length, catalog.items.length);
+
+    report('history', 0, 1);
+    const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
+    const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, mask);
+    engine.events = await store.listEvents();
+    report('history', 1, 1);
+    report('ready', 1, 1);
+    return engine;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new LocalrecError('DISPOSED', 'This recommender was disposed.');
+  }
+
+  private rowOf(itemId: unknown): number {
+    const row = typeof itemId === 'string' ? this.rowById.get(itemId) : undefined;
+    if (row === undefined) {
+      throw new LocalrecError('UNKNOWN_ITEM', `No catalog item has id ${JSON.stringify(String(itemId).slice(0, 100))}.`, {
+        itemId: String(itemId).slice(0, 256),
+      });
+    }
+    return row;
+  }
+
+  /**
+   * Stores one behaviour event; resolves once it is committed.
+   * @throws LocalrecError INVALID_EVENT | UNKNOWN_ITEM | STORAGE_FAILED | QUOTA_EXCEEDED
+   */
+  async track(input: TrackInput): Promise<StoredEvent> {
+    this.assertLive();
+    const event = validateTrackInput(input, (id) => this.rowById.has(id));
+    const stored = await this.store.addEvent(event);
+    this.events.push(stored);
+    if (this.events.length > this.config.maxEvents) this.events.splice(0, this.events.length - this.config.maxEvents);
+    return stored;
+  }
+
+  /** Items for this shopper, best first. With no history yet, catalog order. */
+  async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
+    this.assertLive();
+    const k = checkK(options.k, 12);
+    const rules = options.exclude ?? ['viewed', 'carted', 'purchased'];
+    if (!Array.isArray(rules) || rules.some((rule) => !(rule in EXCLUDE_TYPES))) {
+      throw new LocalrecError('INVALID_ARGUMENT', `exclude must list 'viewed', 'carted' or 'purchased'.`);
+    }
+    const excluded: number[] = [];
+    const excludedTypes = new Set(rules.map((rule) => EXCLUDE_TYPES[rule]));
+    for (const event of this.events) {
+      if (event.itemId === undefined || !excludedTypes.has(event.type)) continue;
+      const row = this.rowById.get(event.itemId);
+      if (row !== undefined) excluded.push(row);
+    }
+    for (const id of options.excludeIds ?? []) {
+      const row = this.rowById.get(id);
+      if (row !== undefined) excluded.push(row);
+    }
+
+    const history = weightHistory(this.events, (id) => this.rowById.get(id));
+    let queryVector: Float32Array | null = null;
+    if (history.queries.length > 0) {
+      queryVector = new Float32Array(this.model.dims);
+      for (const { query, weight } of history.queries) this.model.addQuery(query, weight, queryVector);
+    }
+    const scores = this.model.profileScores([...history.items.keys()], [...history.items.values()], queryVector);
+    try {
+      return this.toRecommendations(await topK(scores, k, excluded, this.unavailableMask));
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  /**
+   * Items most like `itemId` by content.
+   * @throws LocalrecError UNKNOWN_ITEM
+   */
+  async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> {
+    this.assertLive();
+    const row = this.rowOf(itemId);
+    const k = checkK(options.k, 8);
+    const scores = this.model.similarityTo(row);
+    try {
+      return this.toRecommendations(await topK(scores, k, [row], this.unavailableMask));
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  private toRecommendations(top: { rows: number[]; scores: number[] }): Recommendation[] {
+    return top.rows.map((row, i) => {
+      const item = this.items[row]!;
+      return { itemId: item.id, score: top.scores[i]!, item };
+    });
+  }
+
+  status(): RecommenderStatus {
+    return {
+      backend: this.backend.backend,
+      backendReason: this.backend.reason,
+      adapter: this.backend.adapter,
+      backendFailures: this.backend.failures,
+      events: this.events.length,
+      catalogSize: this.items.length,
+      catalog: this.catalogReport,
+      modelVersion: CONTENT_MODEL_VERSION,
+      persistent: this.store.persistent,
+      tensors: tf.memory().numTensors,
+    };
+  }
+
+  /** Everything stored for this shopper. */
+  async exportData(): Promise<ExportedData> {
+    this.assertLive();
+    const snapshot = await this.store.snapshot();
+    return {
+      format: 'localrec-export',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      dbName: this.store.name,
+      events: snapshot.events,
+      settings: Object.fromEntries(snapshot.settings.map((s) => [s.key, s.value])),
+      catalogCache: snapshot.catalogCache
+        ? { source: snapshot.catalogCache.source, fingerprint: snapshot.catalogCache.fingerprint, items: snapshot.catalogCache.items }
+        : null,
+      checkpoints: snapshot.checkpoints.map((c) => ({ name: c.name, savedAt: c.savedAt })),
+    };
+  }
+
+  /** Erases the stored history, caches and the database; the engine keeps working with none. */
+  async forget(): Promise<void> {
+    this.assertLive();
+    await this.store.forget();
+    this.events = [];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
+    this.unavailableMask?.dispose();
+    this.store.close();
+  }
+}

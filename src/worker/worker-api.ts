@@ -1,0 +1,75 @@
+import { LocalrecError } from '../api/errors';
+import type {
+  ExportedData,
+  Recommendation,
+  RecommendOptions,
+  RecommenderStatus,
+  SimilarOptions,
+  StoredEvent,
+  TrackInput,
+} from '../api/types';
+import { Engine, type EngineConfig, type ProgressListener } from './engine';
+
+/** Every answer carries the status after the call, so the page's `status()` is never stale. */
+export interface Reply<T> {
+  value: T;
+  status: RecommenderStatus;
+}
+
+/** What the page calls across comlink. */
+export interface WorkerApi {
+  init(config: EngineConfig, onProgress?: ProgressListener, lifeLock?: string): Promise<RecommenderStatus>;
+  track(input: TrackInput): Promise<Reply<StoredEvent>>;
+  recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
+  similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
+  exportData(): Promise<Reply<ExportedData>>;
+  forget(): Promise<Reply<void>>;
+  dispose(): void;
+}
+
+/** Holds a Web Lock for the worker's whole life: the page learns the worker died when it frees up. */
+function holdLifeLock(name: string): Promise<void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.resolve();
+  return new Promise((acquired) => {
+    void locks.request(name, () => {
+      acquired();
+      return new Promise<never>(() => undefined);
+    });
+  });
+}
+
+/** @param defaults filled in where the page's config leaves them out (e.g. where the WASM binaries are). */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi {
+  let engine: Engine | null = null;
+  const live = (): Engine => {
+    if (!engine) throw new LocalrecError('INTERNAL', 'The worker was used before init().');
+    return engine;
+  };
+  const reply = async <T>(work: (e: Engine) => Promise<T>): Promise<Reply<T>> => {
+    const e = live();
+    const value = await work(e);
+    return { value, status: e.status() };
+  };
+  return {
+    async init(config, onProgress, lifeLock) {
+      if (engine) throw new LocalrecError('INTERNAL', 'init() was called twice.');
+      if (lifeLock) await holdLifeLock(lifeLock);
+      engine = await Engine.create({ ...defaults, ...stripUndefined(config) }, onProgress);
+      return engine.status();
+    },
+    track: (input) => reply((e) => e.track(input)),
+    recommend: (options) => reply((e) => e.recommend(options)),
+    similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
+    exportData: () => reply((e) => e.exportData()),
+    forget: () => reply((e) => e.forget()),
+    dispose() {
+      engine?.dispose();
+      engine = null;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { LocalrecError } from '../../src/api/errors';
+import type { Item } from '../../src/api/types';
+import { Engine } from '../../src/worker/engine';
+import { scientificItems } from './load-fixture';
+
+// The engine runs in Node exactly as in the worker, on tfjs' WASM backend, with the in-memory store.
+let engine: Engine;
+let items: Item[];
+
+const leaf = (item: Item): string => item.category?.at(-1) ?? '';
+
+beforeAll(async () => {
+  items = scientificItems();
+  engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'unit', maxEvents: 100, persist: false });
+});
+afterAll(() => engine.dispose());
+
+describe('Engine (Node, wasm backend, memory store)', () => {
+  it('reports the backend it got and why', () => {
+    const status = engine.status();
+    expect(status.backend).toBe('wasm');
+    expect(status.backendReason).toMatch(/requested/);
+    expect(status.catalogSize).toBe(items.length);
+    expect(status.persistent).toBe(false);
+  });
+
+  it('recommends items of the category the shopper browsed, leaving out what they saw', async () => {
+    const tapes = items.filter((item) => leaf(item).endsWith('Duct Tape')).slice(0, 3);
+    for (const item of tapes) await engine.track({ type: 'view', itemId: item.id });
+    const recs = await engine.recommend({ k: 12 });
+    expect(recs).toHaveLength(12);
+    expect(recs.map((r) => r.itemId)).not.toContain(tapes[0]!.id);
+    const sameCategory = recs.filter((r) => leaf(r.item) === leaf(tapes[0]!)).length;
+    expect(sameCategory).toBeGreaterThanOrEqual(8);
+    // Scores come best first.
+    for (let i = 1; i < recs.length; i++) expect(recs[i]!.score).toBeLessThanOrEqual(recs[i - 1]!.score);
+  });
+
+  it('a search moves recommendations towards the query', async () => {
+    await engine.track({ type: 'search', query: '3d printer filament pla' });
+    await engine.track({ type: 'search', query: 'pla filament 1.75mm' });
+    const recs = await engine.recommend({ k: 12 });
+    expect(recs.filter((r) => /filament/i.test(r.item.title)).length).toBeGreaterThan(0);
+  });
+
+  it('similar() returns items like the given one, not itself', async () => {
+    const printer = items.find((item) => leaf(item).endsWith('3D Printers'))!;
+    const alike = await engine.similar(printer.id, { k: 8 });
+    expect(alike).toHaveLength(8);
+    expect(alike.map((r) => r.itemId)).not.toContain(printer.id);
+    expect(alike.filter((r) => leaf(r.item).includes('3D Print')).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('rejects unknown items and bad events with typed errors and stores nothing', async () => {
+    const before = engine.status().events;
+    await expect(engine.track({ type: 'view', itemId: 'NOPE' })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(engine.track({ type: 'bogus' } as never)).rejects.toBeInstanceOf(LocalrecError);
+    await expect(engine.track(null as never)).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(engine.track({ type: 'search', query: '  ' })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(engine.similar('NOPE')).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(engine.recommend({ k: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(engine.status().events).toBe(before);
+  });
+
+  it('does not leak tensors across calls', async () => {
+    await engine.recommend();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) {
+      await engine.recommend({ k: 5 });
+      await engine.similar(items[i]!.id, { k: 3 });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps at most maxEvents, dropping the oldest', async () => {
+    const small = await Engine.create({ catalog: items.slice(0, 20), backend: 'wasm', dbName: 'u2', maxEvents: 5, persist: false });
+    for (let i = 0; i < 8; i++) await small.track({ type: 'view', itemId: items[i]!.id });
+    const exported = await small.exportData();
+    expect(exported.events.map((e) => e.itemId)).toEqual(items.slice(3, 8).map((i) => i.id));
+    small.dispose();
+  });
+
+  it('forget() empties the history', async () => {
+    await engine.forget();
+    expect(engine.status().events).toBe(0);
+    expect((await engine.exportData()).events).toEqual([]);
+  });
+});

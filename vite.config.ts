@@ -1,0 +1,67 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+const require = createRequire(import.meta.url);
+
+/** Ships tfjs' WASM binaries next to the worker, so the WASM backend never fetches from a CDN. */
+function copyWasmBinaries(): Plugin {
+  return {
+    name: 'localrec-copy-wasm',
+    apply: 'build',
+    writeBundle(options) {
+      const from = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+      const out = options.dir ?? 'dist';
+      mkdirSync(out, { recursive: true });
+      for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+        copyFileSync(join(from, 'dist', file), join(out, file));
+      }
+    },
+  };
+}
+
+// `vite build` → ESM package (page loader + worker); `vite build --mode iife` → script-tag bundle.
+// `vitest` reads the `test` block.
+export default defineConfig(({ mode }) => {
+  if (mode === 'iife') {
+    return {
+      // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.
+      define: { 'import.meta.url': 'undefined' },
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: true,
+        target: 'es2022',
+        lib: { entry: 'src/api/script-tag.ts', name: 'localrec', formats: ['iife'], fileName: () => 'localrec.iife.js' },
+      },
+    };
+  }
+  return {
+    plugins: [copyWasmBinaries()],
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      sourcemap: true,
+      minify: true,
+      target: 'es2022',
+      lib: {
+        entry: { index: 'src/index.ts', 'localrec.worker': 'src/worker/worker.ts' },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rollupOptions: {
+        // Bundle everything: the worker must load standalone in the browser.
+        external: [],
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+    test: {
+      include: ['test/**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  };
+});
