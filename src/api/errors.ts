@@ -53,3 +53,10 @@ export function toLocalrecError(value: unknown, fallback: ErrorCode = 'INTERNAL'
   }
   return new LocalrecError(fallback, String(value));
 }
+
+/** A short, safe description of an untrusted value for error messages (never throws). */
+export function describeValue(value: unknown, max = 100): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, max));
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LocalrecError } from '../api/errors';
+import { describeValue, LocalrecError } from '../api/errors';
 import type {
   BackendPreference,
   CatalogReport,
@@ -72,7 +72,7 @@ const MAX_K = 1000;
 function checkK(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_K) {
-    throw new LocalrecError('INVALID_ARGUMENT', `k must be an integer from 1 to ${MAX_K}.`, { k: String(value) });
+    throw new LocalrecError('INVALID_ARGUMENT', `k must be an integer from 1 to ${MAX_K}.`, { k: describeValue(value) });
   }
   return value;
 }
@@ -137,9 +137,7 @@ export class Engine {
   private rowOf(itemId: unknown): number {
     const row = typeof itemId === 'string' ? this.rowById.get(itemId) : undefined;
     if (row === undefined) {
-      throw new LocalrecError('UNKNOWN_ITEM', `No catalog item has id ${JSON.stringify(String(itemId).slice(0, 100))}.`, {
-        itemId: String(itemId).slice(0, 256),
-      });
+      throw new LocalrecError('UNKNOWN_ITEM', `No catalog item has id ${describeValue(itemId)}.`, { itemId: describeValue(itemId, 256) });
     }
     return row;
   }

@@ -1,4 +1,4 @@
-import { LocalrecError } from '../api/errors';
+import { describeValue, LocalrecError } from '../api/errors';
 import type { EventType } from '../api/types';
 import type { NewEvent } from '../store/behaviour-store';
 
@@ -17,7 +17,7 @@ export function validateTrackInput(input: unknown, isKnownItem: (id: string) => 
   }
   const { type, itemId, query, timestamp } = input as Record<string, unknown>;
   if (typeof type !== 'string' || !TYPES.includes(type as EventType)) {
-    throw new LocalrecError('INVALID_EVENT', `Event type must be one of ${TYPES.join(', ')}.`, { type: String(type).slice(0, 50) });
+    throw new LocalrecError('INVALID_EVENT', `Event type must be one of ${TYPES.join(', ')}.`, { type: describeValue(type, 50) });
   }
   let time = Date.now();
   if (timestamp !== undefined) {
@@ -33,9 +33,7 @@ export function validateTrackInput(input: unknown, isKnownItem: (id: string) => 
     return { type, query: query.toWellFormed().trim().slice(0, MAX_QUERY_LENGTH), timestamp: time };
   }
   if (typeof itemId !== 'string' || !isKnownItem(itemId)) {
-    throw new LocalrecError('UNKNOWN_ITEM', `No catalog item has id ${JSON.stringify(String(itemId).slice(0, 100))}.`, {
-      itemId: String(itemId).slice(0, 256),
-    });
+    throw new LocalrecError('UNKNOWN_ITEM', `No catalog item has id ${describeValue(itemId)}.`, { itemId: describeValue(itemId, 256) });
   }
   return { type: type as NewEvent['type'], itemId, timestamp: time };
 }

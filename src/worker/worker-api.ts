@@ -1,6 +1,7 @@
 import { LocalrecError } from '../api/errors';
 import type {
   ExportedData,
+  ProgressEvent,
   Recommendation,
   RecommendOptions,
   RecommenderStatus,
@@ -8,7 +9,7 @@ import type {
   StoredEvent,
   TrackInput,
 } from '../api/types';
-import { Engine, type EngineConfig, type ProgressListener } from './engine';
+import { Engine, type EngineConfig } from './engine';
 
 /** Every answer carries the status after the call, so the page's `status()` is never stale. */
 export interface Reply<T> {
@@ -18,7 +19,7 @@ export interface Reply<T> {
 
 /** What the page calls across comlink. */
 export interface WorkerApi {
-  init(config: EngineConfig, onProgress?: ProgressListener, lifeLock?: string): Promise<RecommenderStatus>;
+  init(config: EngineConfig, onProgress?: (event: ProgressEvent) => unknown, lifeLock?: string): Promise<RecommenderStatus>;
   track(input: TrackInput): Promise<Reply<StoredEvent>>;
   recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
   similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
@@ -59,7 +60,14 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     async init(config, onProgress, lifeLock) {
       if (engine) throw new LocalrecError('INTERNAL', 'init() was called twice.');
       if (lifeLock) await holdLifeLock(lifeLock);
-      engine = await Engine.create({ ...defaults, ...stripUndefined(config) }, onProgress);
+      // Progress goes to the page over its own port: wait until every event is delivered, so the
+      // page has seen 'ready' before init() resolves.
+      const deliveries: Promise<unknown>[] = [];
+      const forward = onProgress
+        ? (event: ProgressEvent) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined))
+        : undefined;
+      engine = await Engine.create({ ...defaults, ...stripUndefined(config) }, forward);
+      await Promise.all(deliveries);
       return engine.status();
     },
     track: (input) => reply((e) => e.track(input)),
