@@ -1,0 +1,125 @@
+// The demo storefront: a product grid, product pages, "Recommended for you" and "Similar items"
+// panels that follow the shopper, and a privacy panel. All text goes in with textContent.
+import { createRecommender, LocalrecError, type Item, type Recommendation } from 'localrec';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const content = $('content');
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; href?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  if (props.href !== undefined) (node as HTMLAnchorElement).href = props.href;
+  node.append(...children);
+  return node;
+}
+
+/** A coloured placeholder (the source data has no images), stable per brand. */
+function thumb(item: Item): HTMLElement {
+  const key = item.brand ?? item.title;
+  let hash = 0;
+  for (const ch of key) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
+  const node = el('div', { className: 'thumb', text: (item.brand ?? item.title).slice(0, 2).toUpperCase() });
+  node.style.background = `hsl(${Math.abs(hash) % 360} 45% 45%)`;
+  return node;
+}
+
+const leaf = (item: Item): string => item.category?.at(-1)?.replace(/^Industrial & Scientific /, '') ?? 'Uncategorised';
+const itemHref = (item: Item): string => `#/item/${encodeURIComponent(item.id)}`;
+
+function card(item: Item, note?: string): HTMLElement {
+  return el('a', { className: 'card', href: itemHref(item) }, thumb(item), el('span', { className: 'title', text: item.title }),
+    el('span', { className: 'meta', text: note ?? leaf(item) }));
+}
+
+function miniList(target: HTMLElement, recs: Recommendation[]): void {
+  target.replaceChildren(...recs.map((r) => el('li', {}, el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })))));
+}
+
+async function main(): Promise<void> {
+  const bar = $('progress').firstElementChild as HTMLElement;
+  const rec = await createRecommender({
+    catalog: new URL('items.jsonl', document.baseURI),
+    onProgress: (p) => (bar.style.width = `${Math.round(p.overall * 100)}%`),
+  });
+  bar.parentElement!.hidden = true;
+  const catalog = await (await fetch('items.jsonl')).text().then((t) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item));
+  const byId = new Map(catalog.map((item) => [item.id, item]));
+
+  const status = rec.status();
+  $('backend').textContent = `${status.backend} · ${status.modelVersion}`;
+  $('backend').title = status.backendReason;
+
+  async function refreshSidePanels(): Promise<void> {
+    miniList($('recommended'), await rec.recommend({ k: 8 }));
+    const data = await rec.exportData();
+    $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
+    $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>
+      el('li', { text: `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${e.itemId ? byId.get(e.itemId)?.title.slice(0, 60) ?? e.itemId : `“${e.query}”`}` })));
+  }
+
+  async function showHome(query = ''): Promise<void> {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const results = words.length
+      ? catalog.filter((item) => words.every((w) => `${item.title} ${item.brand ?? ''} ${leaf(item)}`.toLowerCase().includes(w))).slice(0, 48)
+      : (await rec.recommend({ k: 24, exclude: [] })).map((r) => r.item);
+    content.replaceChildren(
+      el('h2', { className: 'section', text: words.length ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : 'Our catalog' }),
+      el('div', { className: 'grid' }, ...results.map((item) => card(item))),
+    );
+  }
+
+  async function showItem(id: string): Promise<void> {
+    const item = byId.get(id);
+    if (!item) return showHome();
+    await rec.track({ type: 'view', itemId: id });
+    const addToCart = el('button', { text: 'Add to cart' });
+    const buy = el('button', { text: 'Buy now', className: 'secondary' });
+    addToCart.onclick = () => void rec.track({ type: 'cart', itemId: id }).then(() => { addToCart.textContent = 'In your cart ✓'; return refreshSidePanels(); });
+    buy.onclick = () => void rec.track({ type: 'purchase', itemId: id }).then(() => { buy.textContent = 'Purchased ✓'; return refreshSidePanels(); });
+    const similar = await rec.similar(id, { k: 8 });
+    content.replaceChildren(
+      el('article', { className: 'product' }, thumb(item), el('div', {},
+        el('h1', { text: item.title }),
+        el('p', { className: 'meta', text: `${item.brand ? `${item.brand} · ` : ''}${leaf(item)}` }),
+        el('div', { className: 'buttons' }, addToCart, buy))),
+      el('h2', { className: 'section', text: 'Similar items' }),
+      el('div', { className: 'grid' }, ...similar.map((r) => card(r.item, `${Math.round(r.score * 100)}% similar`))),
+    );
+  }
+
+  async function route(): Promise<void> {
+    const match = /^#\/item\/(.+)$/.exec(location.hash);
+    if (match) await showItem(decodeURIComponent(match[1]!));
+    else await showHome();
+    await refreshSidePanels();
+    window.scrollTo({ top: 0 });
+  }
+
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = ($('search') as HTMLInputElement).value.trim();
+    if (!query) return;
+    void rec.track({ type: 'search', query }).then(() => showHome(query)).then(refreshSidePanels);
+  });
+  $('export').addEventListener('click', async () => {
+    const blob = new Blob([JSON.stringify(await rec.exportData(), null, 2)], { type: 'application/json' });
+    const link = el('a', { href: URL.createObjectURL(blob) });
+    link.download = 'localrec-my-data.json';
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+  $('erase').addEventListener('click', async () => {
+    await rec.forget();
+    // Back to the home page: re-rendering a product page would record a fresh view at once.
+    history.replaceState(null, '', '#/');
+    await route();
+  });
+  window.addEventListener('hashchange', () => void route());
+  await route();
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof LocalrecError ? `${error.code}: ${error.message}` : String(error);
+  content.replaceChildren(el('p', { text: `localrec could not start — ${message}` }));
+});
