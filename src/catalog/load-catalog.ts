@@ -38,7 +38,7 @@ async function fetchCatalogRows(url: string): Promise<unknown[]> {
   let response: Response;
   try {
     // The catalog is public store data; the request carries nothing about the shopper.
-    response = await fetch(url, { credentials: 'same-origin' });
+    response = await fetch(url, { credentials: 'same-origin' }); // catalog URL only
   } catch (error) {
     throw new LocalrecError('CATALOG_FETCH_FAILED', `Fetching the catalog failed: ${(error as Error).message}`, { url });
   }
