@@ -6,6 +6,12 @@ import { DB_VERSION, type CatalogCacheRecord, type LocalrecDB } from './schema';
 
 type Db = IDBPDatabase<LocalrecDB>;
 
+interface PendingWrite {
+  event: NewEvent;
+  resolve: (stored: StoredEvent) => void;
+  reject: (error: unknown) => void;
+}
+
 function storageError(error: unknown, action: string): LocalrecError {
   if (error instanceof LocalrecError) return error;
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
@@ -54,26 +60,52 @@ export class IdbStore implements BehaviourStore {
     return this.opening;
   }
 
-  async addEvent(event: NewEvent): Promise<StoredEvent> {
-    try {
-      const db = await this.db();
-      const tx = db.transaction('events', 'readwrite');
-      const seq = (await tx.store.add(event as StoredEvent)) as number;
-      // Retention in the same transaction: either the event and the pruning both land, or neither.
-      let excess = (await tx.store.count()) - this.maxEvents;
-      if (excess > 0) {
-        let cursor = await tx.store.openCursor();
-        while (cursor && excess > 0) {
-          await cursor.delete();
-          excess--;
-          cursor = await cursor.continue();
-        }
+  /**
+   * Events wait here while a write is in flight, then go in one transaction together: a single
+   * event is written at once, a burst (10,000 un-awaited track() calls) in a few large batches.
+   */
+  private waiting: PendingWrite[] = [];
+  private writing = false;
+
+  addEvent(event: NewEvent): Promise<StoredEvent> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ event, resolve, reject });
+      if (!this.writing) void this.writeWaiting();
+    });
+  }
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      try {
+        const seqs = await this.writeBatch(batch.map((w) => w.event));
+        batch.forEach((w, i) => w.resolve({ ...w.event, seq: seqs[i]! }));
+      } catch (error) {
+        const failure = storageError(error, 'storing events');
+        for (const w of batch) w.reject(failure);
       }
-      await tx.done;
-      return { ...event, seq };
-    } catch (error) {
-      throw storageError(error, 'storing an event');
     }
+    this.writing = false;
+  }
+
+  /** Adds events and applies retention in one transaction: all of it lands, or none. */
+  private async writeBatch(events: NewEvent[]): Promise<number[]> {
+    const db = await this.db();
+    const tx = db.transaction('events', 'readwrite');
+    const seqs = await Promise.all(events.map((event) => tx.store.add(event as StoredEvent)));
+    let excess = (await tx.store.count()) - this.maxEvents;
+    if (excess > 0) {
+      let cursor = await tx.store.openCursor();
+      while (cursor && excess > 0) {
+        await cursor.delete();
+        excess--;
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+    return seqs as number[];
   }
 
   async listEvents(): Promise<StoredEvent[]> {
