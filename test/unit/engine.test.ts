@@ -82,6 +82,17 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     small.dispose();
   });
 
+  it('falls back down webgpu → webgl → wasm when a backend cannot start, and says so', async () => {
+    // Node has neither WebGPU nor WebGL: both fail for real, and WASM takes over.
+    const fallback = await Engine.create({ catalog: items.slice(0, 20), backend: 'webgpu', dbName: 'u3', maxEvents: 5, persist: false });
+    const status = fallback.status();
+    expect(status.backend).toBe('wasm');
+    expect(status.backendFailures.map((f) => f.backend)).toEqual(['webgpu', 'webgl']);
+    expect(status.backendReason).toMatch(/'webgpu' was requested.*webgpu failed.*webgl failed.*using wasm/);
+    expect(await fallback.recommend({ k: 3 })).toHaveLength(3);
+    fallback.dispose();
+  });
+
   it('forget() empties the history', async () => {
     await engine.forget();
     expect(engine.status().events).toBe(0);
