@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
+
+const CATALOG = '/test/fixtures/scientific-items.jsonl';
+let env: BrowserEnv;
+beforeAll(async () => {
+  env = await startBrowserEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+/** Every IndexedDB database and Cache Storage entry in the page's origin. */
+function originStorage(page: Page): Promise<{ databases: string[]; caches: string[] }> {
+  return page.evaluate(async () => ({
+    databases: (await indexedDB.databases()).map((d) => d.name ?? ''),
+    caches: await caches.keys(),
+  }));
+}
+
+describe("shopper's control", () => {
+  it('persist: false keeps everything in memory: no database, no cache, yet it recommends', async () => {
+    const { context, page } = await env.open('esm');
+    const result = await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { persist: false, dbName: 'memory-only' } });
+      const first = (await rec.recommend({ k: 1 }))[0]!;
+      await rec.track({ type: 'view', itemId: first.itemId });
+      await rec.track({ type: 'search', query: 'tape' });
+      const recs = await rec.recommend({ k: 5 });
+      const exported = await rec.exportData();
+      const status = rec.status();
+      rec.dispose();
+      return { recs: recs.length, events: exported.events.length, persistent: status.persistent };
+    }, CATALOG);
+    expect(result).toEqual({ recs: 5, events: 2, persistent: false });
+    expect(await originStorage(page)).toEqual({ databases: [], caches: [] });
+    await context.close();
+  });
+
+  it('exportData() returns every stored record and forget() removes every database and cache of ours', async () => {
+    const { context, page } = await env.open('esm');
+    const exported = await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { dbName: 'control' } });
+      const ids = (await rec.recommend({ k: 3 })).map((r) => r.itemId);
+      await rec.track({ type: 'view', itemId: ids[0]! });
+      await rec.track({ type: 'cart', itemId: ids[1]! });
+      await rec.track({ type: 'purchase', itemId: ids[1]! });
+      await rec.track({ type: 'search', query: 'pipe fittings' });
+      const data = await rec.exportData();
+      (window as unknown as { rec: typeof rec }).rec = rec;
+      return data;
+    }, CATALOG);
+    expect(exported.events.map((e) => e.type)).toEqual(['view', 'cart', 'purchase', 'search']);
+    expect(exported.catalogCache?.items.length).toBe(400);
+    expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+    expect((await originStorage(page)).databases).toEqual(['control']);
+
+    await page.evaluate(async () => {
+      const rec = (window as unknown as { rec: { forget(): Promise<void>; dispose(): void } }).rec;
+      await rec.forget();
+      rec.dispose();
+    });
+    expect(await originStorage(page)).toEqual({ databases: [], caches: [] });
+    await context.close();
+  });
+});
+
+describe('faults', () => {
+  it('worker killed mid-write: nothing half-written, every acknowledged event intact', async () => {
+    const { context, page } = await env.open('esm');
+    const first = await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { dbName: 'killed' } });
+      const ids = (await rec.recommend({ k: 50 })).map((r) => r.itemId);
+      const acknowledged: number[] = [];
+      const calls = Array.from({ length: 3000 }, (_, i) =>
+        rec.track({ type: 'view', itemId: ids[i % ids.length]!, timestamp: i }).then(() => acknowledged.push(i)),
+      );
+      // Kill the worker as soon as some writes have been acknowledged.
+      while (acknowledged.length < 200) await new Promise((r) => setTimeout(r, 1));
+      rec.dispose();
+      const outcomes = await Promise.allSettled(calls);
+      return { acknowledged, rejected: outcomes.filter((o) => o.status === 'rejected').length };
+    }, CATALOG);
+    expect(first.acknowledged.length).toBeGreaterThanOrEqual(200);
+    expect(first.rejected).toBeGreaterThan(0); // it really died mid-way
+
+    const after = await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { dbName: 'killed' } });
+      const data = await rec.exportData();
+      const recs = await rec.recommend({ k: 5 });
+      await rec.forget();
+      rec.dispose();
+      return { events: data.events, recs: recs.length };
+    }, CATALOG);
+    const stored = after.events.map((e) => e.timestamp);
+    for (const i of first.acknowledged) expect(stored).toContain(i);
+    expect(new Set(stored).size).toBe(stored.length);
+    for (const event of after.events) {
+      expect(event.type).toBe('view');
+      expect(typeof event.itemId).toBe('string');
+      expect(event.seq).toBeGreaterThan(0);
+    }
+    expect(after.recs).toBe(5);
+    await context.close();
+  });
+});
