@@ -118,6 +118,8 @@ export interface CatalogReport {
   /** Strings cut to the length limit. */
   truncatedFields: number;
   source: 'array' | 'url' | 'cache';
+  /** Whether a copy of a URL catalog is kept in IndexedDB for offline starts (false: storage refused it). */
+  cached: boolean;
 }
 
 export interface RecommenderStatus {
@@ -135,6 +137,8 @@ export interface RecommenderStatus {
   /** The model answering `recommend()`. */
   modelVersion: string;
   persistent: boolean;
+  /** Oldest events dropped because the browser's storage quota was full. */
+  prunedForQuota: number;
   /** Live tfjs tensors in the worker (leak check). */
   tensors: number;
 }

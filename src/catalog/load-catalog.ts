@@ -81,11 +81,19 @@ export async function loadCatalog(source: unknown, store: BehaviourStore): Promi
     });
   }
   const fingerprint = catalogFingerprint(items);
+  let cached = origin === 'cache';
   if (origin === 'url') {
-    const cached = await store.getCatalogCache().catch(() => undefined);
-    if (cached?.fingerprint !== fingerprint || cached.source !== source) {
-      await store.putCatalogCache({ key: 'current', source: source as string, fingerprint, items, savedAt: Date.now() });
+    // Best effort: a full quota must not stop the store from working, so a refusal is reported
+    // in status().catalog.cached instead of thrown.
+    try {
+      const previous = await store.getCatalogCache();
+      if (previous?.fingerprint !== fingerprint || previous.source !== source) {
+        await store.putCatalogCache({ key: 'current', source: source as string, fingerprint, items, savedAt: Date.now() });
+      }
+      cached = true;
+    } catch {
+      cached = false;
     }
   }
-  return { items, fingerprint, report: { ...report, source: origin } };
+  return { items, fingerprint, report: { ...report, source: origin, cached } };
 }

@@ -13,7 +13,7 @@ export const LIMITS = {
 
 export interface NormalizedCatalog {
   items: Item[];
-  report: Omit<CatalogReport, 'source'>;
+  report: Omit<CatalogReport, 'source' | 'cached'>;
 }
 
 type Counters = { droppedFields: number; truncatedFields: number };

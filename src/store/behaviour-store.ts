@@ -19,6 +19,10 @@ export interface StoreSnapshot {
 export interface BehaviourStore {
   readonly persistent: boolean;
   readonly name: string;
+  /** Events dropped because the browser's storage quota was full. */
+  readonly prunedForQuota: number;
+  /** Every event with a lower seq has been pruned for quota (0: none). */
+  readonly keptFromSeq: number;
   /** Stores the event, drops the oldest beyond `maxEvents`, returns it with its `seq`. */
   addEvent(event: NewEvent): Promise<StoredEvent>;
   /** All events, oldest first. */

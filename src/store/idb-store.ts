@@ -80,7 +80,7 @@ export class IdbStore implements BehaviourStore {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        const seqs = await this.writeBatch(batch.map((w) => w.event));
+        const seqs = await this.writeBatchMakingRoom(batch.map((w) => w.event));
         batch.forEach((w, i) => w.resolve({ ...w.event, seq: seqs[i]! }));
       } catch (error) {
         const failure = storageError(error, 'storing events');
@@ -88,6 +88,44 @@ export class IdbStore implements BehaviourStore {
       }
     }
     this.writing = false;
+  }
+
+  /** Share of the oldest events dropped when the browser's storage quota is full. */
+  static readonly QUOTA_PRUNE_SHARE = 0.25;
+
+  /** Events dropped so far because the quota was full (reported in status()). */
+  prunedForQuota = 0;
+  /** Events with a lower seq were pruned for quota. */
+  keptFromSeq = 0;
+
+  /**
+   * On a full quota, drops the oldest quarter of the history and tries once more: new behaviour
+   * matters more than old. If that is not enough the batch fails with QUOTA_EXCEEDED.
+   */
+  private async writeBatchMakingRoom(events: NewEvent[]): Promise<number[]> {
+    try {
+      return await this.writeBatch(events);
+    } catch (error) {
+      if (storageError(error, '').code !== 'QUOTA_EXCEEDED') throw error;
+      this.prunedForQuota += await this.pruneOldest(IdbStore.QUOTA_PRUNE_SHARE);
+      return await this.writeBatch(events);
+    }
+  }
+
+  private async pruneOldest(share: number): Promise<number> {
+    const db = await this.db();
+    const tx = db.transaction('events', 'readwrite');
+    let remove = Math.ceil((await tx.store.count()) * share);
+    const removed = remove;
+    let cursor = await tx.store.openCursor();
+    while (cursor && remove > 0) {
+      await cursor.delete();
+      remove--;
+      cursor = await cursor.continue();
+    }
+    if (cursor) this.keptFromSeq = cursor.key;
+    await tx.done;
+    return removed - remove;
   }
 
   /** Adds events and applies retention in one transaction: all of it lands, or none. */
@@ -161,6 +199,9 @@ export class IdbStore implements BehaviourStore {
     const opening = this.opening;
     this.opening = null;
     await opening?.then((db) => db.close()).catch(() => undefined);
+    // A new database numbers its events from 1 again.
+    this.keptFromSeq = 0;
+    this.prunedForQuota = 0;
     try {
       await deleteDB(this.name);
     } catch (error) {

@@ -5,6 +5,8 @@ import type { CatalogCacheRecord } from './schema';
 /** `storage: { persist: false }`: the same contract as IndexedDB, held in this worker's memory. */
 export class MemoryStore implements BehaviourStore {
   readonly persistent = false;
+  readonly prunedForQuota = 0;
+  readonly keptFromSeq = 0;
   private events: StoredEvent[] = [];
   private nextSeq = 1;
   private catalogCache: CatalogCacheRecord | undefined;

@@ -130,6 +130,13 @@ export class Engine {
     return engine;
   }
 
+  /** The history as stored: drops what the store pruned to make room in a full quota. */
+  private history(): StoredEvent[] {
+    const floor = this.store.keptFromSeq;
+    if (floor > 0 && (this.events[0]?.seq ?? floor) < floor) this.events = this.events.filter((e) => e.seq >= floor);
+    return this.events;
+  }
+
   private assertLive(): void {
     if (this.disposed) throw new LocalrecError('DISPOSED', 'This recommender was disposed.');
   }
@@ -165,7 +172,8 @@ export class Engine {
     }
     const excluded: number[] = [];
     const excludedTypes = new Set(rules.map((rule) => EXCLUDE_TYPES[rule]));
-    for (const event of this.events) {
+    const events = this.history();
+    for (const event of events) {
       if (event.itemId === undefined || !excludedTypes.has(event.type)) continue;
       const row = this.rowById.get(event.itemId);
       if (row !== undefined) excluded.push(row);
@@ -175,7 +183,7 @@ export class Engine {
       if (row !== undefined) excluded.push(row);
     }
 
-    const history = weightHistory(this.events, (id) => this.rowById.get(id));
+    const history = weightHistory(events, (id) => this.rowById.get(id));
     let queryVector: Float32Array | null = null;
     if (history.queries.length > 0) {
       queryVector = new Float32Array(this.model.dims);
@@ -218,11 +226,12 @@ export class Engine {
       backendReason: this.backend.reason,
       adapter: this.backend.adapter,
       backendFailures: this.backend.failures,
-      events: this.events.length,
+      events: this.history().length,
       catalogSize: this.items.length,
       catalog: this.catalogReport,
       modelVersion: CONTENT_MODEL_VERSION,
       persistent: this.store.persistent,
+      prunedForQuota: this.store.prunedForQuota,
       tensors: tf.memory().numTensors,
     };
   }

@@ -109,3 +109,55 @@ describe('faults', () => {
     await context.close();
   });
 });
+
+describe('storage quota', () => {
+  it('a full quota gives typed QUOTA_EXCEEDED errors, prunes the oldest events, and never crashes', async () => {
+    const { context, page } = await env.open('esm');
+    const cdp = await context.newCDPSession(page);
+    // Chromium's own quota machinery, shrunk for this origin (CDP), then filled by our history.
+    await cdp.send('Storage.overrideQuotaForOrigin' as never, { origin: env.server.url, quotaSize: 600_000 } as never);
+    const result = await page.evaluate(async (catalog) => {
+      const { createRecommender, LocalrecError } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { dbName: 'quota' } });
+      const codes: Record<string, number> = {};
+      const acknowledged: number[] = [];
+      for (let round = 0; round < 30; round++) {
+        const calls = Array.from({ length: 500 }, (_, i) => {
+          const n = round * 500 + i;
+          return rec.track({ type: 'search', query: `${'q'.repeat(400)} ${n}`, timestamp: n }).then(() => acknowledged.push(n));
+        });
+        for (const outcome of await Promise.allSettled(calls)) {
+          if (outcome.status === 'rejected') {
+            const e = outcome.reason as { code?: string };
+            const key = outcome.reason instanceof LocalrecError ? String(e.code) : `untyped ${String(outcome.reason)}`;
+            codes[key] = (codes[key] ?? 0) + 1;
+          }
+        }
+      }
+      const stored = (await rec.exportData()).events.map((e) => e.timestamp);
+      const status = rec.status();
+      (window as unknown as { rec: typeof rec }).rec = rec;
+      return { codes, pruned: status.prunedForQuota, events: status.events, stored, lastAcknowledged: Math.max(...acknowledged) };
+    }, CATALOG);
+    expect(Object.keys(result.codes)).toEqual(['QUOTA_EXCEEDED']);
+    expect(result.pruned).toBeGreaterThan(0);
+    expect(result.events).toBe(result.stored.length);
+    // Oldest first: what is left is in order and ends with the newest acknowledged event.
+    expect(result.stored).toEqual([...result.stored].sort((a, b) => a - b));
+    expect(result.stored.at(-1)).toBe(result.lastAcknowledged);
+    expect(result.stored[0]).toBeGreaterThan(0);
+
+    // Room again: it keeps working without a restart.
+    await cdp.send('Storage.overrideQuotaForOrigin' as never, { origin: env.server.url } as never);
+    const after = await page.evaluate(async () => {
+      const rec = (window as unknown as { rec: { track(e: unknown): Promise<unknown>; recommend(): Promise<unknown[]>; forget(): Promise<void>; dispose(): void } }).rec;
+      await rec.track({ type: 'search', query: 'after the quota', timestamp: 1e9 });
+      const recs = await rec.recommend();
+      await rec.forget();
+      rec.dispose();
+      return recs.length;
+    });
+    expect(after).toBe(12);
+    await context.close();
+  });
+});

@@ -1,0 +1,59 @@
+// The project's evaluation command (shared/EVALUATION.md):
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users [--models …] [--seed 42] [--json]
+// One JSON line per model on stdout; without --json also a short table on stderr.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEvalArgs, USAGE, UsageError, type EvalArgs } from '../eval/cli-args';
+import { loadDataset } from '../eval/dataset';
+import { runProtocol, type EvalRecord } from '../eval/run-protocol';
+
+function table(records: EvalRecord[]): string {
+  const keys = Object.keys(records[0]?.metrics ?? {});
+  const header = ['model', ...keys, 'train s', 'backend'];
+  const rows = records.map((r) => [r.model, ...keys.map((k) => (r.metrics[k] ?? NaN).toFixed(4)), r.train_seconds.toFixed(2), r.backend]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  let args: EvalArgs;
+  try {
+    args = parseEvalArgs(process.argv.slice(2));
+    if (!args.help && !existsSync(join(args.data, 'interactions.csv'))) throw new UsageError(`no interactions.csv in "${args.data}"`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`eval: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const data = loadDataset(args.data);
+  if (!args.json) {
+    process.stderr.write(`${data.name}: ${data.userIds.length} users, ${data.itemIds.length} items, ${data.interactions} interactions; protocol ${args.protocol}, seed ${args.seed}\n`);
+  }
+  const records = await runProtocol({
+    data,
+    protocol: args.protocol,
+    seed: args.seed,
+    models: args.models,
+    onRecord: (record) => process.stdout.write(`${JSON.stringify(record)}\n`),
+    onProgress: args.json
+      ? undefined
+      : (event) => {
+          if (event.stage === 'ease-lambda') process.stderr.write(`  ease λ=${String(event.lambda)} ${JSON.stringify(event)}\n`);
+        },
+  });
+  if (!args.json) process.stderr.write(`${table(records)}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`eval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,56 @@
+import { DEFAULT_MODELS, MODEL_REGISTRY, PROTOCOLS, type ProtocolName } from './model-registry';
+
+export interface EvalArgs {
+  data: string;
+  protocol: ProtocolName;
+  models: string[];
+  seed: number;
+  json: boolean;
+  help: boolean;
+}
+
+/** A bad command line: the CLI prints the message and the usage, and exits with code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')} [--models a,b,...] [--seed 42] [--json]
+  --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
+  --protocol NAME   evaluation protocol of shared/EVALUATION.md
+  --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')}
+                    (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')})
+  --seed N          integer seed of the split and tie order (default 42)
+  --json            JSON lines on stdout only (no table on stderr)`;
+
+/**
+ * Parses the evaluation command's arguments (`--flag value` or `--flag=value`).
+ * @throws UsageError on unknown flags, protocols or models, missing values, or a bad seed.
+ */
+export function parseEvalArgs(argv: string[]): EvalArgs {
+  const values: Record<string, string> = {};
+  let json = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (/^--(data|protocol|models|seed)(=|$)/.test(arg)) {
+      const eq = arg.indexOf('=');
+      const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${flag} needs a value`);
+      values[flag] = value;
+    } else throw new UsageError(`unknown argument "${arg}"`);
+  }
+  if (help) return { data: '', protocol: 'strong', models: [], seed: 42, json, help };
+  if (!values.data) throw new UsageError('--data DIR is required');
+  const protocol = values.protocol;
+  if (!protocol) throw new UsageError('--protocol is required');
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new UsageError(`unknown protocol "${protocol}" (known: ${PROTOCOLS.join(', ')})`);
+  const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : DEFAULT_MODELS[protocol as ProtocolName];
+  if (models.length === 0) throw new UsageError('--models is empty');
+  for (const m of models) if (!MODEL_REGISTRY[m]) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
+  const seedText = values.seed ?? '42';
+  if (!/^-?\d+$/.test(seedText)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
+  return { data: values.data, protocol: protocol as ProtocolName, models, seed: Number(seedText), json, help };
+}

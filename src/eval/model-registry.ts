@@ -1,0 +1,51 @@
+import { ContentKnnModel } from './baselines/content-knn';
+import { EaseModel } from './baselines/ease';
+import { ItemKnnModel } from './baselines/item-knn';
+import { PopularModel } from './baselines/popular';
+import { RandomModel } from './baselines/random';
+import type { EvalModel } from './eval-model';
+
+export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users';
+export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users'];
+
+/** What a factory may want to know about the run it is created for. */
+export interface ModelOptions {
+  protocol: ProtocolName;
+  seed: number;
+  /** The protocol's headline ranking metric, for models that tune on validation users. */
+  tuneMetric: string;
+}
+
+export type ModelFactory = (options: ModelOptions) => EvalModel;
+
+/**
+ * Model name → factory. Names are the report's model names (shared/EVALUATION.md).
+ * To evaluate a new model, implement EvalModel and add one line here, e.g.
+ *   vae: (o) => new VaeEvalModel(o),
+ *   localrec: (o) => new LocalrecEvalModel(o),
+ */
+export const MODEL_REGISTRY: Record<string, ModelFactory> = {
+  popular: () => new PopularModel(),
+  itemknn: () => new ItemKnnModel(),
+  ease: (o) => new EaseModel({ tuneMetric: o.tuneMetric }),
+  'content-knn': () => new ContentKnnModel(),
+  random: () => new RandomModel(),
+  // ── register further models below this line ──
+};
+
+/** Models run when --models is not given: the baselines every report includes. */
+export const DEFAULT_MODELS: Record<ProtocolName, string[]> = {
+  strong: ['popular', 'itemknn', 'ease'],
+  loo: ['popular', 'itemknn', 'ease'],
+  'cold-users': ['popular', 'itemknn', 'ease'],
+  // Interaction-only models score never-bought items 0 (their cold_ figures are the tie order's):
+  // they are run anyway so the report shows that, next to the text model and random.
+  'cold-items': ['random', 'popular', 'itemknn', 'ease', 'content-knn'],
+};
+
+/** @throws Error naming the unknown model and the known ones. */
+export function createModel(name: string, options: ModelOptions): EvalModel {
+  const factory = MODEL_REGISTRY[name];
+  if (!factory) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
+  return factory(options);
+}

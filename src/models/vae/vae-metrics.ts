@@ -1,0 +1,45 @@
+/** Ranking metrics shared by the trainer's early stopping and the tests. */
+
+/** Indices of the k largest scores, best first (ties: lower index first). `exclude` are skipped. */
+export function topK(scores: ArrayLike<number>, k: number, exclude?: ReadonlySet<number>): number[] {
+  const n = scores.length;
+  const heapIdx: number[] = [];
+  // Simple bounded selection: keep a sorted array of the best k (k is small).
+  const better = (a: number, b: number): boolean => {
+    const sa = scores[a]!;
+    const sb = scores[b]!;
+    return sa > sb || (sa === sb && a < b);
+  };
+  for (let i = 0; i < n; i++) {
+    if (exclude?.has(i)) continue;
+    const s = scores[i]!;
+    if (Number.isNaN(s)) continue;
+    if (heapIdx.length === k && !better(i, heapIdx[k - 1]!)) continue;
+    let pos = heapIdx.length === k ? k - 1 : heapIdx.length;
+    if (heapIdx.length < k) heapIdx.push(i);
+    while (pos > 0 && better(i, heapIdx[pos - 1]!)) {
+      heapIdx[pos] = heapIdx[pos - 1]!;
+      pos--;
+    }
+    heapIdx[pos] = i;
+  }
+  return heapIdx;
+}
+
+/** NDCG@k of a ranking against a set of targets (binary relevance, ideal over min(k, |targets|)). */
+export function ndcgAt(ranked: readonly number[], targets: ReadonlySet<number>, k: number): number {
+  if (targets.size === 0) return 0;
+  let dcg = 0;
+  for (let i = 0; i < Math.min(k, ranked.length); i++) if (targets.has(ranked[i]!)) dcg += 1 / Math.log2(i + 2);
+  let idcg = 0;
+  for (let i = 0; i < Math.min(k, targets.size); i++) idcg += 1 / Math.log2(i + 2);
+  return dcg / idcg;
+}
+
+/** Recall@k = hits in the top k / min(k, |targets|). */
+export function recallAt(ranked: readonly number[], targets: ReadonlySet<number>, k: number): number {
+  if (targets.size === 0) return 0;
+  let hits = 0;
+  for (let i = 0; i < Math.min(k, ranked.length); i++) if (targets.has(ranked[i]!)) hits++;
+  return hits / Math.min(k, targets.size);
+}

@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from './rng';
+
+/** Shape of the network: items → hidden → latent (mean, log-variance) → hidden → items. */
+export interface VaeArchitecture {
+  items: number;
+  hidden: number;
+  latent: number;
+}
+
+let variableCounter = 0;
+
+/** Parameter names in the order they are stored in a pack. */
+export const VAE_PARAM_NAMES = ['enc/w1', 'enc/b1', 'enc/w2', 'enc/b2', 'dec/w1', 'dec/b1', 'dec/w2', 'dec/b2'] as const;
+export type VaeParamName = (typeof VAE_PARAM_NAMES)[number];
+export type VaeWeights = Record<VaeParamName, Float32Array>;
+
+const MATRICES = ['enc/w1', 'enc/w2', 'dec/w1', 'dec/w2'] as const;
+
+export function vaeParamShapes(arch: VaeArchitecture): Record<VaeParamName, [number] | [number, number]> {
+  const { items, hidden, latent } = arch;
+  return {
+    'enc/w1': [items, hidden],
+    'enc/b1': [hidden],
+    'enc/w2': [hidden, 2 * latent],
+    'enc/b2': [2 * latent],
+    'dec/w1': [latent, hidden],
+    'dec/b1': [hidden],
+    'dec/w2': [hidden, items],
+    'dec/b2': [items],
+  };
+}
+
+export interface TrainStepResult {
+  /** nll + Σ_u klWeight_u·kl_u + l2·Σw² (batch mean for the first two). */
+  loss: tf.Scalar;
+  nll: tf.Scalar;
+  kl: tf.Scalar;
+  /** Gradients of `loss` keyed by variable name, for `optimizer.applyGradients`. */
+  grads: tf.NamedTensorMap;
+}
+
+/** a·b with optional transposes done explicitly (fast path of every backend, WASM included). */
+function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b) as tf.Tensor2D;
+}
+
+/** Seeded Glorot-uniform weights and small normal biases (as in Liang et al.'s code). */
+export function initialVaeWeights(arch: VaeArchitecture, seed: number): VaeWeights {
+  const rng = new Rng(seed);
+  const shapes = vaeParamShapes(arch);
+  const out = {} as VaeWeights;
+  for (const name of VAE_PARAM_NAMES) {
+    const shape = shapes[name];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    if (shape.length === 2) {
+      const limit = Math.sqrt(6 / (shape[0] + shape[1]!));
+      for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * limit;
+    } else {
+      for (let i = 0; i < size; i++) values[i] = rng.normal() * 0.001;
+    }
+    out[name] = values;
+  }
+  return out;
+}
+
+/**
+ * The Mult-VAE network (Liang et al. 2018) as tfjs-core variables: tanh layers, a Gaussian
+ * latent with a standard-normal prior, and a softmax over all items.
+ *
+ * Gradients are written out analytically (`trainStep`) instead of taken from tfjs' autodiff:
+ * tfjs-core's Node bundle registers no gradient functions (they live in an ESM-only side-effect
+ * module that would also add every op's gradient to the worker bundle), and the analytic form
+ * keeps every product an untransposed matmul (tfjs-wasm runs transposed matmuls ~20× slower
+ * than an explicit transpose followed by XNNPACK's matmul). `test/unit/vae-network.test.ts` checks them against finite differences.
+ */
+export class VaeNetwork {
+  readonly arch: VaeArchitecture;
+  readonly params: Record<VaeParamName, tf.Variable>;
+
+  constructor(arch: VaeArchitecture, weights: Record<VaeParamName, Float32Array | tf.Tensor>, trainable = true) {
+    this.arch = { ...arch };
+    const shapes = vaeParamShapes(arch);
+    const params = {} as Record<VaeParamName, tf.Variable>;
+    for (const name of VAE_PARAM_NAMES) {
+      const w = weights[name];
+      const init = w instanceof tf.Tensor ? tf.reshape(w, shapes[name]) : tf.tensor(w, shapes[name], 'float32');
+      params[name] = tf.variable(init, trainable, `vae/${name}/${variableCounter++}`);
+      if (init !== w) init.dispose();
+    }
+    this.params = params;
+  }
+
+  static create(arch: VaeArchitecture, seed: number): VaeNetwork {
+    return new VaeNetwork(arch, initialVaeWeights(arch, seed));
+  }
+
+  get variables(): tf.Variable[] {
+    return VAE_PARAM_NAMES.map((name) => this.params[name]);
+  }
+
+  /** Mean and log-variance of q(z | x) for dense normalised inputs [batch × items]. */
+  encode(input: tf.Tensor2D): { mu: tf.Tensor2D; logvar: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const p = this.params;
+      const h = tf.tanh(tf.add(tf.matMul(input, p['enc/w1']), p['enc/b1']));
+      const out = tf.add(tf.matMul(h, p['enc/w2']), p['enc/b2']) as tf.Tensor2D;
+      const [mu, logvar] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      return { mu, logvar };
+    }) as { mu: tf.Tensor2D; logvar: tf.Tensor2D };
+  }
+
+  /** The mean of q(z | x) only (what serving uses). */
+  encodeMean(input: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const p = this.params;
+      const { latent } = this.arch;
+      const h = tf.tanh(tf.add(tf.matMul(input, p['enc/w1']), p['enc/b1']));
+      const w = tf.slice(p['enc/w2'], [0, 0], [-1, latent]);
+      const b = tf.slice(p['enc/b2'], [0], [latent]);
+      return tf.add(tf.matMul(h, w), b) as tf.Tensor2D;
+    });
+  }
+
+  /** Unnormalised log-probabilities (logits) of every item for latent codes [batch × latent]. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const p = this.params;
+      const h = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1']));
+      return tf.add(tf.matMul(h, p['dec/w2']), p['dec/b2']) as tf.Tensor2D;
+    });
+  }
+
+  /** Scores for serving: decode(mean of q(z|x)), no noise, no dropout. */
+  score(input: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decode(this.encodeMean(input)));
+  }
+
+  /**
+   * Loss and analytic gradients for one batch. `input` [rows × items] is the normalised,
+   * dropped-out history; `target` [rows × items] holds the raw histories
+   * the multinomial likelihood is evaluated on; `klWeights` [rows] the KL weight of each user
+   * (β, or β scaled per user); z is sampled with `noiseSeed`.
+   */
+  trainStep(input: tf.Tensor2D, target: tf.Tensor2D, klWeights: Float32Array, l2: number, noiseSeed: number): TrainStepResult {
+    return tf.tidy(() => {
+      const p = this.params;
+      const B = input.shape[0];
+      const h1 = tf.tanh(tf.add(tf.matMul(input, p['enc/w1']), p['enc/b1'])) as tf.Tensor2D;
+      const o = tf.add(tf.matMul(h1, p['enc/w2']), p['enc/b2']) as tf.Tensor2D;
+      const [mu, logvar] = tf.split(o, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const std = tf.exp(tf.mul(logvar, 0.5));
+      const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
+      const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
+      const h2 = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1'])) as tf.Tensor2D;
+      const logits = tf.add(tf.matMul(h2, p['dec/w2']), p['dec/b2']) as tf.Tensor2D;
+      const logp = tf.logSoftmax(logits);
+      const nll = tf.div(tf.neg(tf.sum(tf.mul(logp, target))), B) as tf.Scalar;
+      const c = tf.tensor2d(klWeights.subarray(0, B), [B, 1]);
+      const expLv = tf.exp(logvar);
+      const klRows = tf.mul(tf.sum(tf.sub(tf.add(tf.sub(expLv, logvar), tf.square(mu)), 1), 1, true), 0.5);
+      const klMean = tf.div(tf.sum(klRows), B) as tf.Scalar;
+      const klTerm = tf.div(tf.sum(tf.mul(klRows, c)), B);
+      let loss = tf.add(nll, klTerm) as tf.Scalar;
+      if (l2 > 0) loss = tf.add(loss, tf.mul(tf.addN(MATRICES.map((n) => tf.sum(tf.square(p[n])))), l2)) as tf.Scalar;
+
+      // Backward.
+      const decay = (name: VaeParamName, g: tf.Tensor): tf.Tensor => (l2 > 0 ? tf.add(g, tf.mul(p[name], 2 * l2)) : g);
+      const n = tf.sum(target, 1, true);
+      const dLogits = tf.div(tf.sub(tf.mul(tf.exp(logp), n), target), B) as tf.Tensor2D;
+      const dW4 = decay('dec/w2', matMulT(h2, dLogits, true, false));
+      const db4 = tf.sum(dLogits, 0);
+      const dA2 = tf.mul(matMulT(dLogits, p['dec/w2'], false, true), tf.sub(1, tf.square(h2))) as tf.Tensor2D;
+      const dW3 = decay('dec/w1', matMulT(z, dA2, true, false));
+      const db3 = tf.sum(dA2, 0);
+      const dz = matMulT(dA2, p['dec/w1'], false, true);
+      const cB = tf.div(c, B);
+      const dMu = tf.add(dz, tf.mul(cB, mu));
+      const dLv = tf.add(tf.mul(tf.mul(dz, tf.mul(eps, std)), 0.5), tf.mul(tf.mul(cB, 0.5), tf.sub(expLv, 1)));
+      const dO = tf.concat([dMu, dLv], 1) as tf.Tensor2D;
+      const dW2 = decay('enc/w2', matMulT(h1, dO, true, false));
+      const db2 = tf.sum(dO, 0);
+      const dA1 = tf.mul(matMulT(dO, p['enc/w2'], false, true), tf.sub(1, tf.square(h1))) as tf.Tensor2D;
+      const db1 = tf.sum(dA1, 0);
+      const dW1 = decay('enc/w1', matMulT(input, dA1, true, false));
+      const grads: tf.NamedTensorMap = {
+        [p['enc/w1'].name]: dW1,
+        [p['enc/b1'].name]: db1,
+        [p['enc/w2'].name]: dW2,
+        [p['enc/b2'].name]: db2,
+        [p['dec/w1'].name]: dW3,
+        [p['dec/b1'].name]: db3,
+        [p['dec/w2'].name]: dW4,
+        [p['dec/b2'].name]: db4,
+      };
+      return { loss, nll, kl: klMean, grads };
+    }) as TrainStepResult;
+  }
+
+  /** Current weights copied to the CPU. */
+  async weights(): Promise<VaeWeights> {
+    const out = {} as VaeWeights;
+    for (const name of VAE_PARAM_NAMES) out[name] = (await this.params[name].data()) as Float32Array;
+    return out;
+  }
+
+  /** Overwrites the weights (e.g. restoring the best epoch). */
+  assign(weights: VaeWeights): void {
+    const shapes = vaeParamShapes(this.arch);
+    for (const name of VAE_PARAM_NAMES) {
+      tf.tidy(() => this.params[name].assign(tf.tensor(weights[name], shapes[name], 'float32')));
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
