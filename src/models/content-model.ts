@@ -3,8 +3,15 @@ import type { Item } from '../api/types';
 import { HashedTfIdf } from '../catalog/hashed-vectors';
 import { itemFeatures, queryFeatures } from '../catalog/item-features';
 
-/** Default hashed dimensions: enough to keep collisions rare for catalogs of tens of thousands. */
-export const DEFAULT_DIMS = 1024;
+/**
+ * Hashed dimensions for a catalog size: 1,024 keeps collisions rare for catalogs of tens of
+ * thousands; larger catalogs get fewer so the item matrix stays near 100 MB at 100k items.
+ */
+export function defaultDims(items: number): number {
+  if (items <= 16_384) return 1024;
+  if (items <= 65_536) return 512;
+  return 256;
+}
 
 export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
 
@@ -18,7 +25,7 @@ export class ContentModel {
   readonly itemMatrix: tf.Tensor2D;
   private readonly vectorizer: HashedTfIdf;
 
-  constructor(items: readonly Item[], dims = DEFAULT_DIMS) {
+  constructor(items: readonly Item[], dims = defaultDims(items.length)) {
     const bags = items.map(itemFeatures);
     this.vectorizer = new HashedTfIdf(dims, bags);
     const raw = new Float32Array(items.length * dims);

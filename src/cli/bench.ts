@@ -1,0 +1,80 @@
+// `npm run bench [-- --only size,startup,latency] [--sizes 4385,10000,100000] [--rounds 50]`:
+// speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
+// on stderr. Run `npm run build` first (npm run bench does).
+import { launchChromium } from '../../test/tools/chromium';
+import { startStaticServer } from '../../test/tools/static-server';
+import { sizeReport } from './size-report';
+
+type Json = Record<string, unknown>;
+
+function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]!;
+    if (!key.startsWith('--') || argv[i + 1] === undefined) throw new Error(`Bad argument ${key}; see src/cli/bench.ts`);
+    args.set(key.slice(2), argv[i + 1]!);
+  }
+  return {
+    only: new Set((args.get('only') ?? 'size,startup,latency').split(',')),
+    sizes: (args.get('sizes') ?? '4385,10000,100000').split(',').map(Number),
+    rounds: Number(args.get('rounds') ?? 50),
+  };
+}
+
+function emit(record: Json): void {
+  console.log(JSON.stringify(record));
+}
+
+async function main(): Promise<void> {
+  const { only, sizes, rounds } = parseArgs(process.argv.slice(2));
+  const machine = { cores: (await import('node:os')).cpus().length, chromium: '' };
+
+  if (only.has('size')) {
+    const sizes = sizeReport();
+    emit({ bench: 'bundle-size', unit: 'bytes-gzip', ...sizes });
+    console.error(`loader ${(sizes.loader / 1024).toFixed(1)} KB gz, worker ${(sizes.worker / 1024).toFixed(1)} KB gz (+ backends ${(sizes.workerWithBackends / 1024).toFixed(1)} KB)`);
+  }
+  if (!only.has('startup') && !only.has('latency')) return;
+
+  const server = await startStaticServer();
+  const browser = await launchChromium();
+  machine.chromium = browser.version();
+  const catalogUrl = '/demo/public/items.jsonl';
+  try {
+    if (only.has('startup')) {
+      // Cold: a new profile (nothing in IndexedDB). Warm: the same profile reloaded.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const results: Json = {};
+      for (const phase of ['cold', 'warm', 'warm2']) {
+        await page.goto(`${server.url}/test/pages/bench.html`);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        results[phase] = await page.evaluate(([url, db]) => (window as unknown as { benchFirstRecommendation(u: string, d: string): Promise<Json> }).benchFirstRecommendation(url!, db!), [catalogUrl, 'bench']);
+      }
+      await context.close();
+      emit({ bench: 'first-recommendation', catalog: 'demo (4,385 items, URL)', ...results, machine });
+      console.error(`first recommendation: cold ${(results.cold as Json).ms} ms, warm ${(results.warm as Json).ms} ms`);
+    }
+    if (only.has('latency')) {
+      for (const size of sizes) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${server.url}/test/pages/bench.html`);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        const result = (await page.evaluate(([url, n, r]) => (window as unknown as { benchLatency(u: string, n: number, r: number): Promise<Json> }).benchLatency(url as string, n as number, r as number), [catalogUrl, size, rounds] as const)) as Json;
+        await context.close();
+        emit({ bench: 'latency', unit: 'ms', ...result, machine });
+        const f = (k: string): string => `${(result[k] as Json).p50}/${(result[k] as Json).p95}`;
+        console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+// Benchmark scenarios run inside Chromium by `npm run bench` (src/cli/bench.ts drives this page).
+import * as localrec from '/dist/index.js';
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const summary = (values) => ({ p50: +percentile(values, 50).toFixed(2), p95: +percentile(values, 95).toFixed(2), n: values.length });
+
+async function loadItems(url) {
+  return (await (await fetch(url)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** The demo catalog replicated to `size` items (ids and titles made unique): speed figures only. */
+function scaled(items, size) {
+  const out = [];
+  for (let i = 0; out.length < size; i++) {
+    const base = items[i % items.length];
+    const copy = Math.floor(i / items.length);
+    out.push(copy === 0 ? base : { ...base, id: `${base.id}~${copy}`, title: `${base.title} (${copy})` });
+  }
+  return out;
+}
+
+/** Time to first recommendation, measured from navigation start (the page load). */
+window.benchFirstRecommendation = async (catalogUrl, dbName) => {
+  const rec = await localrec.createRecommender({ catalog: catalogUrl, storage: { dbName } });
+  const recs = await rec.recommend({ k: 12 });
+  const ms = performance.now();
+  const status = rec.status();
+  rec.dispose();
+  return { ms: +ms.toFixed(1), items: recs.length, backend: status.backend, catalogSource: status.catalog.source };
+};
+
+/** recommend(), similar() and track()→recommend() latency through comlink at a catalog size. */
+window.benchLatency = async (catalogUrl, size, rounds) => {
+  const items = scaled(await loadItems(catalogUrl), size);
+  const started = performance.now();
+  const rec = await localrec.createRecommender({ catalog: items, storage: { persist: false } });
+  const startupMs = performance.now() - started;
+  const pick = (i) => items[(i * 7919) % items.length].id;
+  for (let i = 0; i < 5; i++) await rec.track({ type: 'view', itemId: pick(i) });
+  await rec.recommend({ k: 12 }); // warm-up: first kernel compilation
+  await rec.similar(pick(0), { k: 8 });
+  const recommend = [], similar = [], roundTrip = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await rec.recommend({ k: 12 });
+    recommend.push(performance.now() - t);
+    t = performance.now();
+    await rec.similar(pick(i + 11), { k: 8 });
+    similar.push(performance.now() - t);
+    t = performance.now();
+    await rec.track({ type: 'view', itemId: pick(i + 101) });
+    await rec.recommend({ k: 12 });
+    roundTrip.push(performance.now() - t);
+  }
+  const status = rec.status();
+  rec.dispose();
+  return {
+    items: items.length,
+    backend: status.backend,
+    startupMs: +startupMs.toFixed(1),
+    recommend: summary(recommend),
+    similar: summary(similar),
+    trackThenRecommend: summary(roundTrip),
+  };
+};
+
+document.body.dataset.ready = 'true';
