@@ -31,6 +31,8 @@ export interface BehaviourStore {
   getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
   putCatalogCache(record: CatalogCacheRecord): Promise<void>;
   snapshot(): Promise<StoreSnapshot>;
+  /** Another tab deleted the database: start counting afresh. */
+  resetAfterForget(): void;
   /** Deletes every record and the database itself; the store reopens empty on the next write. */
   forget(): Promise<void>;
   close(): void;

@@ -199,14 +199,18 @@ export class IdbStore implements BehaviourStore {
     const opening = this.opening;
     this.opening = null;
     await opening?.then((db) => db.close()).catch(() => undefined);
-    // A new database numbers its events from 1 again.
-    this.keptFromSeq = 0;
-    this.prunedForQuota = 0;
+    this.resetAfterForget();
     try {
       await deleteDB(this.name);
     } catch (error) {
       throw storageError(error, 'deleting the database');
     }
+  }
+
+  /** A new database numbers its events from 1 again. */
+  resetAfterForget(): void {
+    this.keptFromSeq = 0;
+    this.prunedForQuota = 0;
   }
 
   close(): void {

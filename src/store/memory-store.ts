@@ -48,5 +48,7 @@ export class MemoryStore implements BehaviourStore {
     this.catalogCache = undefined;
   }
 
+  resetAfterForget(): void {}
+
   close(): void {}
 }

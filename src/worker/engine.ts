@@ -21,7 +21,9 @@ import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
 import { weightHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
+import { EventHistory } from '../store/event-history';
 import { IdbStore } from '../store/idb-store';
+import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
 import { validateTrackInput } from './validate-event';
 
@@ -84,7 +86,9 @@ const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view'
  * and Node (tests, training, evaluation) uses it directly.
  */
 export class Engine {
-  private events: StoredEvent[] = [];
+  private readonly history: EventHistory;
+  /** Other tabs of this store (only for persistent storage, which they share). */
+  private readonly tabs: TabSync | null;
   private disposed = false;
 
   private constructor(
@@ -96,7 +100,18 @@ export class Engine {
     private readonly backend: BackendChoice,
     private readonly model: ContentModel,
     private readonly unavailableMask: tf.Tensor1D | null,
-  ) {}
+  ) {
+    this.history = new EventHistory(config.maxEvents);
+    this.tabs = store.persistent ? new TabSync(store.name, (message) => this.onTabMessage(message)) : null;
+  }
+
+  private onTabMessage(message: TabMessage): void {
+    if (message.kind === 'event') this.history.add(message.event);
+    else {
+      this.history.clear();
+      this.store.resetAfterForget();
+    }
+  }
 
   /**
    * Loads the catalog, picks a backend, builds item vectors and reads the stored history.
@@ -124,17 +139,16 @@ export class Engine {
     report('history', 0, 1);
     const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
     const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, mask);
-    engine.events = await store.listEvents();
+    engine.history.replace(await store.listEvents());
     report('history', 1, 1);
     report('ready', 1, 1);
     return engine;
   }
 
   /** The history as stored: drops what the store pruned to make room in a full quota. */
-  private history(): StoredEvent[] {
-    const floor = this.store.keptFromSeq;
-    if (floor > 0 && (this.events[0]?.seq ?? floor) < floor) this.events = this.events.filter((e) => e.seq >= floor);
-    return this.events;
+  private events(): readonly StoredEvent[] {
+    this.history.dropBelow(this.store.keptFromSeq);
+    return this.history.list();
   }
 
   private assertLive(): void {
@@ -157,8 +171,8 @@ export class Engine {
     this.assertLive();
     const event = validateTrackInput(input, (id) => this.rowById.has(id));
     const stored = await this.store.addEvent(event);
-    this.events.push(stored);
-    if (this.events.length > this.config.maxEvents) this.events.splice(0, this.events.length - this.config.maxEvents);
+    this.history.add(stored);
+    this.tabs?.publish({ kind: 'event', event: stored });
     return stored;
   }
 
@@ -172,7 +186,7 @@ export class Engine {
     }
     const excluded: number[] = [];
     const excludedTypes = new Set(rules.map((rule) => EXCLUDE_TYPES[rule]));
-    const events = this.history();
+    const events = this.events();
     for (const event of events) {
       if (event.itemId === undefined || !excludedTypes.has(event.type)) continue;
       const row = this.rowById.get(event.itemId);
@@ -226,7 +240,7 @@ export class Engine {
       backendReason: this.backend.reason,
       adapter: this.backend.adapter,
       backendFailures: this.backend.failures,
-      events: this.history().length,
+      events: this.events().length,
       catalogSize: this.items.length,
       catalog: this.catalogReport,
       modelVersion: CONTENT_MODEL_VERSION,
@@ -258,7 +272,8 @@ export class Engine {
   async forget(): Promise<void> {
     this.assertLive();
     await this.store.forget();
-    this.events = [];
+    this.history.clear();
+    this.tabs?.publish({ kind: 'forget' });
   }
 
   dispose(): void {
@@ -267,5 +282,6 @@ export class Engine {
     this.model.dispose();
     this.unavailableMask?.dispose();
     this.store.close();
+    this.tabs?.close();
   }
 }
