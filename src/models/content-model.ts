@@ -21,8 +21,12 @@ export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
  * sum of item vectors (and query vectors); scores are cosine similarities computed on the backend.
  */
 export class ContentModel {
-  /** [items, dims], rows of unit length (all-zero for items without any usable text). */
-  readonly itemMatrix: tf.Tensor2D;
+  /**
+   * [dims, items]: column j is item j's unit-length vector (all-zero without usable text). Kept
+   * transposed because a row-vector × [dims, items] product is the fastest scoring form on the
+   * WASM backend (measured 5.5 ms vs 24 ms for [items, dims] × vectorᵀ at 10k × 1,024).
+   */
+  readonly itemMatrixT: tf.Tensor2D;
   private readonly vectorizer: HashedTfIdf;
 
   constructor(items: readonly Item[], dims = defaultDims(items.length)) {
@@ -30,19 +34,19 @@ export class ContentModel {
     this.vectorizer = new HashedTfIdf(dims, bags);
     const raw = new Float32Array(items.length * dims);
     bags.forEach((bag, row) => this.vectorizer.accumulate(bag, raw, row * dims));
-    this.itemMatrix = tf.tidy(() => {
+    this.itemMatrixT = tf.tidy(() => {
       const matrix = tf.tensor2d(raw, [items.length, dims]);
       const norms = tf.maximum(tf.norm(matrix, 2, 1, true), 1e-12);
-      return tf.div(matrix, norms) as tf.Tensor2D;
+      return tf.transpose(tf.div(matrix, norms)) as tf.Tensor2D;
     });
   }
 
   get dims(): number {
-    return this.itemMatrix.shape[1];
+    return this.itemMatrixT.shape[0];
   }
 
   get size(): number {
-    return this.itemMatrix.shape[0];
+    return this.itemMatrixT.shape[1];
   }
 
   /** The vector of a query, in the same space as the items (unnormalised), added into `out`. */
@@ -58,24 +62,25 @@ export class ContentModel {
     return tf.tidy(() => {
       let profile: tf.Tensor2D = tf.zeros([1, this.dims]);
       if (indices.length > 0) {
-        const rows = tf.gather(this.itemMatrix, tf.tensor1d(indices as number[], 'int32'));
-        profile = tf.matMul(tf.tensor2d(weights as number[], [1, weights.length]), rows);
+        const columns = tf.gather(this.itemMatrixT, tf.tensor1d(indices as number[], 'int32'), 1);
+        profile = tf.matMul(tf.tensor2d(weights as number[], [1, weights.length]), columns, false, true);
       }
       if (extra) profile = tf.add(profile, tf.tensor2d(extra, [1, this.dims]));
       const unit = tf.div(profile, tf.maximum(tf.norm(profile), 1e-12));
-      return tf.reshape(tf.matMul(this.itemMatrix, unit, false, true), [this.size]) as tf.Tensor1D;
+      return tf.reshape(tf.matMul(unit, this.itemMatrixT), [this.size]) as tf.Tensor1D;
     });
   }
 
   /** Cosine scores of every item against item `index`. Caller disposes. */
   similarityTo(index: number): tf.Tensor1D {
     return tf.tidy(() => {
-      const row = tf.slice(this.itemMatrix, [index, 0], [1, this.dims]);
-      return tf.reshape(tf.matMul(this.itemMatrix, row, false, true), [this.size]) as tf.Tensor1D;
+      // gather, not slice: slicing one column of [dims, items] took 54 ms on WASM, gather 0.6 ms.
+      const row = tf.reshape(tf.gather(this.itemMatrixT, tf.tensor1d([index], 'int32'), 1), [1, this.dims]);
+      return tf.reshape(tf.matMul(row, this.itemMatrixT), [this.size]) as tf.Tensor1D;
     });
   }
 
   dispose(): void {
-    this.itemMatrix.dispose();
+    this.itemMatrixT.dispose();
   }
 }
