@@ -137,6 +137,8 @@ export interface RecommenderStatus {
   /** The model answering `recommend()`. */
   modelVersion: string;
   persistent: boolean;
+  /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
+  storageNote: string | null;
   /** Oldest events dropped because the browser's storage quota was full. */
   prunedForQuota: number;
   /** Live tfjs tensors in the worker (leak check). */

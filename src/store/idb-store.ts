@@ -12,6 +12,11 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/** True when the database was upgraded by newer code (another tab) and this version cannot open it. */
+export function isNewerDatabaseError(error: unknown): boolean {
+  return error instanceof LocalrecError && error.code === 'STORAGE_FAILED' && error.details?.name === 'VersionError';
+}
+
 function storageError(error: unknown, action: string): LocalrecError {
   if (error instanceof LocalrecError) return error;
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';

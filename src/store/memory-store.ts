@@ -11,10 +11,15 @@ export class MemoryStore implements BehaviourStore {
   private nextSeq = 1;
   private catalogCache: CatalogCacheRecord | undefined;
 
+  /** @param seed events to start from (e.g. the history of a database this tab can no longer open). */
   constructor(
     readonly name: string,
     private readonly maxEvents: number,
-  ) {}
+    seed: readonly StoredEvent[] = [],
+  ) {
+    this.events = seed.slice(-maxEvents);
+    this.nextSeq = (seed.at(-1)?.seq ?? 0) + 1;
+  }
 
   async addEvent(event: NewEvent): Promise<StoredEvent> {
     const stored: StoredEvent = { ...event, seq: this.nextSeq++ };

@@ -22,7 +22,8 @@ import { weightHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
 import { EventHistory } from '../store/event-history';
-import { IdbStore } from '../store/idb-store';
+import { deleteDB } from 'idb';
+import { IdbStore, isNewerDatabaseError } from '../store/idb-store';
 import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
 import { validateTrackInput } from './validate-event';
@@ -87,13 +88,15 @@ const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view'
  */
 export class Engine {
   private readonly history: EventHistory;
+  /** Set when storage had to change mode, saying why (reported in status()). */
+  private storageNote: string | null = null;
   /** Other tabs of this store (only for persistent storage, which they share). */
   private readonly tabs: TabSync | null;
   private disposed = false;
 
   private constructor(
     private readonly config: EngineConfig,
-    private readonly store: BehaviourStore,
+    private store: BehaviourStore,
     private readonly items: Item[],
     private readonly rowById: Map<string, number>,
     private readonly catalogReport: CatalogReport,
@@ -139,10 +142,25 @@ export class Engine {
     report('history', 0, 1);
     const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
     const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, mask);
-    engine.history.replace(await store.listEvents());
+    try {
+      engine.history.replace(await store.listEvents());
+    } catch (error) {
+      if (!isNewerDatabaseError(error)) throw error;
+      engine.moveHistoryToMemory();
+    }
     report('history', 1, 1);
     report('ready', 1, 1);
     return engine;
+  }
+
+  /**
+   * A newer version of localrec in another tab upgraded the database, which this (older) code
+   * cannot open any more: keep serving from memory rather than fail, and say so in status().
+   */
+  private moveHistoryToMemory(): void {
+    this.store.close();
+    this.store = new MemoryStore(this.store.name, this.config.maxEvents, this.events());
+    this.storageNote = 'A newer version of this store upgraded the database in another tab; this tab keeps new events in memory until it is reloaded.';
   }
 
   /** The history as stored: drops what the store pruned to make room in a full quota. */
@@ -170,7 +188,14 @@ export class Engine {
   async track(input: TrackInput): Promise<StoredEvent> {
     this.assertLive();
     const event = validateTrackInput(input, (id) => this.rowById.has(id));
-    const stored = await this.store.addEvent(event);
+    let stored: StoredEvent;
+    try {
+      stored = await this.store.addEvent(event);
+    } catch (error) {
+      if (!isNewerDatabaseError(error)) throw error;
+      this.moveHistoryToMemory();
+      stored = await this.store.addEvent(event);
+    }
     this.history.add(stored);
     this.tabs?.publish({ kind: 'event', event: stored });
     return stored;
@@ -245,6 +270,7 @@ export class Engine {
       catalog: this.catalogReport,
       modelVersion: CONTENT_MODEL_VERSION,
       persistent: this.store.persistent,
+      storageNote: this.storageNote,
       prunedForQuota: this.store.prunedForQuota,
       tensors: tf.memory().numTensors,
     };
@@ -272,6 +298,8 @@ export class Engine {
   async forget(): Promise<void> {
     this.assertLive();
     await this.store.forget();
+    // Also the database a newer tab upgraded, if this tab had to step aside from it.
+    if (this.storageNote) await deleteDB(this.store.name).catch(() => undefined);
     this.history.clear();
     this.tabs?.publish({ kind: 'forget' });
   }

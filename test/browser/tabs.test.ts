@@ -72,3 +72,53 @@ describe('several tabs of one store', () => {
     await context.close();
   });
 });
+
+describe('database upgrades across tabs', () => {
+  it('a newer tab upgrading the database is not blocked by an open older tab, and both keep working', async () => {
+    const { context, page: oldTab } = await env.open('esm');
+    const { page: newTab } = await env.open('esm', context);
+    const dbName = 'upgrade-race';
+    await oldTab.evaluate(async ({ catalog, dbName }) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { dbName } });
+      const first = (await rec.recommend({ k: 1 }))[0]!;
+      await rec.track({ type: 'view', itemId: first.itemId });
+      (window as unknown as { rec: Rec }).rec = rec;
+    }, { catalog: CATALOG, dbName });
+
+    // "Newer code" in another tab opens the same database at a higher version.
+    const upgraded = await newTab.evaluate(async (dbName) => {
+      const outcome = await new Promise<string>((resolve) => {
+        const open = indexedDB.open(dbName, 2);
+        open.onupgradeneeded = () => open.result.createObjectStore('added-in-v2');
+        open.onblocked = () => resolve('blocked');
+        open.onsuccess = () => {
+          const names = [...open.result.objectStoreNames];
+          open.result.close();
+          resolve(names.join(','));
+        };
+        open.onerror = () => resolve(`error ${open.error?.name}`);
+      });
+      return outcome;
+    }, dbName);
+    expect(upgraded).toContain('added-in-v2');
+    expect(upgraded).toContain('events');
+
+    // The older tab keeps working, from memory, and says so.
+    const old = await oldTab.evaluate(async () => {
+      const rec = (window as unknown as { rec: Rec }).rec;
+      const recs = await rec.recommend({ k: 1 });
+      await rec.track({ type: 'view', itemId: recs[0]!.itemId });
+      const status = rec.status();
+      const events = (await rec.exportData()).events.length;
+      await rec.forget();
+      rec.dispose();
+      return { persistent: status.persistent, note: status.storageNote, events };
+    });
+    expect(old.persistent).toBe(false);
+    expect(old.note).toMatch(/newer version/);
+    expect(old.events).toBe(2);
+    expect(await newTab.evaluate(async (name) => (await indexedDB.databases()).some((d) => d.name === name), dbName)).toBe(false);
+    await context.close();
+  });
+});

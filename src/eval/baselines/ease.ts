@@ -96,7 +96,7 @@ export class EaseModel implements EvalModel {
       [at, value] = [next, nextValue];
     }
     this.lambda = this.lambdas[at] as number;
-    this.b = weights.get(at) as Float32Array;
+    this.b = weights.get(at) ?? easeWeights(g, n, this.lambda);
   }
 
   async scoreBatch(inputs: Csr): Promise<Float32Array> {

@@ -10,7 +10,7 @@ export interface VaeTrainConfig {
   latent: number;
   /** Dropout rate on the L2-normalised input (0 = none). */
   dropout: number;
-  /** KL weight cap; beta rises linearly from 0 over `annealEpochs`. */
+  /** KL weight cap; beta rises linearly from 0 to this over `annealEpochs`. */
   betaMax: number;
   annealEpochs: number;
   /** Maximum epochs (early stopping may end sooner when validation is given). */
@@ -122,7 +122,7 @@ export class VaeTrainer {
   /** The KL weight at the current step. */
   get beta(): number {
     const anneal = this.config.annealEpochs * this.stepsPerEpoch;
-    return anneal <= 0 ? this.config.betaMax : Math.min(this.config.betaMax, this.step / anneal);
+    return anneal <= 0 ? this.config.betaMax : this.config.betaMax * Math.min(1, this.step / anneal);
   }
 
   /**
