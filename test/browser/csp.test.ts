@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +14,14 @@ const XSS_TITLE = '<img src=x onerror="window.__xss=1">Evil <script>window.__xss
 let browser: Browser;
 let repo: StaticServer;
 let demo: StaticServer;
+let out: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
   repo = await startStaticServer();
   repo.headers['content-security-policy'] = CSP;
   // The built demo (what a store deploys), with a hostile catalog row first in line.
-  const out = mkdtempSync(join(tmpdir(), 'localrec-demo-'));
+  out = mkdtempSync(join(tmpdir(), 'localrec-demo-'));
   await build({ configFile: 'demo/vite.config.ts', logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
   const items = readFileSync(join(out, 'items.jsonl'), 'utf8');
   writeFileSync(join(out, 'items.jsonl'), `${JSON.stringify({ id: 'XSS00000001', title: XSS_TITLE, category: ['Industrial & Scientific <b>bold</b>'], brand: '<svg onload=alert(1)>' })}\n${items}`);
@@ -31,6 +32,7 @@ afterAll(async () => {
   await browser?.close();
   await repo?.close();
   await demo?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
 });
 
 async function watchViolations(page: Page): Promise<void> {
