@@ -2,6 +2,8 @@ import { proxy } from 'comlink';
 import { registerErrorTransfer } from './error-transfer';
 import { LocalrecError } from './errors';
 import type {
+  ExplainOptions,
+  Explanation,
   ExportedData,
   ProgressEvent,
   Recommendation,
@@ -37,6 +39,13 @@ export interface Recommender {
    * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
    */
   similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  /**
+   * Why `itemId` is recommended: the history behind its score, shared attributes, a plain-text
+   * reason; with `{ versus }`, what favours it over another item.
+   * @example const why = await rec.explain('B00ABC'); el.textContent = why.reason;
+   * @throws LocalrecError UNKNOWN_ITEM
+   */
+  explain(itemId: string, options?: ExplainOptions): Promise<Explanation>;
   /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
   status(): RecommenderStatus;
   /** Everything localrec stores for this shopper, as JSON. */
@@ -93,6 +102,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     track: (event) => connection.call((remote) => unwrap(remote.track(event))),
     recommend: (opts) => connection.call((remote) => unwrap(remote.recommend(opts))),
     similar: (itemId, opts) => connection.call((remote) => unwrap(remote.similar(itemId, opts))),
+    explain: (itemId, opts) => connection.call((remote) => unwrap(remote.explain(itemId, opts))),
     status: () => structuredClone(status),
     exportData: () => connection.call((remote) => unwrap(remote.exportData())),
     forget: () => connection.call((remote) => unwrap(remote.forget())),

@@ -80,7 +80,44 @@ export interface StoredEvent {
 /** Which of the shopper's own interactions to leave out of recommendations. */
 export type ExcludeRule = 'viewed' | 'carted' | 'purchased';
 
+/** One piece of the shopper's history and how much it lifts an item's score. */
+export type Evidence =
+  | { kind: 'item'; itemId: string; title: string; event: 'view' | 'cart' | 'purchase'; influence: number }
+  | { kind: 'search'; query: string; influence: number };
+
+/** An attribute the recommended item shares with an item of the shopper's history. */
+export interface SharedAttribute {
+  attribute: 'brand' | 'category' | 'price band';
+  value: string;
+  /** The history item it is shared with. */
+  itemId: string;
+}
+
+/**
+ * Why an item is recommended: the history that drives its score (influence = how much the score
+ * drops when that piece is left out of the profile), shared attributes, and a plain-text reason
+ * built only from these facts.
+ */
+export interface Explanation {
+  itemId: string;
+  score: number;
+  /** Most influential first; only pieces that raise the score. */
+  evidence: Evidence[];
+  shared: SharedAttribute[];
+  /** Plain text (never HTML): render it with textContent. */
+  reason: string;
+  /** With `versus`: what favours this item over the other one, and what favours the other. */
+  versus?: { itemId: string; score: number; favours: Evidence[]; against: Evidence[]; reason: string };
+}
+
+export interface ExplainOptions {
+  /** Another item to contrast with: "why this rather than that?". */
+  versus?: string;
+}
+
 export interface RecommendOptions {
+  /** Attach `{ reason, evidence }` to every recommendation. Default false. */
+  explain?: boolean;
   /** How many items. Default 12, at most 1000. */
   k?: number;
   /** Default `['viewed', 'carted', 'purchased']`: show the shopper something new. */
@@ -98,6 +135,10 @@ export interface Recommendation {
   itemId: string;
   score: number;
   item: Item;
+  /** With `recommend({ explain: true })`: a plain-text reason. */
+  reason?: string;
+  /** With `recommend({ explain: true })`: the history behind the score. */
+  evidence?: Evidence[];
 }
 
 /** Why catalog rows were skipped or trimmed while loading. */

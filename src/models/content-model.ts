@@ -71,6 +71,41 @@ export class ContentModel {
     });
   }
 
+  /**
+   * Cosine scores of `targets` under several profiles at once: profile p is
+   * Σ weights[p][i]·item[rows[i]] + Σ queryWeights[p][j]·queries[j]. Used by explanations to
+   * score a history and each history minus one piece of evidence in a single batch.
+   * Returns [profiles][targets].
+   */
+  async targetScores(
+    rows: readonly number[],
+    weights: readonly (readonly number[])[],
+    queries: readonly Float32Array[],
+    queryWeights: readonly (readonly number[])[],
+    targets: readonly number[],
+  ): Promise<number[][]> {
+    const profiles = weights.length;
+    const result = tf.tidy(() => {
+      let profile: tf.Tensor2D = tf.zeros([profiles, this.dims]);
+      if (rows.length > 0) {
+        const columns = tf.gather(this.itemMatrixT, tf.tensor1d(rows as number[], 'int32'), 1);
+        profile = tf.matMul(tf.tensor2d(weights.flat(), [profiles, rows.length]), columns, false, true);
+      }
+      if (queries.length > 0) {
+        const queryMatrix = tf.tensor2d(queries.flatMap((q) => Array.from(q)), [queries.length, this.dims]);
+        profile = tf.add(profile, tf.matMul(tf.tensor2d(queryWeights.flat(), [profiles, queries.length]), queryMatrix));
+      }
+      const unit = tf.div(profile, tf.maximum(tf.norm(profile, 2, 1, true), 1e-12));
+      return tf.matMul(unit, tf.gather(this.itemMatrixT, tf.tensor1d(targets as number[], 'int32'), 1));
+    });
+    try {
+      const flat = await result.data();
+      return Array.from({ length: profiles }, (_, p) => Array.from(flat.subarray(p * targets.length, (p + 1) * targets.length)));
+    } finally {
+      result.dispose();
+    }
+  }
+
   /** Cosine scores of every item against item `index`. Caller disposes. */
   similarityTo(index: number): tf.Tensor1D {
     return tf.tidy(() => {

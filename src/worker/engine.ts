@@ -4,6 +4,8 @@ import type {
   BackendPreference,
   CatalogReport,
   ExcludeRule,
+  ExplainOptions,
+  Explanation,
   ExportedData,
   Item,
   ProgressEvent,
@@ -18,6 +20,7 @@ import type {
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
+import { Explainer } from '../explain/explainer';
 import { weightHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
@@ -88,6 +91,8 @@ const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view'
  */
 export class Engine {
   private readonly history: EventHistory;
+  private readonly explainer: Explainer;
+  private readonly rowLookup = (id: string): number | undefined => this.rowById.get(id);
   /** Set when storage had to change mode, saying why (reported in status()). */
   private storageNote: string | null = null;
   /** Other tabs of this store (only for persistent storage, which they share). */
@@ -105,6 +110,7 @@ export class Engine {
     private readonly unavailableMask: tf.Tensor1D | null,
   ) {
     this.history = new EventHistory(config.maxEvents);
+    this.explainer = new Explainer(items, model, this.rowLookup);
     this.tabs = store.persistent ? new TabSync(store.name, (message) => this.onTabMessage(message)) : null;
   }
 
@@ -222,18 +228,43 @@ export class Engine {
       if (row !== undefined) excluded.push(row);
     }
 
-    const history = weightHistory(events, (id) => this.rowById.get(id));
+    const history = weightHistory(events, this.rowLookup);
     let queryVector: Float32Array | null = null;
     if (history.queries.length > 0) {
       queryVector = new Float32Array(this.model.dims);
       for (const { query, weight } of history.queries) this.model.addQuery(query, weight, queryVector);
     }
     const scores = this.model.profileScores([...history.items.keys()], [...history.items.values()], queryVector);
+    let top: { rows: number[]; scores: number[] };
     try {
-      return this.toRecommendations(await topK(scores, k, excluded, this.unavailableMask));
+      top = await topK(scores, k, excluded, this.unavailableMask);
     } finally {
       scores.dispose();
     }
+    const recommendations = this.toRecommendations(top);
+    if (options.explain === true && top.rows.length > 0) {
+      const explanations = await this.explainer.explain(history, events, top.rows);
+      recommendations.forEach((r, i) => {
+        r.reason = explanations[i]!.reason;
+        r.evidence = explanations[i]!.evidence;
+      });
+    }
+    return recommendations;
+  }
+
+  /**
+   * Why `itemId` is recommended for this shopper: the history behind its score (leave-one-out
+   * influence), shared attributes and a plain-text reason; with `versus`, what favours it over
+   * another item.
+   * @throws LocalrecError UNKNOWN_ITEM
+   */
+  async explain(itemId: string, options: ExplainOptions = {}): Promise<Explanation> {
+    this.assertLive();
+    const row = this.rowOf(itemId);
+    const events = this.events();
+    const history = weightHistory(events, this.rowLookup);
+    if (options.versus !== undefined) return this.explainer.explainVersus(history, events, row, this.rowOf(options.versus));
+    return (await this.explainer.explain(history, events, [row]))[0]!;
   }
 
   /**

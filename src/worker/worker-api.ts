@@ -1,5 +1,7 @@
 import { LocalrecError } from '../api/errors';
 import type {
+  ExplainOptions,
+  Explanation,
   ExportedData,
   ProgressEvent,
   Recommendation,
@@ -23,6 +25,7 @@ export interface WorkerApi {
   track(input: TrackInput): Promise<Reply<StoredEvent>>;
   recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
   similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
+  explain(itemId: string, options?: ExplainOptions): Promise<Reply<Explanation>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<void>>;
   dispose(): void;
@@ -73,6 +76,7 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     track: (input) => reply((e) => e.track(input)),
     recommend: (options) => reply((e) => e.recommend(options)),
     similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
+    explain: (itemId, options) => reply((e) => e.explain(itemId, options)),
     exportData: () => reply((e) => e.exportData()),
     forget: () => reply((e) => e.forget()),
     dispose() {

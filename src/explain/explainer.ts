@@ -1,0 +1,107 @@
+import type { Evidence, Explanation, Item, StoredEvent } from '../api/types';
+import type { ContentModel } from '../models/content-model';
+import type { WeightedHistory } from '../rank/profile-weights';
+import { sharedAttributes } from './shared-attributes';
+import { describeEvidence, templateReason } from './template-reason';
+
+/** How many pieces of evidence an explanation lists. */
+const MAX_EVIDENCE = 5;
+const STRENGTH = { view: 1, cart: 2, purchase: 3 } as const;
+
+/** Every piece of the history with its influence on one target (negative ones included). */
+interface Influences {
+  target: number;
+  score: number;
+  all: Evidence[];
+}
+
+/**
+ * Leave-one-out evidence: each piece of the history (an item, a search) is removed from the
+ * profile in turn, and its influence on an item is the drop in that item's score. All the reduced
+ * profiles are scored in one batch on the backend.
+ */
+export class Explainer {
+  constructor(
+    private readonly items: readonly Item[],
+    private readonly model: ContentModel,
+    private readonly rowOf: (id: string) => number | undefined,
+  ) {}
+
+  private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
+    const itemUnits = [...history.items].map(([row, weight]) => ({ row, weight }));
+    const searchUnits = history.queries.map(({ query, weight }) => {
+      const vector = new Float32Array(this.model.dims);
+      this.model.addQuery(query, 1, vector);
+      return { query, weight, vector };
+    });
+    const units = itemUnits.length + searchUnits.length;
+    // Profile 0 is the whole history; profile 1 + u leaves unit u out (items first, then searches).
+    const itemWeights = Array.from({ length: units + 1 }, (_, p) => itemUnits.map((u, i) => (p === i + 1 ? 0 : u.weight)));
+    const queryWeights = Array.from({ length: units + 1 }, (_, p) =>
+      searchUnits.map((u, j) => (p === itemUnits.length + j + 1 ? 0 : u.weight)),
+    );
+    const scores = await this.model.targetScores(
+      itemUnits.map((u) => u.row),
+      itemWeights,
+      searchUnits.map((u) => u.vector),
+      queryWeights,
+      targets,
+    );
+
+    const strongest = new Map<number, 'view' | 'cart' | 'purchase'>();
+    for (const event of events) {
+      if (event.type === 'search' || event.itemId === undefined) continue;
+      const row = this.rowOf(event.itemId);
+      const known = row === undefined ? undefined : strongest.get(row);
+      if (row !== undefined && (!known || STRENGTH[event.type] > STRENGTH[known])) strongest.set(row, event.type);
+    }
+    return targets.map((target, t) => {
+      const drop = (u: number): number => scores[0]![t]! - scores[u + 1]![t]!;
+      const all: Evidence[] = [
+        ...itemUnits.map(({ row }, i): Evidence => ({
+          kind: 'item',
+          itemId: this.items[row]!.id,
+          title: this.items[row]!.title,
+          event: strongest.get(row) ?? 'view',
+          influence: drop(i),
+        })),
+        ...searchUnits.map(({ query }, j): Evidence => ({ kind: 'search', query, influence: drop(itemUnits.length + j) })),
+      ];
+      return { target, score: scores[0]![t]!, all };
+    });
+  }
+
+  private toExplanation({ target, score, all }: Influences): Explanation {
+    const evidence = strongestFirst(all);
+    const item = this.items[target]!;
+    const evidenceItems = evidence.flatMap((e) => (e.kind === 'item' ? [this.items[this.rowOf(e.itemId)!]!] : []));
+    const shared = sharedAttributes(item, evidenceItems);
+    return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared) };
+  }
+
+  /** Explanations of several items for one history, in one batch. */
+  async explain(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Explanation[]> {
+    return (await this.influences(history, events, targets)).map((i) => this.toExplanation(i));
+  }
+
+  /** "Why A rather than B": the explanation of A, with the evidence that favours each side. */
+  async explainVersus(history: WeightedHistory, events: readonly StoredEvent[], a: number, b: number): Promise<Explanation> {
+    const [forA, forB] = await this.influences(history, events, [a, b]);
+    const explanation = this.toExplanation(forA!);
+    // Influence on A minus influence on B, per piece of history (same order in both lists).
+    const margin = forA!.all.map((e, i) => ({ ...e, influence: e.influence - forB!.all[i]!.influence }));
+    const favours = strongestFirst(margin);
+    const against = strongestFirst(margin.map((e) => ({ ...e, influence: -e.influence })));
+    const aWins = forA!.score >= forB!.score;
+    const top = aWins ? favours[0] : against[0];
+    const reason = top
+      ? `${aWins ? 'This item' : 'The other item'} fits your history better, mostly because ${describeEvidence(top)}.`
+      : 'Your history does not favour either item.';
+    explanation.versus = { itemId: this.items[b]!.id, score: forB!.score, favours, against, reason };
+    return explanation;
+  }
+}
+
+function strongestFirst(evidence: readonly Evidence[]): Evidence[] {
+  return evidence.filter((e) => e.influence > 1e-6).sort((x, y) => y.influence - x.influence).slice(0, MAX_EVIDENCE);
+}
