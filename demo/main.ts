@@ -32,8 +32,21 @@ function card(item: Item, note?: string): HTMLElement {
     el('span', { className: 'meta', text: note ?? leaf(item) }));
 }
 
+/** One evidence line for the "why?" view (plain text only). */
+function evidenceLine(e: NonNullable<Recommendation['evidence']>[number]): string {
+  const what = e.kind === 'search' ? `searched “${e.query}”` : `${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'carted' : 'viewed'} ${e.title}`;
+  return `${what} (+${e.influence.toFixed(3)})`;
+}
+
 function miniList(target: HTMLElement, recs: Recommendation[]): void {
-  target.replaceChildren(...recs.map((r) => el('li', {}, el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })))));
+  target.replaceChildren(...recs.map((r) => {
+    const why = el('details', { className: 'why' }, el('summary', { text: 'why?' }),
+      el('ul', {}, ...(r.evidence ?? []).map((e) => el('li', { text: evidenceLine(e) }))));
+    return el('li', {},
+      el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })),
+      el('p', { className: 'reason', text: r.reason ?? '' }),
+      ...(r.evidence?.length ? [why] : []));
+  }));
 }
 
 async function main(): Promise<void> {
@@ -51,7 +64,7 @@ async function main(): Promise<void> {
   $('backend').title = status.backendReason;
 
   async function refreshSidePanels(): Promise<void> {
-    miniList($('recommended'), await rec.recommend({ k: 8 }));
+    miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));
     const data = await rec.exportData();
     $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
     $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>

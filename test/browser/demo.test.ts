@@ -43,9 +43,11 @@ describe('demo storefront', () => {
     await page.click('text=Add to cart');
     await page.waitForSelector('text=In your cart ✓');
     await page.waitForFunction(() => /^3 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
-    const recommended = await page.locator('#recommended li').allTextContents();
-    expect(recommended).toHaveLength(8);
+    const recommended = await page.locator('#recommended > li').allTextContents();
+    expect(recommended).toHaveLength(6);
     expect(recommended.filter((t) => /tape/i.test(t)).length).toBeGreaterThanOrEqual(4);
+    const reasons = await page.locator('#recommended .reason').allTextContents();
+    expect(reasons.every((r) => /^Because you (viewed|added|bought|searched for) /.test(r))).toBe(true);
 
     const download = page.waitForEvent('download');
     await page.click('#export');
