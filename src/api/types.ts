@@ -124,6 +124,12 @@ export interface RecommendOptions {
   exclude?: ExcludeRule[];
   /** Item ids never to return (e.g. what is in the cart right now). */
   excludeIds?: string[];
+  /**
+   * Where the shopper is right now: the product page they are on, the query they typed. Counts as
+   * fresh evidence for this call only (nothing is stored), so even a first-time shopper gets
+   * relevant items. The context item itself is not returned.
+   */
+  context?: { itemId?: string; query?: string };
 }
 
 export interface SimilarOptions {

@@ -21,7 +21,7 @@ import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
 import { Explainer } from '../explain/explainer';
-import { weightHistory } from '../rank/profile-weights';
+import { EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
 import { EventHistory } from '../store/event-history';
@@ -29,7 +29,7 @@ import { deleteDB } from 'idb';
 import { IdbStore, isNewerDatabaseError } from '../store/idb-store';
 import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
-import { validateTrackInput } from './validate-event';
+import { MAX_QUERY_LENGTH, validateTrackInput } from './validate-event';
 
 /** What the engine needs to start: plain data, so it can cross the worker boundary. */
 export interface EngineConfig {
@@ -229,6 +229,7 @@ export class Engine {
     }
 
     const history = weightHistory(events, this.rowLookup);
+    this.addContext(history, options.context, excluded);
     let queryVector: Float32Array | null = null;
     if (history.queries.length > 0) {
       queryVector = new Float32Array(this.model.dims);
@@ -250,6 +251,22 @@ export class Engine {
       });
     }
     return recommendations;
+  }
+
+  /** The page the shopper is on counts like their newest event, for this call only. */
+  private addContext(history: WeightedHistory, context: RecommendOptions['context'], excluded: number[]): void {
+    if (context === undefined) return;
+    if (typeof context !== 'object' || context === null) throw new LocalrecError('INVALID_ARGUMENT', 'context must be { itemId?, query? }.');
+    if (context.itemId !== undefined) {
+      const row = this.rowOf(context.itemId);
+      history.items.set(row, (history.items.get(row) ?? 0) + EVENT_WEIGHTS.view);
+      excluded.push(row);
+    }
+    if (context.query !== undefined) {
+      if (typeof context.query !== 'string') throw new LocalrecError('INVALID_ARGUMENT', 'context.query must be a string.');
+      const query = context.query.toWellFormed().trim().slice(0, MAX_QUERY_LENGTH);
+      if (query) history.queries.push({ query, weight: EVENT_WEIGHTS.search });
+    }
   }
 
   /**

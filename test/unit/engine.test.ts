@@ -93,6 +93,19 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     fallback.dispose();
   });
 
+  it('context: a first-time shopper on a product page gets items like it (nothing stored)', async () => {
+    const fresh = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'u4', maxEvents: 10, persist: false });
+    const filament = items.find((item) => leaf(item).endsWith('3D Printing Filament'))!;
+    const recs = await fresh.recommend({ k: 10, context: { itemId: filament.id } });
+    expect(recs.map((r) => r.itemId)).not.toContain(filament.id);
+    expect(recs.filter((r) => leaf(r.item) === leaf(filament)).length).toBeGreaterThanOrEqual(7);
+    const byQuery = await fresh.recommend({ k: 5, context: { query: 'duct tape' } });
+    expect(byQuery.filter((r) => /duct/i.test(r.item.title)).length).toBeGreaterThanOrEqual(3);
+    expect(fresh.status().events).toBe(0);
+    await expect(fresh.recommend({ context: { itemId: 'nope' } })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    fresh.dispose();
+  });
+
   it('forget() empties the history', async () => {
     await engine.forget();
     expect(engine.status().events).toBe(0);
