@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   STORAGE_FAILED: 'IndexedDB refused the operation.',
   QUOTA_EXCEEDED: 'The browser storage quota is exhausted.',
   BACKEND_UNAVAILABLE: 'No TensorFlow.js backend could be initialised.',
+  MODEL_FETCH_FAILED: 'The model pack could not be loaded.',
+  MODEL_INVALID: 'The model pack is corrupted or of an unsupported version.',
   WORKER_FAILED: 'The worker could not be started.',
   WORKER_TERMINATED: 'The worker stopped before answering.',
   DISPOSED: 'The recommender was disposed.',

@@ -30,6 +30,10 @@ export interface BehaviourStore {
   countEvents(): Promise<number>;
   getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
   putCatalogCache(record: CatalogCacheRecord): Promise<void>;
+  /** Model checkpoints and cached model packs (weights as ArrayBuffers). */
+  getCheckpoint(name: string): Promise<CheckpointRecord | undefined>;
+  putCheckpoint(record: CheckpointRecord): Promise<void>;
+  deleteCheckpoint(name: string): Promise<void>;
   snapshot(): Promise<StoreSnapshot>;
   /** Another tab deleted the database: start counting afresh. */
   resetAfterForget(): void;

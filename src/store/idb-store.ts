@@ -2,7 +2,7 @@ import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import { LocalrecError } from '../api/errors';
 import type { StoredEvent } from '../api/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
-import { DB_VERSION, type CatalogCacheRecord, type LocalrecDB } from './schema';
+import { DB_VERSION, type CatalogCacheRecord, type CheckpointRecord, type LocalrecDB } from './schema';
 
 type Db = IDBPDatabase<LocalrecDB>;
 
@@ -180,6 +180,30 @@ export class IdbStore implements BehaviourStore {
       await (await this.db()).put('catalog', record);
     } catch (error) {
       throw storageError(error, 'caching the catalog');
+    }
+  }
+
+  async getCheckpoint(name: string): Promise<CheckpointRecord | undefined> {
+    try {
+      return await (await this.db()).get('checkpoints', name);
+    } catch (error) {
+      throw storageError(error, 'reading a checkpoint');
+    }
+  }
+
+  async putCheckpoint(record: CheckpointRecord): Promise<void> {
+    try {
+      await (await this.db()).put('checkpoints', record);
+    } catch (error) {
+      throw storageError(error, 'saving a checkpoint');
+    }
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    try {
+      await (await this.db()).delete('checkpoints', name);
+    } catch (error) {
+      throw storageError(error, 'deleting a checkpoint');
     }
   }
 

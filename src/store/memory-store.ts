@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../api/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
-import type { CatalogCacheRecord } from './schema';
+import type { CatalogCacheRecord, CheckpointRecord } from './schema';
 
 /** `storage: { persist: false }`: the same contract as IndexedDB, held in this worker's memory. */
 export class MemoryStore implements BehaviourStore {
@@ -10,6 +10,7 @@ export class MemoryStore implements BehaviourStore {
   private events: StoredEvent[] = [];
   private nextSeq = 1;
   private catalogCache: CatalogCacheRecord | undefined;
+  private readonly checkpoints = new Map<string, CheckpointRecord>();
 
   /** @param seed events to start from (e.g. the history of a database this tab can no longer open). */
   constructor(
@@ -44,13 +45,26 @@ export class MemoryStore implements BehaviourStore {
     this.catalogCache = record;
   }
 
+  async getCheckpoint(name: string): Promise<CheckpointRecord | undefined> {
+    return this.checkpoints.get(name);
+  }
+
+  async putCheckpoint(record: CheckpointRecord): Promise<void> {
+    this.checkpoints.set(record.name, record);
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.checkpoints.delete(name);
+  }
+
   async snapshot(): Promise<StoreSnapshot> {
-    return { events: this.events.slice(), settings: [], catalogCache: this.catalogCache ?? null, checkpoints: [] };
+    return { events: this.events.slice(), settings: [], catalogCache: this.catalogCache ?? null, checkpoints: [...this.checkpoints.values()] };
   }
 
   async forget(): Promise<void> {
     this.events = [];
     this.catalogCache = undefined;
+    this.checkpoints.clear();
   }
 
   resetAfterForget(): void {}
