@@ -12,11 +12,14 @@ export const MAX_SEARCH_QUERY_LENGTH = MAX_QUERY_LENGTH;
 export const MAX_QUERY_TERMS = 32;
 
 /** Tokens kept per field: long descriptions must not make the index huge. */
-const FIELD_TOKENS: Record<SearchField, number> = { title: 100, brand: 20, category: 60, description: 300 };
+const FIELD_TOKENS: Record<SearchField, number> = { title: 100, brand: 20, category: 60, description: 100 };
+/** Characters read per field before tokenizing (≈ 10 per token kept): the rest could not add a token. */
+const FIELD_CHARS: Record<SearchField, number> = { title: 1000, brand: 200, category: 600, description: 1200 };
 
-/** Lower-case, accents folded ("Café" → "cafe"), so a shopper need not type diacritics. */
+/** Accents folded ("Café" → "cafe"), so a shopper need not type diacritics. ASCII text is returned as is. */
 function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(text) ? text.normalize('NFKD').replace(/\p{M}+/gu, '') : text;
 }
 
 /**
@@ -24,7 +27,7 @@ function fold(text: string): string {
  * one-letter words) over accent-folded text, so search and the content model see the same words.
  */
 export function fieldTerms(text: string, field: SearchField): string[] {
-  return tokenize(fold(text), FIELD_TOKENS[field]);
+  return tokenize(fold(text.slice(0, FIELD_CHARS[field])), FIELD_TOKENS[field]);
 }
 
 /** The text of one field of an item ('' when absent). Category levels are joined broad → narrow. */
