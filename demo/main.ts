@@ -72,12 +72,11 @@ async function main(): Promise<void> {
   }
 
   async function showHome(query = ''): Promise<void> {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const results = words.length
-      ? catalog.filter((item) => words.every((w) => `${item.title} ${item.brand ?? ''} ${leaf(item)}`.toLowerCase().includes(w))).slice(0, 48)
+    const results = query
+      ? (await rec.search(query, { k: 48 })).map((r) => r.item)
       : (await rec.recommend({ k: 24, exclude: [] })).map((r) => r.item);
     content.replaceChildren(
-      el('h2', { className: 'section', text: words.length ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : 'Our catalog' }),
+      el('h2', { className: 'section', text: query ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : 'Our catalog' }),
       el('div', { className: 'grid' }, ...results.map((item) => card(item))),
     );
   }
@@ -113,7 +112,8 @@ async function main(): Promise<void> {
     event.preventDefault();
     const query = ($('search') as HTMLInputElement).value.trim();
     if (!query) return;
-    void rec.track({ type: 'search', query }).then(() => showHome(query)).then(refreshSidePanels);
+    // Stored on submit (not on every keystroke), and ranked for this shopper.
+    void showHome(query).then(() => rec.track({ type: 'search', query })).then(refreshSidePanels);
   });
   $('export').addEventListener('click', async () => {
     const blob = new Blob([JSON.stringify(await rec.exportData(), null, 2)], { type: 'application/json' });

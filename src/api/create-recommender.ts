@@ -10,6 +10,8 @@ import type {
   RecommendOptions,
   RecommenderOptions,
   RecommenderStatus,
+  SearchOptions,
+  SearchResult,
   SimilarOptions,
   StoredEvent,
   TrackInput,
@@ -46,6 +48,14 @@ export interface Recommender {
    * @throws LocalrecError UNKNOWN_ITEM
    */
   explain(itemId: string, options?: ExplainOptions): Promise<Explanation>;
+  /**
+   * Catalog search ranked for this shopper: BM25+ over title, brand, category and description,
+   * prefix and typo tolerant, re-ranked with their interest. Pass `track: true` when the shopper
+   * submits the search (not on every keystroke) to store it as a `search` event.
+   * @example const results = await rec.search('pla filam', { k: 10 });
+   * @throws LocalrecError INVALID_ARGUMENT
+   */
+  search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
   /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
   status(): RecommenderStatus;
   /** Everything localrec stores for this shopper, as JSON. */
@@ -103,6 +113,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     recommend: (opts) => connection.call((remote) => unwrap(remote.recommend(opts))),
     similar: (itemId, opts) => connection.call((remote) => unwrap(remote.similar(itemId, opts))),
     explain: (itemId, opts) => connection.call((remote) => unwrap(remote.explain(itemId, opts))),
+    search: (query, opts) => connection.call((remote) => unwrap(remote.search(query, opts))),
     status: () => structuredClone(status),
     exportData: () => connection.call((remote) => unwrap(remote.exportData())),
     forget: () => connection.call((remote) => unwrap(remote.forget())),

@@ -132,6 +132,22 @@ export interface RecommendOptions {
   context?: { itemId?: string; query?: string };
 }
 
+export interface SearchOptions {
+  /** How many results. Default 12, at most 1000. */
+  k?: number;
+  /** Plain-data filters (functions cannot cross into the worker). */
+  filter?: { brand?: string; category?: string; excludeIds?: string[] };
+  /** Also store the query as a `search` event (use on submit, not on every keystroke). Default false. */
+  track?: boolean;
+}
+
+export interface SearchResult extends Recommendation {
+  /** Text relevance, relative to the best match: (0, 1]. */
+  lexical: number;
+  /** This shopper's interest, scaled over the results: [0, 1] (0 with no history). */
+  interest: number;
+}
+
 export interface SimilarOptions {
   /** Default 8, at most 1000. */
   k?: number;

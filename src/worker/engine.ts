@@ -13,6 +13,8 @@ import type {
   Recommendation,
   RecommendOptions,
   RecommenderStatus,
+  SearchOptions,
+  SearchResult,
   SimilarOptions,
   StoredEvent,
   TrackInput,
@@ -21,6 +23,7 @@ import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
 import { Explainer } from '../explain/explainer';
+import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
@@ -92,6 +95,7 @@ const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view'
 export class Engine {
   private readonly history: EventHistory;
   private readonly explainer: Explainer;
+  private searchIndex: SearchIndex | null = null;
   private readonly rowLookup = (id: string): number | undefined => this.rowById.get(id);
   /** Set when storage had to change mode, saying why (reported in status()). */
   private storageNote: string | null = null;
@@ -230,12 +234,7 @@ export class Engine {
 
     const history = weightHistory(events, this.rowLookup);
     this.addContext(history, options.context, excluded);
-    let queryVector: Float32Array | null = null;
-    if (history.queries.length > 0) {
-      queryVector = new Float32Array(this.model.dims);
-      for (const { query, weight } of history.queries) this.model.addQuery(query, weight, queryVector);
-    }
-    const scores = this.model.profileScores([...history.items.keys()], [...history.items.values()], queryVector);
+    const scores = this.interestScores(history);
     let top: { rows: number[]; scores: number[] };
     try {
       top = await topK(scores, k, excluded, this.unavailableMask);
@@ -251,6 +250,58 @@ export class Engine {
       });
     }
     return recommendations;
+  }
+
+  /** The shopper's interest in every catalog row, from their weighted history. Caller disposes. */
+  private interestScores(history: WeightedHistory): tf.Tensor1D {
+    let queryVector: Float32Array | null = null;
+    if (history.queries.length > 0) {
+      queryVector = new Float32Array(this.model.dims);
+      for (const { query, weight } of history.queries) this.model.addQuery(query, weight, queryVector);
+    }
+    return this.model.profileScores([...history.items.keys()], [...history.items.values()], queryVector);
+  }
+
+  /**
+   * Search ranked for this shopper: BM25+ over title, brand, category and description (prefix
+   * and typo tolerant), re-ranked with the shopper's interest.
+   * @throws LocalrecError INVALID_ARGUMENT
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    this.assertLive();
+    const k = checkK(options.k, 12);
+    const filter = options.filter ?? {};
+    if (typeof filter !== 'object' || filter === null) throw new LocalrecError('INVALID_ARGUMENT', 'filter must be { brand?, category?, excludeIds? }.');
+    const excluded = new Set((filter.excludeIds ?? []).map((id) => this.rowById.get(id)));
+    const brand = filter.brand?.toLowerCase();
+    const allowed = (row: number): boolean => {
+      const item = this.items[row]!;
+      return (
+        item.available !== false &&
+        !excluded.has(row) &&
+        (brand === undefined || item.brand?.toLowerCase() === brand) &&
+        (filter.category === undefined || (item.category ?? []).includes(filter.category))
+      );
+    };
+    // Built on first use: ~0.2 s at 4k items, ~1.6 s at 100k.
+    this.searchIndex ??= SearchIndex.build(this.items);
+    const hits = this.searchIndex.search(query, { k: Math.max(200, 10 * k), filter: allowed });
+    const history = weightHistory(this.events(), this.rowLookup);
+    let interest: Float32Array | null = null;
+    if (hits.length > 0 && (history.items.size > 0 || history.queries.length > 0)) {
+      const picked = tf.tidy(() => tf.gather(this.interestScores(history), tf.tensor1d(hits.map((h) => h.row), 'int32')));
+      try {
+        interest = (await picked.data()) as Float32Array;
+      } finally {
+        picked.dispose();
+      }
+    }
+    const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT).slice(0, k);
+    if (options.track === true) await this.track({ type: 'search', query });
+    return ranked.map((hit) => {
+      const item = this.items[hit.row]!;
+      return { itemId: item.id, score: hit.score, item, lexical: hit.lexical, interest: hit.interest };
+    });
   }
 
   /** The page the shopper is on counts like their newest event, for this call only. */

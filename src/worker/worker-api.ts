@@ -7,6 +7,8 @@ import type {
   Recommendation,
   RecommendOptions,
   RecommenderStatus,
+  SearchOptions,
+  SearchResult,
   SimilarOptions,
   StoredEvent,
   TrackInput,
@@ -26,6 +28,7 @@ export interface WorkerApi {
   recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
   similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
   explain(itemId: string, options?: ExplainOptions): Promise<Reply<Explanation>>;
+  search(query: string, options?: SearchOptions): Promise<Reply<SearchResult[]>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<void>>;
   dispose(): void;
@@ -77,6 +80,7 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     recommend: (options) => reply((e) => e.recommend(options)),
     similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
     explain: (itemId, options) => reply((e) => e.explain(itemId, options)),
+    search: (query, options) => reply((e) => e.search(query, options)),
     exportData: () => reply((e) => e.exportData()),
     forget: () => reply((e) => e.forget()),
     dispose() {

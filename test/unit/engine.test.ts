@@ -106,6 +106,29 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     fresh.dispose();
   });
 
+  it('search(): typo- and prefix-tolerant, personalised by the history, tracked only when asked', async () => {
+    const fresh = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'u5', maxEvents: 50, persist: false });
+    const typo = await fresh.search('filamnet', { k: 5 });
+    expect(typo.every((r) => /filament/i.test(r.item.title))).toBe(true);
+    const prefix = await fresh.search('duct ta', { k: 5 });
+    expect(prefix.filter((r) => /duct tape/i.test(r.item.title)).length).toBeGreaterThanOrEqual(3);
+    // "tape" matches duct tape and other tapes; a shopper who looked at heat-shrink gets a different order.
+    const lexical = (await fresh.search('tape', { k: 20 })).map((r) => r.itemId);
+    const shrink = items.filter((item) => leaf(item).endsWith('Heat-shrink Tubing')).slice(0, 3);
+    for (const item of shrink) await fresh.track({ type: 'view', itemId: item.id });
+    const personal = await fresh.search('tape', { k: 20 });
+    expect(personal.map((r) => r.itemId)).not.toEqual(lexical);
+    expect(personal.some((r) => r.interest > 0)).toBe(true);
+    const filtered = await fresh.search('tape', { k: 20, filter: { brand: personal[0]!.item.brand } });
+    expect(filtered.every((r) => r.item.brand === personal[0]!.item.brand)).toBe(true);
+    expect(fresh.status().events).toBe(3);
+    await fresh.search('pla filament', { track: true });
+    expect((await fresh.exportData()).events.at(-1)).toMatchObject({ type: 'search', query: 'pla filament' });
+    expect(await fresh.search('   ')).toEqual([]);
+    await expect(fresh.search(42 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    fresh.dispose();
+  });
+
   it('forget() empties the history', async () => {
     await engine.forget();
     expect(engine.status().events).toBe(0);
