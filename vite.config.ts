@@ -54,7 +54,9 @@ export default defineConfig(({ mode }) => {
       rollupOptions: {
         // Bundle everything: the worker must load standalone in the browser.
         external: [],
-        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        // Vite leaves lib-mode ESM unminified (to keep pure annotations); ours is served as is to
+        // pages, so minify it.
+        output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
       },
     },
     test: {
