@@ -1,5 +1,5 @@
 // The project's evaluation command (shared/EVALUATION.md):
-//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users [--models …] [--seed 42] [--json]
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions [--models …] [--seed 42] [--json]
 // One JSON line per model on stdout; without --json also a short table on stderr.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       ? undefined
       : (event) => {
           if (event.stage === 'ease-lambda') process.stderr.write(`  ease λ=${String(event.lambda)} ${JSON.stringify(event)}\n`);
+          if (event.stage === 'sknn-k') process.stderr.write(`  sknn k=${String(event.k)} ${JSON.stringify(event)}\n`);
         },
   });
   if (!args.json) process.stderr.write(`${table(records)}\n`);

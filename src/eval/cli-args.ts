@@ -18,7 +18,8 @@ export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.j
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')}
-                    (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')})
+                    (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')};
+                    sessions ${DEFAULT_MODELS.sessions.join(',')})
   --seed N          integer seed of the split and tie order (default 42)
   --json            JSON lines on stdout only (no table on stderr)`;
 

@@ -19,6 +19,13 @@ export interface Dataset {
    * occurrence; equal timestamps keep file order ("users kept by distinct items").
    */
   histories: Int32Array[];
+  /**
+   * Each user's every interaction in time order, repeats kept (ties: file order). Only the
+   * `sessions` protocol reads these: a click stream, where clicking an item again is an event.
+   */
+  sequences: Int32Array[];
+  /** Per user: the 0-based data-row position in interactions.csv of their last row (file order). */
+  lastRows: Int32Array;
   /** Rows read from interactions.csv (before de-duplication). */
   interactions: number;
 }
@@ -130,7 +137,9 @@ export function buildDataset(name: string, rows: InteractionRow[], catalog: Item
   const userIndex = new Map<string, number>();
   const userIds: string[] = [];
   const perUser: { item: number; timestamp: number }[][] = [];
-  for (const r of rows) {
+  const lastRowOf: number[] = [];
+  for (let n = 0; n < rows.length; n++) {
+    const r = rows[n] as InteractionRow;
     let u = userIndex.get(r.user);
     if (u === undefined) {
       u = userIds.length;
@@ -138,10 +147,13 @@ export function buildDataset(name: string, rows: InteractionRow[], catalog: Item
       userIds.push(r.user);
       perUser.push([]);
     }
+    lastRowOf[u] = n;
     (perUser[u] as { item: number; timestamp: number }[]).push({ item: itemIndex.get(r.item) as number, timestamp: r.timestamp });
   }
+  const sequences: Int32Array[] = [];
   const histories = perUser.map((events) => {
     events.sort((a, b) => a.timestamp - b.timestamp); // Array.prototype.sort is stable
+    sequences.push(Int32Array.from(events, (e) => e.item));
     const distinct: number[] = [];
     const has = new Set<number>();
     for (const e of events) {
@@ -151,7 +163,7 @@ export function buildDataset(name: string, rows: InteractionRow[], catalog: Item
     }
     return Int32Array.from(distinct);
   });
-  return { name, itemIds, items, userIds, histories, interactions: rows.length };
+  return { name, itemIds, items, userIds, histories, sequences, lastRows: Int32Array.from(lastRowOf), interactions: rows.length };
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Item } from '../api/types';
 /**
  * A sparse user × item matrix in CSR form. Row r's item columns are
  * indices[indptr[r] .. indptr[r+1]) with weights values[...] (1 unless a protocol says otherwise).
+ * The order of a row's columns means nothing unless a protocol says so (`sessions`: time order of
+ * each item's last click, so the row's last column is the session's last click).
  */
 export interface Csr {
   rows: number;
@@ -18,6 +20,11 @@ export interface FitContext {
   items: Item[];
   /** Held-out validation users (for tuning hyper-parameters): their inputs and target columns. */
   validation?: { inputs: Csr; targets: number[][] };
+  /**
+   * Whether the protocol masks each user's input items when ranking (default true; false in
+   * `sessions`). Models that tune on `validation` should rank it the same way.
+   */
+  maskInputs?: boolean;
   onProgress?: (event: { stage: string; loaded: number; total: number; [key: string]: unknown }) => void;
 }
 

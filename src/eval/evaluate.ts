@@ -22,17 +22,23 @@ export interface EvaluateOptions {
   views?: CandidateView[];
   /** Users scored per call: bounds memory at batchSize × cols floats. */
   batchSize?: number;
+  /**
+   * Whether a user's own input items are masked (never ranked). Default true, as in every
+   * protocol but `sessions`, where clicking an item again is a legitimate next click.
+   */
+  maskInputs?: boolean;
 }
 
 /**
  * Mean of each metric over the users, for each candidate view. A user's own input items are
- * masked (never ranked), as the protocols require.
+ * masked (never ranked), as the protocols require, unless `maskInputs` is false.
  */
 export async function evaluateUsers(opts: EvaluateOptions): Promise<Record<string, number>> {
   const specs = opts.metrics.map(parseMetric);
   const depth = Math.max(...specs.map((s) => s.k));
   const views = opts.views ?? [{ prefix: '' }];
   const batchSize = opts.batchSize ?? 256;
+  const maskInputs = opts.maskInputs ?? true;
   const n = opts.cols;
   const sums = views.map(() => new Float64Array(specs.length));
   const blocked = new Uint8Array(n);
@@ -47,7 +53,7 @@ export async function evaluateUsers(opts: EvaluateOptions): Promise<Record<strin
       views.forEach((view, v) => {
         if (view.excluded) blocked.set(view.excluded);
         else blocked.fill(0);
-        for (const i of input) blocked[i] = 1;
+        if (maskInputs) for (const i of input) blocked[i] = 1;
         const ranked = topK(scores, (u - start) * n, n, depth, opts.tieRank, blocked);
         const sum = sums[v] as Float64Array;
         specs.forEach((spec, m) => (sum[m]! += metricValue(spec, ranked, targets)));

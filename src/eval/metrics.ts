@@ -110,15 +110,24 @@ export function hitRateAt(ranked: ArrayLike<number>, targets: ReadonlySet<number
   return 0;
 }
 
-/** A metric key of EVALUATION.md ("Recall@20", "NDCG@100", "HR@10") parsed into kind and cutoff. */
+/**
+ * Reciprocal rank of the first target in the top k (1/rank, rank counted from 1), 0 when none is
+ * there: with one target per list (`sessions`' next click), its mean is MRR@k.
+ */
+export function reciprocalRankAt(ranked: ArrayLike<number>, targets: ReadonlySet<number>, k: number): number {
+  for (let r = 0; r < Math.min(k, ranked.length); r++) if (targets.has(ranked[r] as number)) return 1 / (r + 1);
+  return 0;
+}
+
+/** A metric key of EVALUATION.md ("Recall@20", "NDCG@100", "HR@10", "MRR@20") parsed into kind and cutoff. */
 export interface MetricSpec {
   key: string;
-  kind: 'Recall' | 'NDCG' | 'HR';
+  kind: 'Recall' | 'NDCG' | 'HR' | 'MRR';
   k: number;
 }
 
 export function parseMetric(key: string): MetricSpec {
-  const m = /^(Recall|NDCG|HR)@(\d+)$/.exec(key);
+  const m = /^(Recall|NDCG|HR|MRR)@(\d+)$/.exec(key);
   if (!m) throw new Error(`unknown metric "${key}"`);
   return { key, kind: m[1] as MetricSpec['kind'], k: Number(m[2]) };
 }
@@ -132,5 +141,7 @@ export function metricValue(spec: MetricSpec, ranked: ArrayLike<number>, targets
       return ndcgAt(ranked, targets, spec.k);
     case 'HR':
       return hitRateAt(ranked, targets, spec.k);
+    case 'MRR':
+      return reciprocalRankAt(ranked, targets, spec.k);
   }
 }

@@ -3,10 +3,11 @@ import { EaseModel } from './baselines/ease';
 import { ItemKnnModel } from './baselines/item-knn';
 import { PopularModel } from './baselines/popular';
 import { RandomModel } from './baselines/random';
+import { SknnModel } from './baselines/sknn';
 import type { EvalModel } from './eval-model';
 
-export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users';
-export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users'];
+export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
+export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users', 'sessions'];
 
 /** What a factory may want to know about the run it is created for. */
 export interface ModelOptions {
@@ -21,7 +22,6 @@ export type ModelFactory = (options: ModelOptions) => EvalModel;
 /**
  * Model name → factory. Names are the report's model names (shared/EVALUATION.md).
  * To evaluate a new model, implement EvalModel and add one line here, e.g.
- *   vae: (o) => new VaeEvalModel(o),
  *   localrec: (o) => new LocalrecEvalModel(o),
  */
 export const MODEL_REGISTRY: Record<string, ModelFactory> = {
@@ -30,6 +30,7 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   ease: (o) => new EaseModel({ tuneMetric: o.tuneMetric }),
   'content-knn': () => new ContentKnnModel(),
   random: () => new RandomModel(),
+  sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
   // ── register further models below this line ──
 };
 
@@ -41,6 +42,7 @@ export const DEFAULT_MODELS: Record<ProtocolName, string[]> = {
   // Interaction-only models score never-bought items 0 (their cold_ figures are the tie order's):
   // they are run anyway so the report shows that, next to the text model and random.
   'cold-items': ['random', 'popular', 'itemknn', 'ease', 'content-knn'],
+  sessions: ['popular', 'itemknn', 'sknn', 'ease'],
 };
 
 /** @throws Error naming the unknown model and the known ones. */

@@ -4,6 +4,7 @@ import type { Csr, EvalModel, FitContext } from './eval-model';
 import { evaluateUsers, type CandidateView } from './evaluate';
 import { tieRanks } from './metrics';
 import { createModel, type ProtocolName } from './model-registry';
+import { sessionsFacts, sessionsSplit } from './sessions';
 import { coldItemsSplit, coldUsersHeldOut, looSplit, strongSplit, type HeldOut } from './splits';
 import type { Item } from '../api/types';
 
@@ -24,14 +25,16 @@ export const METRICS: Record<ProtocolName, string[]> = {
   loo: ['HR@10', 'HR@20', 'NDCG@10', 'NDCG@20'],
   'cold-items': ['Recall@20', 'NDCG@20'],
   'cold-users': ['Recall@20', 'NDCG@20'],
+  sessions: ['HR@20', 'MRR@20'],
 };
 
-/** The metric EASE-like models tune on: each protocol's deepest NDCG. */
+/** The metric EASE-like models tune on: each protocol's deepest NDCG (sessions: MRR@20). */
 const TUNE_METRIC: Record<ProtocolName, string> = {
   strong: 'NDCG@100',
   loo: 'NDCG@20',
   'cold-items': 'NDCG@20',
   'cold-users': 'NDCG@20',
+  sessions: 'MRR@20',
 };
 
 export const COLD_USER_KS = [1, 3, 5];
@@ -57,6 +60,8 @@ interface Prepared {
   /** Each pass evaluates some held-out users; its keys get `suffix` (cold-users' `_k1`). */
   passes: { heldOut: HeldOut; views: CandidateView[]; suffix: string }[];
   facts: Record<string, number>;
+  /** false: input items are ranked too (sessions). Default true. */
+  maskInputs?: boolean;
 }
 
 function prepare(data: Dataset, protocol: ProtocolName, seed: number): Prepared {
@@ -105,6 +110,20 @@ function prepare(data: Dataset, protocol: ProtocolName, seed: number): Prepared 
         facts: { items: cols, cold_items: nCold, train_users: split.train.length, test_users: split.test.users.length },
       };
     }
+    case 'sessions': {
+      // Split, input order and masking are defined in sessions.ts.
+      const split = sessionsSplit(data);
+      const cols = split.columns.length;
+      return {
+        cols,
+        items: split.items,
+        train: csrFromRows(split.train, cols),
+        validation: heldOutCsr(split.validation, cols),
+        passes: [{ heldOut: split.test, views: [{ prefix: '' }], suffix: '' }],
+        facts: sessionsFacts(split),
+        maskInputs: false,
+      };
+    }
   }
 }
 
@@ -123,6 +142,7 @@ export async function runProtocol(options: RunOptions): Promise<EvalRecord[]> {
     const model: EvalModel = createModel(name, { protocol, seed, tuneMetric: TUNE_METRIC[protocol] });
     const context: FitContext = { seed, items: prepared.items };
     if (prepared.validation) context.validation = prepared.validation;
+    if (prepared.maskInputs !== undefined) context.maskInputs = prepared.maskInputs;
     if (options.onProgress) context.onProgress = options.onProgress;
     const started = performance.now();
     await model.fit(prepared.train, context);
@@ -137,6 +157,7 @@ export async function runProtocol(options: RunOptions): Promise<EvalRecord[]> {
         metrics: METRICS[protocol],
         tieRank,
         views: pass.views,
+        ...(prepared.maskInputs !== undefined ? { maskInputs: prepared.maskInputs } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       });
       for (const [key, value] of Object.entries(result)) metrics[key + pass.suffix] = round(value, 4);

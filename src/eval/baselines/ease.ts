@@ -70,6 +70,7 @@ export class EaseModel implements EvalModel {
         cols: n,
         metrics: [this.tuneMetric],
         tieRank,
+        maskInputs: context.maskInputs,
       });
       const value = result[this.tuneMetric] as number;
       quality.set(at, value);
