@@ -1,13 +1,14 @@
 // The project's evaluation command (shared/EVALUATION.md):
-//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions [--models …] [--seed 42] [--json]
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search [--models …] [--seed 42] [--json]
 // One JSON line per model on stdout; without --json also a short table on stderr.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvalArgs, USAGE, UsageError, type EvalArgs } from '../eval/cli-args';
 import { loadDataset } from '../eval/dataset';
 import { runProtocol, type EvalRecord } from '../eval/run-protocol';
+import { runSearchProtocol } from '../eval/search-protocol';
 
-function table(records: EvalRecord[]): string {
+function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
   const keys = Object.keys(records[0]?.metrics ?? {});
   const header = ['model', ...keys, 'train s', 'backend'];
   const rows = records.map((r) => [r.model, ...keys.map((k) => (r.metrics[k] ?? NaN).toFixed(4)), r.train_seconds.toFixed(2), r.backend]);
@@ -34,9 +35,25 @@ async function main(): Promise<number> {
   if (!args.json) {
     process.stderr.write(`${data.name}: ${data.userIds.length} users, ${data.itemIds.length} items, ${data.interactions} interactions; protocol ${args.protocol}, seed ${args.seed}\n`);
   }
+  if (args.protocol === 'search') {
+    // One lexical line, then one personalised line per interest model.
+    const lines = [];
+    for (const [i, interestModel] of args.models.entries()) {
+      const [lexical, personalised] = await runSearchProtocol({ data, seed: args.seed, interestModel });
+      // With several interest models the personalised lines are told apart by name.
+      if (args.models.length > 1) personalised!.model = `search-personalised:${typeof interestModel === 'string' ? interestModel : 'model'}`;
+      for (const record of i === 0 ? [lexical!, personalised!] : [personalised!]) {
+        process.stdout.write(`${JSON.stringify(record)}\n`);
+        lines.push(record);
+      }
+    }
+    if (!args.json) process.stderr.write(`${table(lines)}\n`);
+    return 0;
+  }
+  const protocol = args.protocol;
   const records = await runProtocol({
     data,
-    protocol: args.protocol,
+    protocol,
     seed: args.seed,
     models: args.models,
     onRecord: (record) => process.stdout.write(`${JSON.stringify(record)}\n`),

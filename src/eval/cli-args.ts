@@ -1,8 +1,12 @@
 import { DEFAULT_MODELS, MODEL_REGISTRY, PROTOCOLS, type ProtocolName } from './model-registry';
 
+/** `search` runs apart from the others: its `--models` name the interest model of the re-ranking. */
+export const SEARCH_PROTOCOL = 'search';
+export const DEFAULT_SEARCH_INTEREST = ['itemknn'];
+
 export interface EvalArgs {
   data: string;
-  protocol: ProtocolName;
+  protocol: ProtocolName | typeof SEARCH_PROTOCOL;
   models: string[];
   seed: number;
   json: boolean;
@@ -14,12 +18,13 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')} [--models a,b,...] [--seed 42] [--json]
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')}
                     (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')};
-                    sessions ${DEFAULT_MODELS.sessions.join(',')})
+                    sessions ${DEFAULT_MODELS.sessions.join(',')};
+                    search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')})
   --seed N          integer seed of the split and tie order (default 42)
   --json            JSON lines on stdout only (no table on stderr)`;
 
@@ -47,11 +52,15 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   if (!values.data) throw new UsageError('--data DIR is required');
   const protocol = values.protocol;
   if (!protocol) throw new UsageError('--protocol is required');
-  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new UsageError(`unknown protocol "${protocol}" (known: ${PROTOCOLS.join(', ')})`);
-  const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : DEFAULT_MODELS[protocol as ProtocolName];
+  const isSearch = protocol === SEARCH_PROTOCOL;
+  if (!isSearch && !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL].join(', ')})`);
+  }
+  const defaults = isSearch ? DEFAULT_SEARCH_INTEREST : DEFAULT_MODELS[protocol as ProtocolName];
+  const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : defaults;
   if (models.length === 0) throw new UsageError('--models is empty');
   for (const m of models) if (!MODEL_REGISTRY[m]) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   const seedText = values.seed ?? '42';
   if (!/^-?\d+$/.test(seedText)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
-  return { data: values.data, protocol: protocol as ProtocolName, models, seed: Number(seedText), json, help };
+  return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, help };
 }

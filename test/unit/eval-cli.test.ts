@@ -56,4 +56,15 @@ describe('eval command', () => {
     expect(Object.keys(lines[0]?.metrics as object)).toEqual(['HR@10', 'HR@20', 'NDCG@10', 'NDCG@20']);
     expect(run.stderr).toMatch(/model\s+HR@10/);
   });
+
+  it('runs the search protocol: a lexical line and a personalised line', () => {
+    const run = runCli(['--data', FIXTURE, '--protocol', 'search', '--json']);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { model: string; protocol: string; metrics: Record<string, number> });
+    expect(lines.map((l) => l.model)).toEqual(['search-lexical', 'search-personalised']);
+    for (const line of lines) {
+      expect(line.protocol).toBe('search');
+      expect(Object.keys(line.metrics).sort()).toEqual(['HR@10', 'NDCG@10']);
+    }
+  });
 });
