@@ -4,6 +4,7 @@ import { ItemKnnModel } from './baselines/item-knn';
 import { PopularModel } from './baselines/popular';
 import { RandomModel } from './baselines/random';
 import { SknnModel } from './baselines/sknn';
+import { VaeEvalModel } from '../models/vae/vae-eval-model';
 import type { EvalModel } from './eval-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
@@ -22,6 +23,7 @@ export type ModelFactory = (options: ModelOptions) => EvalModel;
 /**
  * Model name → factory. Names are the report's model names (shared/EVALUATION.md).
  * To evaluate a new model, implement EvalModel and add one line here, e.g.
+ *   vae: (o) => new VaeEvalModel(o),
  *   localrec: (o) => new LocalrecEvalModel(o),
  */
 export const MODEL_REGISTRY: Record<string, ModelFactory> = {
@@ -32,6 +34,7 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   random: () => new RandomModel(),
   sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
   // ── register further models below this line ──
+  vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
 };
 
 /** Models run when --models is not given: the baselines every report includes. */

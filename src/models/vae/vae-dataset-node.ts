@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Item } from '../../api/types';
 
 /** A dataset folder (layout of shared/data/README.md) read into per-user item lists. Node only. */
 export interface InteractionData {
   /** Item-id vocabulary: items.jsonl ids in file order where present, then unseen ids in order of appearance. */
   itemIds: string[];
+  /** Catalog entries aligned with `itemIds` (title '' and no attributes where items.jsonl has none). */
+  items: Item[];
   userIds: string[];
   /** Per user, the distinct item indices in time order (ties: file order). */
   rows: number[][];
@@ -14,16 +17,23 @@ export interface InteractionData {
 
 export function readInteractionData(dir: string): InteractionData {
   const itemIds: string[] = [];
+  const items: Item[] = [];
   const itemIndex = new Map<string, number>();
   const itemsPath = join(dir, 'items.jsonl');
   if (existsSync(itemsPath)) {
     for (const line of readFileSync(itemsPath, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const id = String((JSON.parse(line) as { id: unknown }).id);
-      if (!itemIndex.has(id)) {
-        itemIndex.set(id, itemIds.length);
-        itemIds.push(id);
-      }
+      const raw = JSON.parse(line) as Record<string, unknown>;
+      const id = String(raw.id);
+      if (itemIndex.has(id)) continue;
+      itemIndex.set(id, itemIds.length);
+      itemIds.push(id);
+      const item: Item = { id, title: typeof raw.title === 'string' ? raw.title : '' };
+      if (Array.isArray(raw.category)) item.category = raw.category.map(String);
+      if (typeof raw.brand === 'string' && raw.brand) item.brand = raw.brand;
+      if (typeof raw.price === 'number' && Number.isFinite(raw.price)) item.price = raw.price;
+      if (typeof raw.description === 'string' && raw.description) item.description = raw.description;
+      items.push(item);
     }
   }
   const text = readFileSync(join(dir, 'interactions.csv'), 'utf8');
@@ -53,6 +63,7 @@ export function readInteractionData(dir: string): InteractionData {
       i = itemIds.length;
       itemIndex.set(item, i);
       itemIds.push(item);
+      items.push({ id: item, title: '' });
     }
     events.push({ user: u, item: i, time: ti >= 0 ? Number(cells[ti]) : 0, order: events.length });
   }
@@ -64,5 +75,5 @@ export function readInteractionData(dir: string): InteractionData {
     seen[e.user]!.add(e.item);
     rows[e.user]!.push(e.item);
   }
-  return { itemIds, userIds, rows, interactions: events.length };
+  return { itemIds, items, userIds, rows, interactions: events.length };
 }

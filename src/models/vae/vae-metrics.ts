@@ -43,3 +43,18 @@ export function recallAt(ranked: readonly number[], targets: ReadonlySet<number>
   for (let i = 0; i < Math.min(k, ranked.length); i++) if (targets.has(ranked[i]!)) hits++;
   return hits / Math.min(k, targets.size);
 }
+
+/** HR@k: 1 when any target is in the top k. */
+export function hitAt(ranked: readonly number[], targets: ReadonlySet<number>, k: number): number {
+  for (let i = 0; i < Math.min(k, ranked.length); i++) if (targets.has(ranked[i]!)) return 1;
+  return 0;
+}
+
+/** A metric by report name (`NDCG@100`, `Recall@20`, `HR@10`): its cut-off and per-user function. */
+export function parseMetric(name: string): { k: number; fn: (ranked: readonly number[], targets: ReadonlySet<number>, k: number) => number } {
+  const match = /^(NDCG|Recall|HR)@(\d+)$/.exec(name);
+  if (!match) throw new Error(`unknown validation metric "${name}" (use NDCG@k, Recall@k or HR@k)`);
+  const k = Number(match[2]);
+  const fn = match[1] === 'NDCG' ? ndcgAt : match[1] === 'Recall' ? recallAt : hitAt;
+  return { k, fn };
+}

@@ -80,11 +80,12 @@ export class VaeNetwork {
   readonly params: Record<VaeParamName, tf.Variable>;
 
   constructor(arch: VaeArchitecture, weights: Record<VaeParamName, Float32Array | tf.Tensor>, trainable = true) {
-    this.arch = { ...arch };
+    this.arch = { items: arch.items, hidden: arch.hidden, latent: arch.latent };
     const shapes = vaeParamShapes(arch);
     const params = {} as Record<VaeParamName, tf.Variable>;
     for (const name of VAE_PARAM_NAMES) {
       const w = weights[name];
+      if (!w) throw new Error(`VaeNetwork: missing weight ${name}`);
       const init = w instanceof tf.Tensor ? tf.reshape(w, shapes[name]) : tf.tensor(w, shapes[name], 'float32');
       params[name] = tf.variable(init, trainable, `vae/${name}/${variableCounter++}`);
       if (init !== w) init.dispose();

@@ -1,4 +1,7 @@
 import { float16BitsToFloat32, toFloat16 } from './float16';
+import type { ItemNeighbours } from './item-item';
+import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from './vae-network';
+import { VaeScorer } from './vae-scorer';
 
 /**
  * A model pack: the folder (or URL prefix) a trained model is shipped in.
@@ -15,7 +18,8 @@ export const PACK_FORMAT = 'localrec-model-pack';
 export const PACK_VERSION = 1;
 export const PACK_FILES = { model: 'model.json', weights: 'weights.bin', items: 'items.json', manifest: 'manifest.json' } as const;
 
-export type WeightDtype = 'float16' | 'float32';
+/** float32 weights as stored: float16, float32, or uint8 with a per-tensor affine map (tfjs' quantization). */
+export type WeightDtype = 'float16' | 'float32' | 'uint8';
 
 export interface PackTensor {
   name: string;
@@ -51,7 +55,7 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'float16' | 'uint16'; min?: number; scale?: number; original_dtype?: string };
+  quantization?: { dtype: 'float16' | 'uint16' | 'uint8'; min?: number; scale?: number; original_dtype?: string };
 }
 
 interface ModelJson {
@@ -92,6 +96,19 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
         specs.push({ name: t.name, shape: t.shape, dtype: 'int32' });
         chunks.push(new Uint8Array(Int32Array.from(t.data).buffer));
       }
+    } else if (weightDtype === 'uint8') {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < t.data.length; i++) {
+        min = Math.min(min, t.data[i]!);
+        max = Math.max(max, t.data[i]!);
+      }
+      if (!(max > min)) max = min + 1;
+      const scale = (max - min) / 255;
+      const q = new Uint8Array(t.data.length);
+      for (let i = 0; i < t.data.length; i++) q[i] = Math.round((t.data[i]! - min) / scale);
+      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'uint8', min, scale, original_dtype: 'float32' } });
+      chunks.push(q);
     } else if (weightDtype === 'float16') {
       specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } });
       chunks.push(new Uint8Array(toFloat16(t.data).buffer));
@@ -143,7 +160,7 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
     for (const spec of group.weights) {
       const n = size(spec.shape);
       const q = spec.quantization?.dtype;
-      const width = q === 'float16' || q === 'uint16' ? 2 : 4;
+      const width = q === 'uint8' ? 1 : q === 'float16' || q === 'uint16' ? 2 : 4;
       const byteLength = n * width;
       if (offset + byteLength > raw.byteLength) fail(`weights.bin is too short for ${spec.name}`);
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
@@ -165,6 +182,11 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
           const v = new Uint16Array(bytes.buffer);
           data = new Float32Array(n);
           for (let i = 0; i < n; i++) data[i] = float16BitsToFloat32(v[i]!);
+        } else if (q === 'uint8') {
+          const scale = spec.quantization?.scale ?? 1;
+          const min = spec.quantization?.min ?? 0;
+          data = new Float32Array(n);
+          for (let i = 0; i < n; i++) data[i] = bytes[i]! * scale + min;
         } else if (!q) {
           data = new Float32Array(bytes.buffer);
         } else fail(`unsupported quantization ${q} for float32 ${spec.name}`);
@@ -214,4 +236,93 @@ export class Fingerprint {
   digest(): string {
     return this.a.toString(16).padStart(8, '0') + this.b.toString(16).padStart(8, '0');
   }
+}
+
+// ---- The VAE model in a pack -------------------------------------------------------------
+
+export const VAE_MODEL_VERSION = 'mult-vae+item-item@1';
+
+export interface VaeTopology {
+  kind: 'mult-vae';
+  architecture: VaeArchitecture;
+  activation: 'tanh';
+  input: 'l2-normalised history';
+  output: 'logits';
+  /** Sparse item–item parts (tensors `parts/<kind>/indices|values`, [items × k]) and their blend weights. */
+  parts: { kind: string; k: number; weight: number }[];
+  blend: 'per-user standardised scores';
+}
+
+/** The pack of a trained model (weights still on the backend are copied to the CPU). */
+export async function vaeModelPack(
+  scorer: VaeScorer,
+  itemIds: readonly string[],
+  meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training'>,
+): Promise<Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }> {
+  const arch = scorer.network.arch;
+  if (itemIds.length !== arch.items) throw new Error(`${itemIds.length} item ids for a model of ${arch.items} items`);
+  const weights = await scorer.network.weights();
+  const shapes = vaeParamShapes(arch);
+  const tensors: PackTensor[] = VAE_PARAM_NAMES.map((name) => ({ name, shape: [...shapes[name]], data: weights[name] }));
+  for (const part of scorer.parts) {
+    tensors.push({ name: `parts/${part.kind}/indices`, shape: [part.items, part.k], data: part.indices });
+    tensors.push({ name: `parts/${part.kind}/values`, shape: [part.items, part.k], data: part.values });
+  }
+  const topology: VaeTopology = {
+    kind: 'mult-vae',
+    architecture: arch,
+    activation: 'tanh',
+    input: 'l2-normalised history',
+    output: 'logits',
+    parts: scorer.parts.map((part, i) => ({ kind: part.kind, k: part.k, weight: scorer.weights[i]! })),
+    blend: 'per-user standardised scores',
+  };
+  return {
+    topology: topology as unknown as Record<string, unknown>,
+    tensors,
+    items: [...itemIds],
+    manifest: {
+      format: PACK_FORMAT,
+      version: PACK_VERSION,
+      model: 'vae',
+      modelVersion: VAE_MODEL_VERSION,
+      createdAt: new Date().toISOString(),
+      dimensions: {
+        items: arch.items,
+        hidden: arch.hidden,
+        latent: arch.latent,
+        neighbours: scorer.parts[0]?.k ?? 0,
+        parts: scorer.parts.length,
+      },
+      ...meta,
+    },
+  };
+}
+
+/** Rebuilds the scorer of a pack (its weights become variables on the current backend). */
+export function vaeScorerFromPack(pack: ModelPack): VaeScorer {
+  const topology = pack.topology as unknown as VaeTopology;
+  if (topology?.kind !== 'mult-vae') throw new Error(`model pack: not a VAE pack (kind ${String(topology?.kind)})`);
+  const arch = topology.architecture;
+  if (pack.items.length !== arch.items) throw new Error(`model pack: ${pack.items.length} item ids for ${arch.items} items`);
+  const byName = new Map(pack.tensors.map((t) => [t.name, t]));
+  const weights = {} as VaeWeights;
+  const shapes = vaeParamShapes(arch);
+  for (const name of VAE_PARAM_NAMES) {
+    const t = byName.get(name);
+    if (!t || !(t.data instanceof Float32Array)) throw new Error(`model pack: missing weight ${name}`);
+    if (t.shape.join() !== shapes[name].join()) throw new Error(`model pack: ${name} has shape [${t.shape}], expected [${shapes[name]}]`);
+    weights[name] = t.data;
+  }
+  const parts: ItemNeighbours[] = (topology.parts ?? []).map(({ kind, k }) => {
+    const indices = byName.get(`parts/${kind}/indices`);
+    const values = byName.get(`parts/${kind}/values`);
+    if (!indices || !values || !(indices.data instanceof Int32Array) || !(values.data instanceof Float32Array)) {
+      throw new Error(`model pack: missing tensors of the ${kind} part`);
+    }
+    if (indices.data.length !== arch.items * k || values.data.length !== arch.items * k) throw new Error(`model pack: ${kind} part has the wrong size`);
+    for (const j of indices.data) if (j < 0 || j >= arch.items) throw new Error(`model pack: ${kind} part names item ${j} of ${arch.items}`);
+    return { kind, items: arch.items, k, indices: indices.data, values: values.data };
+  });
+  return new VaeScorer(new VaeNetwork(arch, weights, false), parts, (topology.parts ?? []).map((p) => p.weight));
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './rng';
-import { densifyRows, type Csr } from './sparse';
-import { ndcgAt, topK } from './vae-metrics';
-import { VaeNetwork, type VaeParamName } from './vae-network';
+import type { Csr } from './sparse';
+import { parseMetric, topK } from './vae-metrics';
+import { VaeNetwork, type VaeWeights } from './vae-network';
 import { VaeScorer } from './vae-scorer';
 
 export interface VaeTrainConfig {
@@ -20,10 +20,12 @@ export interface VaeTrainConfig {
   /** L2 penalty on the weight matrices (coefficient of Σw²). */
   l2: number;
   seed: number;
-  /** Epochs without a better validation NDCG@100 before stopping. */
+  /** Epochs without a better validation value before stopping. */
   patience: number;
   /** Validate every this many epochs. */
   validateEvery: number;
+  /** Validation metric for early stopping (`NDCG@100`, `NDCG@20`, `Recall@20`, `HR@10`…). */
+  validationMetric: string;
 }
 
 export const DEFAULT_VAE_TRAIN_CONFIG: VaeTrainConfig = {
@@ -31,14 +33,15 @@ export const DEFAULT_VAE_TRAIN_CONFIG: VaeTrainConfig = {
   latent: 200,
   dropout: 0.5,
   betaMax: 0.2,
-  annealEpochs: 40,
-  epochs: 60,
-  batchSize: 500,
+  annealEpochs: 5,
+  epochs: 30,
+  batchSize: 100,
   learningRate: 1e-3,
   l2: 0,
   seed: 42,
-  patience: 10,
+  patience: 4,
   validateEvery: 1,
+  validationMetric: 'NDCG@100',
 };
 
 export interface VaeProgressEvent {
@@ -48,7 +51,9 @@ export interface VaeProgressEvent {
   loaded: number;
   total: number;
   beta: number;
-  ndcg100?: number;
+  /** Validation metric value (named by `metric`) after this epoch. */
+  validation?: number;
+  metric?: string;
   [key: string]: unknown;
 }
 
@@ -60,7 +65,8 @@ export interface VaeValidation {
 export interface VaeFitResult {
   epochs: number;
   bestEpoch: number;
-  bestNdcg100: number | null;
+  /** Best validation value of `config.validationMetric`, or null without validation. */
+  bestValidation: number | null;
   steps: number;
   examples: number;
   seconds: number;
@@ -69,20 +75,21 @@ export interface VaeFitResult {
 
 /**
  * Trains a Mult-VAE on the rows (users) of a CSR matrix: shuffled user batches per epoch (seeded),
- * input L2-normalised and dropped out, KL annealed. Training can run in slices (`trainSteps`) so
- * a worker can interleave it with serving; `fit` runs whole epochs with early stopping on the
- * validation users' NDCG@100 and restores the best weights.
+ * input L2-normalised and dropped out, KL annealed, Adam. Training can run in slices
+ * (`trainSteps`) so a worker can interleave it with serving; `fit` runs whole epochs with early
+ * stopping on the validation users' metric (NDCG@100 by default) and restores the best weights.
  */
 export class VaeTrainer {
   readonly config: VaeTrainConfig;
   readonly network: VaeNetwork;
+  /** What validation scores with: the network alone, or blended with the model's item–item parts. */
   readonly scorer: VaeScorer;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
   private readonly order: Int32Array;
-  private readonly klWeights: Float32Array;
   private readonly input: Float32Array;
   private readonly target: Float32Array;
+  private readonly klWeights: Float32Array;
   private cursor = 0;
   private epochLoss = 0;
   private epochSteps = 0;
@@ -98,21 +105,23 @@ export class VaeTrainer {
     config: Partial<VaeTrainConfig> = {},
     readonly validation?: VaeValidation,
     readonly onProgress?: (event: VaeProgressEvent) => void,
+    /** Builds the validation scorer around the network (default: the network alone). */
+    serving?: (network: VaeNetwork) => VaeScorer,
   ) {
     this.config = { ...DEFAULT_VAE_TRAIN_CONFIG, ...config };
     const { hidden, latent, seed, batchSize, learningRate } = this.config;
     this.rng = new Rng(seed);
     this.network = VaeNetwork.create({ items: train.cols, hidden, latent }, this.rng.seed());
-    this.scorer = new VaeScorer(this.network);
+    this.scorer = serving ? serving(this.network) : new VaeScorer(this.network);
     this.optimizer = tf.train.adam(learningRate);
     const nonEmpty: number[] = [];
     for (let r = 0; r < train.rows; r++) if (train.indptr[r + 1]! > train.indptr[r]!) nonEmpty.push(r);
     if (nonEmpty.length === 0) throw new Error('VaeTrainer: the training matrix has no interactions');
     this.order = this.rng.shuffle(Int32Array.from(nonEmpty));
     const rows = Math.min(batchSize, nonEmpty.length);
-    this.klWeights = new Float32Array(rows);
     this.input = new Float32Array(rows * train.cols);
     this.target = new Float32Array(rows * train.cols);
+    this.klWeights = new Float32Array(rows);
   }
 
   get stepsPerEpoch(): number {
@@ -132,8 +141,6 @@ export class VaeTrainer {
   async trainSteps(n: number, toEpochEnd = false): Promise<{ steps: number; loss: number; epochDone: boolean }> {
     const { batchSize, dropout, l2 } = this.config;
     const cols = this.train.cols;
-    const keep = 1 - dropout;
-    const rng = this.rng;
     let total = 0;
     let steps = 0;
     let epochDone = false;
@@ -141,13 +148,9 @@ export class VaeTrainer {
       const from = this.cursor;
       const to = Math.min(this.order.length, from + batchSize);
       const rows = to - from;
-      densifyRows(this.train, this.order, from, to, this.target);
-      densifyRows(this.train, this.order, from, to, this.input, (value, norm) =>
-        norm > 0 && (keep >= 1 || rng.next() < keep) ? value / norm / keep : 0,
-      );
-      const beta = this.beta;
-      this.klWeights.fill(beta);
-      const noiseSeed = rng.seed();
+      this.fillBatch(from, to, 1 - dropout);
+      this.klWeights.fill(this.beta);
+      const noiseSeed = this.rng.seed();
       const lossTensor = tf.tidy(() => {
         const target = tf.tensor2d(this.target.subarray(0, rows * cols), [rows, cols]);
         const input = tf.tensor2d(this.input.subarray(0, rows * cols), [rows, cols]);
@@ -175,6 +178,31 @@ export class VaeTrainer {
     return { steps, loss: steps > 0 ? total / steps : NaN, epochDone };
   }
 
+  /**
+   * Dense target (raw history) and input (L2-normalised, then dropped out with kept entries
+   * scaled by 1/keep, as in Liang et al.) for rows order[from..to).
+   */
+  private fillBatch(from: number, to: number, keep: number): void {
+    const m = this.train;
+    const cols = m.cols;
+    this.target.fill(0, 0, (to - from) * cols);
+    this.input.fill(0, 0, (to - from) * cols);
+    for (let r = from; r < to; r++) {
+      const u = this.order[r]!;
+      const base = (r - from) * cols;
+      const start = m.indptr[u]!;
+      const end = m.indptr[u + 1]!;
+      let norm = 0;
+      for (let e = start; e < end; e++) norm += m.values[e]! * m.values[e]!;
+      norm = Math.sqrt(norm);
+      for (let e = start; e < end; e++) {
+        const col = m.indices[e]!;
+        this.target[base + col] = m.values[e]!;
+        if (norm > 0 && (keep >= 1 || this.rng.next() < keep)) this.input[base + col] = m.values[e]! / norm / keep;
+      }
+    }
+  }
+
   /** Runs the rest of the current epoch; returns its mean loss. */
   async trainEpoch(): Promise<number> {
     await this.trainSteps(Number.POSITIVE_INFINITY, true);
@@ -184,35 +212,29 @@ export class VaeTrainer {
     return loss;
   }
 
-  /** Mean NDCG@k of the validation users (input items masked), or null without validation. */
-  async validate(k = 100): Promise<number | null> {
+  /** Mean validation metric of the validation users (input items masked), or null without validation. */
+  async validate(metric = this.config.validationMetric): Promise<number | null> {
     if (!this.validation) return null;
-    return validationNdcg(this.scorer, this.validation, k);
+    return validationMetric(this.scorer, this.validation, metric);
   }
 
   /** Full training: epochs with validation-based early stopping; the best weights are restored. */
   async fit(): Promise<VaeFitResult> {
     const started = performance.now();
     const { epochs, patience, validateEvery } = this.config;
-    let best: Record<VaeParamName, Float32Array> | null = null;
-    let bestNdcg = -1;
+    let best: VaeWeights | null = null;
+    let bestValue = -1;
     let bestEpoch = 0;
     let stoppedEarly = false;
     while (this.epoch < epochs) {
       const loss = await this.trainEpoch();
-      const event: VaeProgressEvent = {
-        stage: 'train',
-        epoch: this.epoch,
-        loss,
-        loaded: this.epoch,
-        total: epochs,
-        beta: this.beta,
-      };
+      const event: VaeProgressEvent = { stage: 'train', epoch: this.epoch, loss, loaded: this.epoch, total: epochs, beta: this.beta };
       if (this.validation && (this.epoch % validateEvery === 0 || this.epoch === epochs)) {
-        const ndcg = (await this.validate(100))!;
-        event.ndcg100 = ndcg;
-        if (ndcg > bestNdcg) {
-          bestNdcg = ndcg;
+        const value = (await this.validate())!;
+        event.validation = value;
+        event.metric = this.config.validationMetric;
+        if (value > bestValue) {
+          bestValue = value;
           bestEpoch = this.epoch;
           best = await this.network.weights();
         } else if (this.epoch - bestEpoch >= patience) {
@@ -227,12 +249,17 @@ export class VaeTrainer {
     return {
       epochs: this.epoch,
       bestEpoch,
-      bestNdcg100: this.validation ? bestNdcg : null,
+      bestValidation: this.validation ? bestValue : null,
       steps: this.step,
       examples: this.examples,
       seconds: (performance.now() - started) / 1000,
       stoppedEarly,
     };
+  }
+
+  /** Frees the optimizer's state (the network stays usable for scoring). */
+  disposeOptimizer(): void {
+    this.optimizer.dispose();
   }
 
   dispose(): void {
@@ -241,13 +268,13 @@ export class VaeTrainer {
   }
 }
 
-/** Mean NDCG@k over validation users, their input items masked. */
-export async function validationNdcg(
+/** Mean of a ranking metric (`NDCG@100`, `Recall@20`, `HR@10`…) over validation users, their input items masked. */
+export async function validationMetric(
   scorer: { scoreRows(inputs: Csr, rowIds?: ArrayLike<number>): Promise<Float32Array> },
   validation: VaeValidation,
-  k = 100,
+  metric = 'NDCG@100',
 ): Promise<number> {
-  const { inputs, targets } = validation;
+  const { inputs } = validation;
   const cols = inputs.cols;
   let sum = 0;
   let n = 0;
@@ -255,15 +282,33 @@ export async function validationNdcg(
   for (let from = 0; from < inputs.rows; from += chunk) {
     const ids = Int32Array.from({ length: Math.min(chunk, inputs.rows - from) }, (_, i) => from + i);
     const scores = await scorer.scoreRows(inputs, ids);
-    for (let r = 0; r < ids.length; r++) {
-      const u = ids[r]!;
-      const target = targets[u]!;
-      if (target.length === 0) continue;
-      const row = scores.subarray(r * cols, (r + 1) * cols);
-      const seen = new Set<number>(inputs.indices.subarray(inputs.indptr[u]!, inputs.indptr[u + 1]!));
-      sum += ndcgAt(topK(row, k, seen), new Set(target), k);
-      n++;
-    }
+    const part = rankingMetric(scores, cols, validation, ids, metric);
+    sum += part.sum;
+    n += part.n;
   }
   return n > 0 ? sum / n : 0;
+}
+
+/** Sum and count of a metric over rows `ids` (scores row r belongs to user ids[r]). */
+export function rankingMetric(
+  scores: Float32Array,
+  cols: number,
+  validation: VaeValidation,
+  ids: ArrayLike<number>,
+  metric: string,
+): { sum: number; n: number } {
+  const { k, fn } = parseMetric(metric);
+  const { inputs, targets } = validation;
+  let sum = 0;
+  let n = 0;
+  for (let r = 0; r < ids.length; r++) {
+    const u = ids[r]!;
+    const target = targets[u]!;
+    if (target.length === 0) continue;
+    const row = scores.subarray(r * cols, (r + 1) * cols);
+    const seen = new Set<number>(inputs.indices.subarray(inputs.indptr[u]!, inputs.indptr[u + 1]!));
+    sum += fn(topK(row, k, seen), new Set(target), k);
+    n++;
+  }
+  return { sum, n };
 }
