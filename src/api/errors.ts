@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   BACKEND_UNAVAILABLE: 'No TensorFlow.js backend could be initialised.',
   MODEL_FETCH_FAILED: 'The model pack could not be loaded.',
   MODEL_INVALID: 'The model pack is corrupted or of an unsupported version.',
+  TRAINING_IN_PROGRESS: 'A training run is already going on.',
   WORKER_FAILED: 'The worker could not be started.',
   WORKER_TERMINATED: 'The worker stopped before answering.',
   DISPOSED: 'The recommender was disposed.',

@@ -34,7 +34,7 @@ export interface StorageOptions {
 }
 
 /** Stages of start-up work, in the order they run. */
-export type ProgressStage = 'catalog' | 'backend' | 'features' | 'history' | 'ready';
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train';
 
 /**
  * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
@@ -45,6 +45,43 @@ export interface ProgressEvent {
   loaded: number;
   total: number;
   overall: number;
+  /** Training only: the epoch in progress (1-based) and the mean loss of the last slice. */
+  epoch?: number;
+  loss?: number;
+}
+
+/** One anonymous interaction for on-device training: a basket/session id (no identity) and an item. */
+export interface Interaction {
+  sessionId: string;
+  itemId: string;
+}
+
+export interface TrainOptions {
+  /** Anonymous baskets or sessions: an array, or the URL of `interactions.csv` (user_id/session_id,item_id) or JSONL. */
+  interactions: Interaction[] | string | URL;
+  /** Default 10. */
+  epochs?: number;
+  /** Network size. Defaults 600 / 200 (the pack recipe). */
+  hidden?: number;
+  latent?: number;
+  /** Optimizer steps between chances for recommend() and other calls to run. Default 2. */
+  sliceSteps?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TrainReport {
+  backend: BackendName;
+  epochs: number;
+  /** Epochs restored from the IndexedDB checkpoint instead of being trained again. */
+  resumedFromEpoch: number;
+  sessions: number;
+  items: number;
+  /** Interactions skipped (unknown item, malformed row). */
+  skipped: number;
+  examples: number;
+  seconds: number;
+  examplesPerSecond: number;
+  loss: number;
 }
 
 export interface RecommenderOptions {
@@ -197,8 +234,16 @@ export interface RecommenderStatus {
   events: number;
   catalogSize: number;
   catalog: CatalogReport;
-  /** The model answering `recommend()`. */
+  /** The models answering `recommend()`. */
   modelVersion: string;
+  /** The model pack: where it came from, how much of the catalog it knows, or why it was not used. */
+  model: {
+    pack: string | null;
+    source: 'network' | 'cache' | null;
+    /** Catalog items the pack's model knows (the rest are scored by content). */
+    coveredItems: number;
+    error: { code: string; message: string } | null;
+  };
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
   storageNote: string | null;

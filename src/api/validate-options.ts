@@ -43,5 +43,10 @@ export function toEngineConfig(options: RecommenderOptions): EngineConfig {
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new LocalrecError('INVALID_OPTIONS', 'options.onProgress must be a function.');
   }
-  return { catalog: catalogSource, backend, dbName, maxEvents, persist };
+  let models: string | undefined;
+  if (options.models !== undefined) {
+    if (typeof options.models !== 'string' && !(options.models instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.models must be a URL.');
+    models = absoluteUrl(options.models, 'options.models');
+  }
+  return { catalog: catalogSource, backend, dbName, maxEvents, persist, ...(models ? { models } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Evidence, Explanation, Item, StoredEvent } from '../api/types';
-import type { ContentModel } from '../models/content-model';
+import type { HybridScorer } from '../rank/hybrid-scorer';
 import type { WeightedHistory } from '../rank/profile-weights';
 import { sharedAttributes } from './shared-attributes';
 import { describeEvidence, templateReason } from './template-reason';
@@ -16,37 +16,27 @@ interface Influences {
 }
 
 /**
- * Leave-one-out evidence: each piece of the history (an item, a search) is removed from the
- * profile in turn, and its influence on an item is the drop in that item's score. All the reduced
- * profiles are scored in one batch on the backend.
+ * Leave-one-out evidence: each piece of the history (an item, a search) is removed in turn, and
+ * its influence on an item is the drop in that item's score — the same score recommend() ranks
+ * by, whichever models produce it. All the reduced histories are scored in one batch.
  */
 export class Explainer {
   constructor(
     private readonly items: readonly Item[],
-    private readonly model: ContentModel,
+    /** The engine's current scorer (it changes when a model is trained or loaded). */
+    private readonly scorer: () => HybridScorer,
     private readonly rowOf: (id: string) => number | undefined,
   ) {}
 
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
-    const itemUnits = [...history.items].map(([row, weight]) => ({ row, weight }));
-    const searchUnits = history.queries.map(({ query, weight }) => {
-      const vector = new Float32Array(this.model.dims);
-      this.model.addQuery(query, 1, vector);
-      return { query, weight, vector };
-    });
-    const units = itemUnits.length + searchUnits.length;
-    // Profile 0 is the whole history; profile 1 + u leaves unit u out (items first, then searches).
-    const itemWeights = Array.from({ length: units + 1 }, (_, p) => itemUnits.map((u, i) => (p === i + 1 ? 0 : u.weight)));
-    const queryWeights = Array.from({ length: units + 1 }, (_, p) =>
-      searchUnits.map((u, j) => (p === itemUnits.length + j + 1 ? 0 : u.weight)),
-    );
-    const scores = await this.model.targetScores(
-      itemUnits.map((u) => u.row),
-      itemWeights,
-      searchUnits.map((u) => u.vector),
-      queryWeights,
-      targets,
-    );
+    const itemUnits = [...history.items.keys()];
+    const searchUnits = history.queries.map((q) => q.query);
+    // History 0 is the whole history; history 1 + u leaves unit u out (items first, then searches).
+    const reduced: WeightedHistory[] = [
+      ...itemUnits.map((row) => ({ items: new Map([...history.items].filter(([r]) => r !== row)), queries: history.queries })),
+      ...history.queries.map((_, j) => ({ items: history.items, queries: history.queries.filter((__, k) => k !== j) })),
+    ];
+    const scores = await this.scorer().scoreHistories([history, ...reduced]);
 
     const strongest = new Map<number, 'view' | 'cart' | 'purchase'>();
     for (const event of events) {
@@ -55,19 +45,19 @@ export class Explainer {
       const known = row === undefined ? undefined : strongest.get(row);
       if (row !== undefined && (!known || STRENGTH[event.type] > STRENGTH[known])) strongest.set(row, event.type);
     }
-    return targets.map((target, t) => {
-      const drop = (u: number): number => scores[0]![t]! - scores[u + 1]![t]!;
+    return targets.map((target) => {
+      const drop = (u: number): number => scores[0]![target]! - scores[u + 1]![target]!;
       const all: Evidence[] = [
-        ...itemUnits.map(({ row }, i): Evidence => ({
+        ...itemUnits.map((row, i): Evidence => ({
           kind: 'item',
           itemId: this.items[row]!.id,
           title: this.items[row]!.title,
           event: strongest.get(row) ?? 'view',
           influence: drop(i),
         })),
-        ...searchUnits.map(({ query }, j): Evidence => ({ kind: 'search', query, influence: drop(itemUnits.length + j) })),
+        ...searchUnits.map((query, j): Evidence => ({ kind: 'search', query, influence: drop(itemUnits.length + j) })),
       ];
-      return { target, score: scores[0]![t]!, all };
+      return { target, score: scores[0]![target]!, all };
     });
   }
 

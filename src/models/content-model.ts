@@ -41,6 +41,10 @@ export class ContentModel {
     });
   }
 
+  get version(): string {
+    return CONTENT_MODEL_VERSION;
+  }
+
   get dims(): number {
     return this.itemMatrixT.shape[0];
   }
@@ -72,20 +76,19 @@ export class ContentModel {
   }
 
   /**
-   * Cosine scores of `targets` under several profiles at once: profile p is
-   * Σ weights[p][i]·item[rows[i]] + Σ queryWeights[p][j]·queries[j]. Used by explanations to
-   * score a history and each history minus one piece of evidence in a single batch.
-   * Returns [profiles][targets].
+   * Cosine scores of every item under several profiles at once: profile p is
+   * Σ weights[p][i]·item[rows[i]] + Σ queryWeights[p][j]·queries[j]. Used to score a history and
+   * each history minus one piece of evidence in a single batch. Returns [profiles, items]; caller
+   * disposes.
    */
-  async targetScores(
+  profileScoresBatch(
     rows: readonly number[],
     weights: readonly (readonly number[])[],
     queries: readonly Float32Array[],
     queryWeights: readonly (readonly number[])[],
-    targets: readonly number[],
-  ): Promise<number[][]> {
+  ): tf.Tensor2D {
     const profiles = weights.length;
-    const result = tf.tidy(() => {
+    return tf.tidy(() => {
       let profile: tf.Tensor2D = tf.zeros([profiles, this.dims]);
       if (rows.length > 0) {
         const columns = tf.gather(this.itemMatrixT, tf.tensor1d(rows as number[], 'int32'), 1);
@@ -96,14 +99,15 @@ export class ContentModel {
         profile = tf.add(profile, tf.matMul(tf.tensor2d(queryWeights.flat(), [profiles, queries.length]), queryMatrix));
       }
       const unit = tf.div(profile, tf.maximum(tf.norm(profile, 2, 1, true), 1e-12));
-      return tf.matMul(unit, tf.gather(this.itemMatrixT, tf.tensor1d(targets as number[], 'int32'), 1));
+      return tf.matMul(unit, this.itemMatrixT);
     });
-    try {
-      const flat = await result.data();
-      return Array.from({ length: profiles }, (_, p) => Array.from(flat.subarray(p * targets.length, (p + 1) * targets.length)));
-    } finally {
-      result.dispose();
-    }
+  }
+
+  /** The vector of a query alone (unit weight), in the item space. */
+  queryVector(query: string): Float32Array {
+    const vector = new Float32Array(this.dims);
+    this.addQuery(query, 1, vector);
+    return vector;
   }
 
   /** Cosine scores of every item against item `index`. Caller disposes. */

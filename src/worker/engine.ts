@@ -17,11 +17,15 @@ import type {
   SearchResult,
   SimilarOptions,
   StoredEvent,
+  TrainOptions,
+  TrainReport,
   TrackInput,
 } from '../api/types';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
-import { ContentModel, CONTENT_MODEL_VERSION } from '../models/content-model';
+import { ContentModel } from '../models/content-model';
+import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
+import { HybridScorer } from '../rank/hybrid-scorer';
 import { Explainer } from '../explain/explainer';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
@@ -32,6 +36,7 @@ import { deleteDB } from 'idb';
 import { IdbStore, isNewerDatabaseError } from '../store/idb-store';
 import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
+import { trainOnDevice } from './on-device-training';
 import { MAX_QUERY_LENGTH, validateTrackInput } from './validate-event';
 
 /** What the engine needs to start: plain data, so it can cross the worker boundary. */
@@ -43,6 +48,8 @@ export interface EngineConfig {
   persist: boolean;
   /** Folder URL of the tfjs WASM binaries (in the browser: next to the worker). */
   wasmPaths?: string;
+  /** Absolute URL of a model pack folder, if the store ships one. */
+  models?: string;
   /** Hashed dimensions of the content vectors. */
   dims?: number;
 }
@@ -53,7 +60,8 @@ export type ProgressListener = (event: ProgressEvent) => void;
 const STAGES: readonly [ProgressStage, number][] = [
   ['catalog', 0.3],
   ['backend', 0.3],
-  ['features', 0.3],
+  ['features', 0.2],
+  ['model', 0.1],
   ['history', 0.1],
 ];
 
@@ -96,6 +104,7 @@ export class Engine {
   private readonly history: EventHistory;
   private readonly explainer: Explainer;
   private searchIndex: SearchIndex | null = null;
+  private training = false;
   private readonly rowLookup = (id: string): number | undefined => this.rowById.get(id);
   /** Set when storage had to change mode, saying why (reported in status()). */
   private storageNote: string | null = null;
@@ -111,10 +120,12 @@ export class Engine {
     private readonly catalogReport: CatalogReport,
     private readonly backend: BackendChoice,
     private readonly model: ContentModel,
+    private scorer: HybridScorer,
+    private modelReport: ModelReport,
     private readonly unavailableMask: tf.Tensor1D | null,
   ) {
     this.history = new EventHistory(config.maxEvents);
-    this.explainer = new Explainer(items, model, this.rowLookup);
+    this.explainer = new Explainer(items, () => this.scorer, this.rowLookup);
     this.tabs = store.persistent ? new TabSync(store.name, (message) => this.onTabMessage(message)) : null;
   }
 
@@ -149,9 +160,14 @@ export class Engine {
     const mask = availabilityMask(catalog.items.map((item) => item.available !== false));
     report('features', catalog.items.length, catalog.items.length);
 
-    report('history', 0, 1);
     const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
-    const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, mask);
+    report('model', 0, 1);
+    const { collaborative, report: modelReport } = await loadCollaborativeModel(config.models, store, rowById, catalog.items.length);
+    report('model', 1, 1);
+
+    report('history', 0, 1);
+    const scorer = new HybridScorer(model, collaborative);
+    const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, scorer, modelReport, mask);
     try {
       engine.history.replace(await store.listEvents());
     } catch (error) {
@@ -234,7 +250,7 @@ export class Engine {
 
     const history = weightHistory(events, this.rowLookup);
     this.addContext(history, options.context, excluded);
-    const scores = this.interestScores(history);
+    const scores = await this.interestScores(history);
     let top: { rows: number[]; scores: number[] };
     try {
       top = await topK(scores, k, excluded, this.unavailableMask);
@@ -253,13 +269,8 @@ export class Engine {
   }
 
   /** The shopper's interest in every catalog row, from their weighted history. Caller disposes. */
-  private interestScores(history: WeightedHistory): tf.Tensor1D {
-    let queryVector: Float32Array | null = null;
-    if (history.queries.length > 0) {
-      queryVector = new Float32Array(this.model.dims);
-      for (const { query, weight } of history.queries) this.model.addQuery(query, weight, queryVector);
-    }
-    return this.model.profileScores([...history.items.keys()], [...history.items.values()], queryVector);
+  private interestScores(history: WeightedHistory): Promise<tf.Tensor1D> {
+    return this.scorer.scoreHistory(history);
   }
 
   /**
@@ -289,7 +300,9 @@ export class Engine {
     const history = weightHistory(this.events(), this.rowLookup);
     let interest: Float32Array | null = null;
     if (hits.length > 0 && (history.items.size > 0 || history.queries.length > 0)) {
-      const picked = tf.tidy(() => tf.gather(this.interestScores(history), tf.tensor1d(hits.map((h) => h.row), 'int32')));
+      const all = await this.interestScores(history);
+      const picked = tf.tidy(() => tf.gather(all, tf.tensor1d(hits.map((h) => h.row), 'int32')));
+      all.dispose();
       try {
         interest = (await picked.data()) as Float32Array;
       } finally {
@@ -302,6 +315,39 @@ export class Engine {
       const item = this.items[hit.row]!;
       return { itemId: item.id, score: hit.score, item, lexical: hit.lexical, interest: hit.interest };
     });
+  }
+
+  /**
+   * Trains the VAE here, on the device, from anonymous baskets (no pack needed), in small slices
+   * so recommend() keeps answering, checkpointing every epoch to IndexedDB so a reload resumes.
+   * When done, recommend() uses the new model.
+   * @throws LocalrecError INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  async train(options: TrainOptions, onProgress?: (event: ProgressEvent) => void): Promise<TrainReport> {
+    this.assertLive();
+    if (typeof options !== 'object' || options === null) throw new LocalrecError('INVALID_ARGUMENT', 'train() takes { interactions, epochs? }.');
+    if (this.training) throw new LocalrecError('TRAINING_IN_PROGRESS', 'A training run is already going on in this recommender.');
+    this.training = true;
+    try {
+      const { model, report } = await trainOnDevice(options, {
+        store: this.store,
+        rowById: this.rowById,
+        catalogSize: this.items.length,
+        backend: this.backend.backend,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      if (this.disposed) {
+        model.dispose();
+        throw new LocalrecError('DISPOSED', 'The recommender was disposed during training.');
+      }
+      const previous = this.scorer;
+      this.scorer = new HybridScorer(this.model, model);
+      previous.dispose();
+      this.modelReport = { pack: null, source: null, coveredItems: model.covered, error: null };
+      return report;
+    } finally {
+      this.training = false;
+    }
   }
 
   /** The page the shopper is on counts like their newest event, for this call only. */
@@ -367,7 +413,8 @@ export class Engine {
       events: this.events().length,
       catalogSize: this.items.length,
       catalog: this.catalogReport,
-      modelVersion: CONTENT_MODEL_VERSION,
+      modelVersion: this.scorer.version,
+      model: this.modelReport,
       persistent: this.store.persistent,
       storageNote: this.storageNote,
       prunedForQuota: this.store.prunedForQuota,
@@ -407,6 +454,7 @@ export class Engine {
     if (this.disposed) return;
     this.disposed = true;
     this.model.dispose();
+    this.scorer.dispose();
     this.unavailableMask?.dispose();
     this.store.close();
     this.tabs?.close();

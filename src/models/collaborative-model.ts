@@ -1,0 +1,96 @@
+import { LocalrecError } from '../api/errors';
+import { csrFromRows } from './vae/sparse';
+import type { ModelPack } from './vae/vae-pack';
+import { vaeScorerFromPack } from './vae/vae-pack';
+import type { VaeScorer } from './vae/vae-scorer';
+
+/**
+ * The trained collaborative model (the VAE of a model pack) seen from the catalog: the pack's
+ * item vocabulary is mapped onto catalog rows, so histories of catalog rows go in and scores of
+ * catalog rows come out. Catalog items the pack has never seen are not scored here (NaN): new
+ * products are the cold-start models' job.
+ */
+export class CollaborativeModel {
+  private constructor(
+    private readonly scorer: VaeScorer,
+    readonly version: string,
+    /** Vocabulary index of each catalog row, or -1. */
+    private readonly vocabOfRow: Int32Array,
+    /** Catalog row of each vocabulary index, or -1 (item no longer in the catalog). */
+    private readonly rowOfVocab: Int32Array,
+    readonly covered: number,
+  ) {}
+
+  /**
+   * @throws LocalrecError MODEL_INVALID when the pack cannot be turned into a model, or shares no
+   *   item with the catalog.
+   */
+  static fromPack(pack: ModelPack, rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel {
+    let scorer: VaeScorer;
+    try {
+      scorer = vaeScorerFromPack(pack);
+    } catch (error) {
+      throw new LocalrecError('MODEL_INVALID', `The model pack is unusable: ${(error as Error).message}`);
+    }
+    const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
+    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version);
+  }
+
+  /** A scorer over `itemIds` (its columns), mapped onto the catalog. Takes ownership of the scorer. */
+  static fromScorer(
+    scorer: VaeScorer,
+    itemIds: readonly string[],
+    rowById: ReadonlyMap<string, number>,
+    catalogSize: number,
+    version: string,
+  ): CollaborativeModel {
+    const vocabOfRow = new Int32Array(catalogSize).fill(-1);
+    const rowOfVocab = new Int32Array(itemIds.length).fill(-1);
+    let covered = 0;
+    itemIds.forEach((id, v) => {
+      const row = rowById.get(id);
+      if (row === undefined) return;
+      vocabOfRow[row] = v;
+      rowOfVocab[v] = row;
+      covered++;
+    });
+    if (covered === 0) {
+      scorer.network.dispose();
+      throw new LocalrecError('MODEL_INVALID', 'The model shares no item with the catalog.');
+    }
+    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered);
+  }
+
+  /** Whether the model knows this catalog row. */
+  knows(row: number): boolean {
+    return (this.vocabOfRow[row] ?? -1) >= 0;
+  }
+
+  /**
+   * Scores of every catalog row for each history (catalog row → weight), in one batch:
+   * one Float32Array per history, NaN where the model does not know the row.
+   */
+  async scoreHistories(histories: readonly ReadonlyMap<number, number>[]): Promise<Float32Array[]> {
+    const vocab = this.rowOfVocab.length;
+    const rows = histories.map((h) => [...h.keys()].filter((r) => this.knows(r)));
+    const csr = csrFromRows(
+      rows.map((r) => r.map((row) => this.vocabOfRow[row]!)),
+      vocab,
+      histories.map((h, i) => rows[i]!.map((row) => h.get(row)!)),
+    );
+    const flat = await this.scorer.scoreRows(csr);
+    const catalogSize = this.vocabOfRow.length;
+    return histories.map((_, p) => {
+      const out = new Float32Array(catalogSize).fill(Number.NaN);
+      for (let v = 0; v < vocab; v++) {
+        const row = this.rowOfVocab[v]!;
+        if (row >= 0) out[row] = flat[p * vocab + v]!;
+      }
+      return out;
+    });
+  }
+
+  dispose(): void {
+    this.scorer.network.dispose();
+  }
+}

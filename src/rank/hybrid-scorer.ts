@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { CollaborativeModel } from '../models/collaborative-model';
+import type { ContentModel } from '../models/content-model';
+import type { WeightedHistory } from './profile-weights';
+
+/** Each value minus the mean over `mask`ed entries, over their standard deviation. */
+function standardise(values: Float32Array, include: (i: number) => boolean): Float32Array {
+  let n = 0;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!include(i)) continue;
+    n++;
+    sum += values[i]!;
+    squares += values[i]! * values[i]!;
+  }
+  const mean = n > 0 ? sum / n : 0;
+  const std = Math.sqrt(Math.max(n > 0 ? squares / n - mean * mean : 0, 1e-12));
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / std;
+  return out;
+}
+
+/**
+ * Scores catalog rows for weighted histories with every model the engine has: the collaborative
+ * model (the pack's VAE) for the items it knows, once the history contains one of them; the
+ * content model for everything else. Both are put on one scale (standardised per history) so
+ * known and new products can be ranked together. Without a collaborative model, or a history it
+ * knows nothing of, the content model's cosine scores are used as they are.
+ */
+export class HybridScorer {
+  constructor(
+    private readonly content: ContentModel,
+    private readonly collaborative: CollaborativeModel | null,
+  ) {}
+
+  get version(): string {
+    return this.collaborative ? `${this.collaborative.version} + ${this.content.version}` : this.content.version;
+  }
+
+  /** Whether the collaborative model has anything to say about this history. */
+  usesCollaborative(history: WeightedHistory): boolean {
+    if (!this.collaborative) return false;
+    for (const row of history.items.keys()) if (this.collaborative.knows(row)) return true;
+    return false;
+  }
+
+  /** Content scores of one history, on the backend (the fast path). Caller disposes. */
+  contentScores(history: WeightedHistory): tf.Tensor1D {
+    const batch = this.contentBatch([history]);
+    const scores = tf.reshape(batch, [this.content.size]) as tf.Tensor1D;
+    batch.dispose(); // reshape shares the data; it lives on in `scores`
+    return scores;
+  }
+
+  /** Scores of every catalog row for one history, on the backend. Caller disposes. */
+  async scoreHistory(history: WeightedHistory): Promise<tf.Tensor1D> {
+    if (!this.usesCollaborative(history)) return this.contentScores(history);
+    const [scores] = await this.scoreHistories([history]);
+    return tf.tensor1d(scores!);
+  }
+
+  private contentBatch(histories: readonly WeightedHistory[]): tf.Tensor2D {
+    const rows = [...new Set(histories.flatMap((h) => [...h.items.keys()]))];
+    const queries = [...new Set(histories.flatMap((h) => h.queries.map((q) => q.query)))];
+    const weights = histories.map((h) => rows.map((row) => h.items.get(row) ?? 0));
+    const queryWeights = histories.map((h) => queries.map((query) => h.queries.filter((q) => q.query === query).reduce((sum, q) => sum + q.weight, 0)));
+    return this.content.profileScoresBatch(rows, weights, queries.map((q) => this.content.queryVector(q)), queryWeights);
+  }
+
+  /** Scores of every catalog row for each history, in one batch per model. */
+  async scoreHistories(histories: readonly WeightedHistory[]): Promise<Float32Array[]> {
+    const contentTensor = this.contentBatch(histories);
+    let contentFlat: Float32Array;
+    try {
+      contentFlat = (await contentTensor.data()) as Float32Array;
+    } finally {
+      contentTensor.dispose();
+    }
+    const size = this.content.size;
+    const content = histories.map((_, p) => contentFlat.subarray(p * size, (p + 1) * size));
+    const collaborative = this.collaborative;
+    if (!collaborative || !histories.some((h) => this.usesCollaborative(h))) return content.map((c) => c.slice());
+    const known = await collaborative.scoreHistories(histories.map((h) => h.items));
+    return histories.map((history, p) => {
+      if (!this.usesCollaborative(history)) return content[p]!.slice();
+      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
+      const text = standardise(content[p]!, () => true);
+      for (let row = 0; row < size; row++) if (!collaborative.knows(row)) vae[row] = text[row]!;
+      return vae;
+    });
+  }
+
+  dispose(): void {
+    this.collaborative?.dispose();
+  }
+}
