@@ -14,6 +14,8 @@ import type {
   SearchResult,
   SimilarOptions,
   StoredEvent,
+  TrainOptions,
+  TrainReport,
   TrackInput,
 } from './types';
 import { toEngineConfig } from './validate-options';
@@ -56,6 +58,14 @@ export interface Recommender {
    * @throws LocalrecError INVALID_ARGUMENT
    */
   search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
+  /**
+   * Trains the recommendation model (the VAE) in the worker from anonymous baskets or sessions —
+   * for stores that ship no model pack. Runs in small slices (recommend() keeps answering) and
+   * checkpoints every epoch in IndexedDB: calling it again after a reload resumes.
+   * @example await rec.train({ interactions: '/anonymous-baskets.csv', epochs: 10, onProgress: (p) => bar.value = p.overall });
+   * @throws LocalrecError INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  train(options: TrainOptions): Promise<TrainReport>;
   /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
   status(): RecommenderStatus;
   /** Everything localrec stores for this shopper, as JSON. */
@@ -114,6 +124,12 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     similar: (itemId, opts) => connection.call((remote) => unwrap(remote.similar(itemId, opts))),
     explain: (itemId, opts) => connection.call((remote) => unwrap(remote.explain(itemId, opts))),
     search: (query, opts) => connection.call((remote) => unwrap(remote.search(query, opts))),
+    train: ({ onProgress: trainProgress, ...opts }) => {
+      const interactions = opts.interactions instanceof URL || typeof opts.interactions === 'string' ? new URL(String(opts.interactions), document.baseURI).href : opts.interactions;
+      return connection.call((remote) =>
+        unwrap(remote.train({ ...opts, interactions }, trainProgress ? proxy((event: ProgressEvent) => trainProgress(event)) : undefined)),
+      );
+    },
     status: () => structuredClone(status),
     exportData: () => connection.call((remote) => unwrap(remote.exportData())),
     forget: () => connection.call((remote) => unwrap(remote.forget())),

@@ -11,6 +11,8 @@ import type {
   SearchResult,
   SimilarOptions,
   StoredEvent,
+  TrainOptions,
+  TrainReport,
   TrackInput,
 } from '../api/types';
 import { Engine, type EngineConfig } from './engine';
@@ -29,6 +31,7 @@ export interface WorkerApi {
   similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
   explain(itemId: string, options?: ExplainOptions): Promise<Reply<Explanation>>;
   search(query: string, options?: SearchOptions): Promise<Reply<SearchResult[]>>;
+  train(options: Omit<TrainOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<TrainReport>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<void>>;
   dispose(): void;
@@ -81,6 +84,7 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
     explain: (itemId, options) => reply((e) => e.explain(itemId, options)),
     search: (query, options) => reply((e) => e.search(query, options)),
+    train: (options, onProgress) => reply((e) => e.train(options, onProgress ? (event) => void onProgress(event) : undefined)),
     exportData: () => reply((e) => e.exportData()),
     forget: () => reply((e) => e.forget()),
     dispose() {

@@ -1,0 +1,138 @@
+import { LocalrecError } from '../api/errors';
+import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../api/types';
+import { CollaborativeModel } from '../models/collaborative-model';
+import { buildTrainingMatrix, parseInteractions } from '../models/training-data';
+import type { VaeWeights } from '../models/vae/vae-network';
+import { VaeTrainer } from '../models/vae/vae-trainer';
+import type { BehaviourStore } from '../store/behaviour-store';
+
+export const TRAINING_CHECKPOINT = 'training:vae';
+const CHECKPOINT_FORMAT = 1;
+
+interface TrainingCheckpoint {
+  format: number;
+  fingerprint: string;
+  hidden: number;
+  latent: number;
+  epoch: number;
+  itemIds: string[];
+  weights: VaeWeights;
+}
+
+/** Lets queued messages (recommend(), track()…) run between training slices. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function loadInteractions(source: TrainOptions['interactions']): Promise<Interaction[]> {
+  if (Array.isArray(source)) return source;
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new LocalrecError('INVALID_ARGUMENT', 'interactions must be an array or a URL.');
+  }
+  let response: Response;
+  try {
+    response = await fetch(String(source), { credentials: 'same-origin' }); // training data URL (anonymous baskets) only
+  } catch (error) {
+    throw new LocalrecError('INVALID_ARGUMENT', `Fetching the interactions failed: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new LocalrecError('INVALID_ARGUMENT', `Fetching the interactions gave HTTP ${response.status}.`);
+  return parseInteractions(await response.text());
+}
+
+function checkPositiveInteger(value: unknown, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new LocalrecError('INVALID_ARGUMENT', `${name} must be an integer from 1 to ${max}.`);
+  }
+  return value;
+}
+
+/**
+ * Trains the VAE in the worker on anonymous baskets, in small slices so that recommend() keeps
+ * answering, with a checkpoint in IndexedDB after every epoch: a reload resumes from the last
+ * completed epoch instead of starting over.
+ */
+export async function trainOnDevice(
+  options: TrainOptions,
+  context: {
+    store: BehaviourStore;
+    rowById: ReadonlyMap<string, number>;
+    catalogSize: number;
+    backend: BackendName;
+    onProgress?: (event: ProgressEvent) => void;
+  },
+): Promise<{ model: CollaborativeModel; report: TrainReport }> {
+  const epochs = checkPositiveInteger(options.epochs, 'epochs', 10, 1000);
+  const hidden = checkPositiveInteger(options.hidden, 'hidden', 600, 4096);
+  const latent = checkPositiveInteger(options.latent, 'latent', 200, 2048);
+  const sliceSteps = checkPositiveInteger(options.sliceSteps, 'sliceSteps', 2, 10_000);
+  const data = buildTrainingMatrix(await loadInteractions(options.interactions), (id) => context.rowById.has(id));
+  if (data.sessions === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No interaction names a catalog item.');
+
+  const trainer = new VaeTrainer(data.matrix, { hidden, latent, epochs, validationMetric: 'NDCG@100' });
+  const started = performance.now();
+  let resumedFromEpoch = 0;
+  try {
+    const saved = (await context.store.getCheckpoint(TRAINING_CHECKPOINT).catch(() => undefined))?.data as TrainingCheckpoint | undefined;
+    if (
+      saved?.format === CHECKPOINT_FORMAT &&
+      saved.fingerprint === data.fingerprint &&
+      saved.hidden === hidden &&
+      saved.latent === latent &&
+      saved.itemIds.join('\n') === data.itemIds.join('\n')
+    ) {
+      trainer.network.assign(saved.weights);
+      trainer.epoch = Math.min(saved.epoch, epochs);
+      trainer.step = trainer.epoch * trainer.stepsPerEpoch;
+      resumedFromEpoch = trainer.epoch;
+    }
+    const totalSteps = epochs * trainer.stepsPerEpoch;
+    let loss = Number.NaN;
+    while (trainer.epoch < epochs) {
+      const slice = await trainer.trainSteps(sliceSteps, true);
+      loss = slice.loss;
+      context.onProgress?.({
+        stage: 'train',
+        epoch: trainer.epoch + (slice.epochDone ? 0 : 1),
+        loss,
+        loaded: trainer.step,
+        total: totalSteps,
+        overall: Math.min(1, trainer.step / totalSteps),
+      });
+      if (slice.epochDone) {
+        const checkpoint: TrainingCheckpoint = {
+          format: CHECKPOINT_FORMAT,
+          fingerprint: data.fingerprint,
+          hidden,
+          latent,
+          epoch: trainer.epoch,
+          itemIds: data.itemIds,
+          weights: await trainer.network.weights(),
+        };
+        // Best effort: without room for a checkpoint, training goes on; only resuming is lost.
+        await context.store.putCheckpoint({ name: TRAINING_CHECKPOINT, savedAt: Date.now(), data: checkpoint }).catch(() => undefined);
+      }
+      await yieldToEventLoop();
+    }
+    trainer.disposeOptimizer();
+    const seconds = (performance.now() - started) / 1000;
+    const model = CollaborativeModel.fromScorer(trainer.scorer, data.itemIds, context.rowById, context.catalogSize, `vae@on-device (${data.sessions} baskets, ${epochs} epochs)`);
+    const trainedExamples = trainer.examples;
+    return {
+      model,
+      report: {
+        backend: context.backend,
+        epochs,
+        resumedFromEpoch,
+        sessions: data.sessions,
+        items: data.itemIds.length,
+        skipped: data.skipped,
+        examples: trainedExamples,
+        seconds,
+        examplesPerSecond: trainedExamples / Math.max(seconds, 1e-9),
+        loss,
+      },
+    };
+  } catch (error) {
+    trainer.dispose();
+    throw error;
+  }
+}
