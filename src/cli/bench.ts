@@ -1,6 +1,7 @@
 // `npm run bench [-- --only size,startup,latency] [--sizes 4385,10000,100000] [--rounds 50]`:
 // speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
 // on stderr. Run `npm run build` first (npm run bench does).
+import { basename, resolve } from 'node:path';
 import { launchChromium } from '../../test/tools/chromium';
 import { startStaticServer } from '../../test/tools/static-server';
 import { sizeReport } from './size-report';
@@ -15,7 +16,7 @@ function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds
     args.set(key.slice(2), argv[i + 1]!);
   }
   return {
-    only: new Set((args.get('only') ?? 'size,startup,latency').split(',')),
+    only: new Set((args.get('only') ?? 'size,startup,latency,train').split(',')),
     sizes: (args.get('sizes') ?? '4385,10000,100000').split(',').map(Number),
     rounds: Number(args.get('rounds') ?? 50),
   };
@@ -34,12 +35,16 @@ async function main(): Promise<void> {
     emit({ bench: 'bundle-size', unit: 'bytes-gzip', ...sizes });
     console.error(`loader ${(sizes.loader / 1024).toFixed(1)} KB gz, worker ${(sizes.worker / 1024).toFixed(1)} KB gz (+ backends ${(sizes.workerWithBackends / 1024).toFixed(1)} KB)`);
   }
-  if (!only.has('startup') && !only.has('latency')) return;
+  if (!only.has('startup') && !only.has('latency') && !only.has('train')) return;
 
-  const server = await startStaticServer();
+  // Serve the folder above the repository, so the shared datasets are reachable too.
+  const repo = basename(process.cwd());
+  const server = await startStaticServer(resolve('..'));
+  const prefix = `/${repo}`;
   const browser = await launchChromium();
   machine.chromium = browser.version();
-  const catalogUrl = '/demo/public/items.jsonl';
+  const catalogUrl = `${prefix}/demo/public/items.jsonl`;
+  const benchPage = `${server.url}${prefix}/test/pages/bench.html`;
   try {
     if (only.has('startup')) {
       // Cold: a new profile (nothing in IndexedDB). Warm: the same profile reloaded.
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const results: Json = {};
       for (const phase of ['cold', 'warm', 'warm2']) {
-        await page.goto(`${server.url}/test/pages/bench.html`);
+        await page.goto(benchPage);
         await page.waitForFunction(() => document.body.dataset.ready === 'true');
         results[phase] = await page.evaluate(([url, db]) => (window as unknown as { benchFirstRecommendation(u: string, d: string): Promise<Json> }).benchFirstRecommendation(url!, db!), [catalogUrl, 'bench']);
       }
@@ -59,13 +64,31 @@ async function main(): Promise<void> {
       for (const size of sizes) {
         const context = await browser.newContext();
         const page = await context.newPage();
-        await page.goto(`${server.url}/test/pages/bench.html`);
+        await page.goto(benchPage);
         await page.waitForFunction(() => document.body.dataset.ready === 'true');
         const result = (await page.evaluate(([url, n, r]) => (window as unknown as { benchLatency(u: string, n: number, r: number): Promise<Json> }).benchLatency(url as string, n as number, r as number), [catalogUrl, size, rounds] as const)) as Json;
         await context.close();
         emit({ bench: 'latency', unit: 'ms', ...result, machine });
         const f = (k: string): string => `${(result[k] as Json).p50}/${(result[k] as Json).p95}`;
         console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}`);
+      }
+    }
+    if (only.has('train')) {
+      // The office set (2,420 items): a slice of its baskets per backend, one epoch of the pack recipe
+      // (600/200). Software WebGPU/WebGL and plain-JS CPU are far slower here, so they get fewer baskets.
+      const sessions: Record<string, number> = { wasm: 1000, webgl: 200, webgpu: 100, cpu: 100 };
+      for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(benchPage);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        const result = (await page.evaluate(
+          ([b, c, i, n]) => (window as unknown as { benchTrain(b: string, c: string, i: string, n: number): Promise<Json> }).benchTrain(b as string, c as string, i as string, n as number),
+          [backend, '/shared/data/office/items.jsonl', '/shared/data/office/interactions.csv', sessions[backend]!] as const,
+        )) as Json;
+        await context.close();
+        emit({ bench: 'train-vae', where: 'chromium-worker', dataset: 'office', ...result, machine });
+        console.error(`train (chromium worker, ${String(result.backend)}): ${Number(result.examplesPerSecond).toFixed(0)} examples/s over ${String(result.examples)} examples`);
       }
     }
   } finally {

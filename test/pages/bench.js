@@ -1,5 +1,5 @@
 // Benchmark scenarios run inside Chromium by `npm run bench` (src/cli/bench.ts drives this page).
-import * as localrec from '/dist/index.js';
+import * as localrec from '../../dist/index.js';
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -68,3 +68,28 @@ window.benchLatency = async (catalogUrl, size, rounds) => {
 };
 
 document.body.dataset.ready = 'true';
+
+/** VAE training throughput in the worker on one backend: a slice of real baskets, one epoch. */
+window.benchTrain = async (backend, catalogUrl, basketsUrl, sessions) => {
+  const rec = await localrec.createRecommender({ catalog: catalogUrl, backend, storage: { persist: false } });
+  const status = rec.status();
+  const text = await (await fetch(basketsUrl)).text();
+  const lines = text.split('\n').filter(Boolean);
+  const header = lines[0].split(',');
+  const u = header.indexOf('user_id'), i = header.indexOf('item_id');
+  const interactions = [];
+  const kept = new Set();
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    if (!kept.has(cells[u])) {
+      if (kept.size >= sessions) continue;
+      kept.add(cells[u]);
+    }
+    interactions.push({ sessionId: cells[u], itemId: cells[i] });
+  }
+  const started = performance.now();
+  const report = await rec.train({ interactions, epochs: 1, sliceSteps: 1000 });
+  const wallMs = performance.now() - started;
+  rec.dispose();
+  return { requested: backend, backend: status.backend, backendReason: status.backendReason, wallMs: +wallMs.toFixed(0), ...report };
+};
