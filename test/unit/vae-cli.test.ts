@@ -30,7 +30,7 @@ describe('npm run train (src/cli/train.ts)', () => {
     expect(epochs.map((l) => l.epoch)).toEqual([1, 2]);
     for (const l of epochs) expect(l).toMatchObject({ loaded: l.epoch, total: 2 });
     const done = lines.at(-1)!;
-    expect(done).toMatchObject({ stage: 'done', backend: 'wasm', epochs: 2, weights: 'float16' });
+    expect(done).toMatchObject({ stage: 'done', backend: 'wasm', epochs: 2, weights: 'uint8' });
     expect(done.examplesPerSecond as number).toBeGreaterThan(0);
     expect(done.packBytes as number).toBeGreaterThan(0);
 

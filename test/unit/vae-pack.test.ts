@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { trainVaeModel, type TrainedVaeModel } from '../../src/models/vae/vae-model';
 import { decodePack, encodePack, loadPackFromUrl, vaeModelPack, vaeScorerFromPack, PACK_FILES } from '../../src/models/vae/vae-pack';
 import { loadPackFromDir, savePackToDir } from '../../src/models/vae/vae-pack-node';
+import { topK } from '../../src/models/vae/vae-metrics';
 import { officeSlice, sliceSplit } from './vae-fixture';
 
 let trained: TrainedVaeModel;
@@ -79,6 +80,28 @@ describe('VAE model packs', () => {
     let maxDiff = 0;
     for (let i = 0; i < s1.length; i++) maxDiff = Math.max(maxDiff, Math.abs(s1[i]! - original[i]!));
     expect(maxDiff).toBeLessThan(1e-2);
+    first.network.dispose();
+    second.network.dispose();
+  });
+
+  it('uint8: reloads are identical to each other and rank like the original', async () => {
+    const { validation } = sliceSplit();
+    const out = join(dir, 'u8');
+    const files = encodePack(await vaeModelPack(trained.scorer, itemIds, meta), 'uint8');
+    savePackToDir(out, files);
+    const first = vaeScorerFromPack(loadPackFromDir(out));
+    const second = vaeScorerFromPack(loadPackFromDir(out));
+    const original = await trained.scorer.scoreRows(validation.inputs);
+    const s1 = await first.scoreRows(validation.inputs);
+    expect(await second.scoreRows(validation.inputs)).toEqual(s1);
+    // 8-bit weights (one affine map per tensor): the top 20 of every shopper stays ≥ 80% the same.
+    const cols = validation.inputs.cols;
+    let overlap = 0;
+    for (let u = 0; u < validation.inputs.rows; u++) {
+      const a = new Set(topK(original.subarray(u * cols, (u + 1) * cols), 20));
+      overlap += topK(s1.subarray(u * cols, (u + 1) * cols), 20).filter((i) => a.has(i)).length / 20;
+    }
+    expect(overlap / validation.inputs.rows).toBeGreaterThan(0.8);
     first.network.dispose();
     second.network.dispose();
   });

@@ -38,10 +38,10 @@ export const DEFAULT_VAE_MODEL_CONFIG: VaeModelConfig = {
   ...DEFAULT_VAE_TRAIN_CONFIG,
   ease: true,
   easeLambda: 200,
-  easeLambdas: [100, 200, 400],
+  easeLambdas: [50, 100, 200, 400],
   knn: true,
   content: true,
-  neighbours: 100,
+  neighbours: 50,
   weights: { ease: 0.3, knn: 0.1, content: 0.2 },
   tuneWeights: true,
 };
