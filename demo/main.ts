@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   const bar = $('progress').firstElementChild as HTMLElement;
   const rec = await createRecommender({
     catalog: new URL('items.jsonl', document.baseURI),
+    // The VAE trained on this store's (anonymised) purchase history: `npm run train`.
+    models: new URL('models/scientific/', document.baseURI),
     onProgress: (p) => (bar.style.width = `${Math.round(p.overall * 100)}%`),
   });
   bar.parentElement!.hidden = true;
@@ -60,8 +62,8 @@ async function main(): Promise<void> {
   const byId = new Map(catalog.map((item) => [item.id, item]));
 
   const status = rec.status();
-  $('backend').textContent = `${status.backend} · ${status.modelVersion}`;
-  $('backend').title = status.backendReason;
+  $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
+  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}`;
 
   async function refreshSidePanels(): Promise<void> {
     miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));

@@ -1,9 +1,28 @@
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const packageDist = fileURLToPath(new URL('../dist/', import.meta.url));
+const modelPacks = fileURLToPath(new URL('../models/', import.meta.url));
+
+/** The store's model packs (models/ at the top of the repository) served at /models/, as a store would. */
+function serveModelPacks(): Plugin {
+  return {
+    name: 'demo-model-packs',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const path = join(modelPacks, decodeURIComponent((req.url ?? '/').split('?')[0]!));
+        if (!path.startsWith(modelPacks) || !existsSync(path) || !statSync(path).isFile()) return next();
+        res.setHeader('content-type', path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        createReadStream(path).pipe(res);
+      });
+    },
+    writeBundle(options) {
+      if (existsSync(modelPacks)) cpSync(modelPacks, join(options.dir ?? 'dist', 'models'), { recursive: true });
+    },
+  };
+}
 
 /**
  * A production build bundles localrec's page loader into the demo's own chunk; the worker, its
@@ -25,7 +44,7 @@ function copyLocalrecWorker(): Plugin {
 
 // The demo storefront runs against the built package (dist/), exactly as a store would.
 export default defineConfig({
-  plugins: [copyLocalrecWorker()],
+  plugins: [copyLocalrecWorker(), serveModelPacks()],
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { localrec: fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
   // Pre-bundling would move index.js away from localrec.worker.js, which it loads by relative URL.

@@ -29,7 +29,8 @@ describe('demo storefront', () => {
     context.on('request', (r) => requests.push(r.url()));
     await page.goto(url);
     await page.waitForSelector('#content .card', { timeout: 60_000 });
-    expect(await page.textContent('#backend')).toMatch(/^wasm · /);
+    // The demo runs the committed model pack (models/scientific) on WASM.
+    expect(await page.textContent('#backend')).toBe('wasm · VAE + content');
 
     // Search, then open a product from the results.
     await page.fill('#search', 'duct tape');
