@@ -54,10 +54,13 @@ async function main(): Promise<void> {
       for (const phase of ['cold', 'warm', 'warm2']) {
         await page.goto(benchPage);
         await page.waitForFunction(() => document.body.dataset.ready === 'true');
-        results[phase] = await page.evaluate(([url, db]) => (window as unknown as { benchFirstRecommendation(u: string, d: string): Promise<Json> }).benchFirstRecommendation(url!, db!), [catalogUrl, 'bench']);
+        results[phase] = await page.evaluate(
+          ([url, db, models]) => (window as unknown as { benchFirstRecommendation(u: string, d: string, m: string): Promise<Json> }).benchFirstRecommendation(url!, db!, models!),
+          [catalogUrl, 'bench', `${prefix}/models/scientific/`],
+        );
       }
       await context.close();
-      emit({ bench: 'first-recommendation', catalog: 'demo (4,385 items, URL)', ...results, machine });
+      emit({ bench: 'first-recommendation', catalog: 'demo (4,385 items, URL) + models/scientific pack', ...results, machine });
       console.error(`first recommendation: cold ${(results.cold as Json).ms} ms, warm ${(results.warm as Json).ms} ms`);
     }
     if (only.has('latency')) {
