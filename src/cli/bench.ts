@@ -77,6 +77,21 @@ async function main(): Promise<void> {
       }
     }
     if (only.has('train')) {
+      {
+        // Background training: recommend() on the demo catalog while the VAE trains in the same worker.
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(benchPage);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        const result = (await page.evaluate(
+          ([c, i, n, r]) => (window as unknown as { benchTrainingLatency(c: string, i: string, n: number, r: number): Promise<Json> }).benchTrainingLatency(c as string, i as string, n as number, r as number),
+          [catalogUrl, '/shared/data/scientific/interactions.csv', 2000, rounds] as const,
+        )) as Json;
+        await context.close();
+        emit({ bench: 'recommend-during-training', unit: 'ms', catalog: 'demo (4,385 items)', ...result, machine });
+        const f = (k: string): string => `${(result[k] as Json).p50}/${(result[k] as Json).p95}`;
+        console.error(`recommend() p50/p95 idle ${f('idle')} ms, during training ${f('duringTraining')} ms (p95 ratio ${String(result.ratioP95)})`);
+      }
       // The office set (2,420 items): a slice of its baskets per backend, one epoch of the pack recipe
       // (600/200). Software WebGPU/WebGL and plain-JS CPU are far slower here, so they get fewer baskets.
       const sessions: Record<string, number> = { wasm: 1000, webgl: 200, webgpu: 100, cpu: 100 };

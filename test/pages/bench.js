@@ -95,3 +95,41 @@ window.benchTrain = async (backend, catalogUrl, basketsUrl, sessions) => {
   rec.dispose();
   return { requested: backend, backend: status.backend, backendReason: status.backendReason, wallMs: +wallMs.toFixed(0), ...report };
 };
+
+/** recommend() latency idle vs while the VAE trains in the same worker (background training). */
+window.benchTrainingLatency = async (catalogUrl, basketsUrl, sessions, rounds) => {
+  const rec = await localrec.createRecommender({ catalog: catalogUrl, storage: { persist: false } });
+  const first = (await rec.recommend({ k: 1 }))[0].itemId;
+  await rec.track({ type: 'view', itemId: first });
+  await rec.recommend({ k: 12 });
+  const measure = async () => {
+    const out = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      await rec.recommend({ k: 12 });
+      out.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20)); // a shopper clicks now and then, not in a tight loop
+    }
+    return out;
+  };
+  const idle = await measure();
+  const text = await (await fetch(basketsUrl)).text();
+  const lines = text.split('\n').filter(Boolean);
+  const header = lines[0].split(',');
+  const u = header.indexOf('user_id'), it = header.indexOf('item_id');
+  const kept = new Set();
+  const interactions = [];
+  for (const line of lines.slice(1)) {
+    const c = line.split(',');
+    if (!kept.has(c[u])) { if (kept.size >= sessions) continue; kept.add(c[u]); }
+    interactions.push({ sessionId: c[u], itemId: c[it] });
+  }
+  let trainingDone = false;
+  const training = rec.train({ interactions, epochs: 50 }).finally(() => { trainingDone = true; });
+  await new Promise((r) => setTimeout(r, 200));
+  const during = await measure();
+  const stillTraining = !trainingDone;
+  rec.dispose();
+  await training.catch(() => undefined);
+  return { idle: summary(idle), duringTraining: summary(during), stillTrainingAtEnd: stillTraining, ratioP95: +(percentile(during, 95) / percentile(idle, 95)).toFixed(2) };
+};
