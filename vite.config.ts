@@ -47,7 +47,7 @@ export default defineConfig(({ mode }) => {
       minify: true,
       target: 'es2022',
       lib: {
-        entry: { index: 'src/index.ts', 'localrec.worker': 'src/worker/worker.ts' },
+        entry: { index: 'src/index.ts', 'localrec.worker': 'src/worker/worker.ts', 'localrec.train-worker': 'src/worker/train-worker.ts' },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },

@@ -35,7 +35,7 @@ function copyLocalrecWorker(): Plugin {
     writeBundle(options) {
       const assets = join(options.dir ?? 'dist', 'assets');
       for (const file of readdirSync(packageDist)) {
-        if (file === 'localrec.worker.js' || file.endsWith('.wasm')) cpSync(join(packageDist, file), join(assets, file));
+        if (/^localrec\..*worker\.js$/.test(file) || file.endsWith('.wasm')) cpSync(join(packageDist, file), join(assets, file));
       }
       cpSync(join(packageDist, 'chunks'), join(assets, 'chunks'), { recursive: true });
     },

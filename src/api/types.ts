@@ -82,6 +82,8 @@ export interface TrainReport {
   seconds: number;
   examplesPerSecond: number;
   loss: number;
+  /** 'training-worker': a worker of its own, so serving never waits; 'in-thread': slices in the serving thread. */
+  where: 'training-worker' | 'in-thread';
 }
 
 export interface RecommenderOptions {

@@ -36,7 +36,9 @@ import { deleteDB } from 'idb';
 import { IdbStore, isNewerDatabaseError } from '../store/idb-store';
 import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
-import { trainOnDevice } from './on-device-training';
+import { proxy, releaseProxy, wrap } from 'comlink';
+import { modelFromWeights, trainVaeWeights, type TrainedWeights } from './on-device-training';
+import type { TrainWorkerApi } from './train-worker';
 import { MAX_QUERY_LENGTH, validateTrackInput } from './validate-event';
 
 /** What the engine needs to start: plain data, so it can cross the worker boundary. */
@@ -48,6 +50,8 @@ export interface EngineConfig {
   persist: boolean;
   /** Folder URL of the tfjs WASM binaries (in the browser: next to the worker). */
   wasmPaths?: string;
+  /** URL of the training worker (in the browser: next to this worker); absent → training runs in slices here. */
+  trainWorkerUrl?: string;
   /** Absolute URL of a model pack folder, if the store ships one. */
   models?: string;
   /** Hashed dimensions of the content vectors. */
@@ -329,13 +333,16 @@ export class Engine {
     if (this.training) throw new LocalrecError('TRAINING_IN_PROGRESS', 'A training run is already going on in this recommender.');
     this.training = true;
     try {
-      const { model, report } = await trainOnDevice(options, {
-        store: this.store,
-        rowById: this.rowById,
-        catalogSize: this.items.length,
-        backend: this.backend.backend,
-        ...(onProgress ? { onProgress } : {}),
-      });
+      const trained = this.config.trainWorkerUrl && typeof Worker !== 'undefined'
+        ? await this.trainInWorker(this.config.trainWorkerUrl, options, onProgress)
+        : await trainVaeWeights(options, {
+            store: this.store,
+            isKnownItem: (id) => this.rowById.has(id),
+            backend: this.backend.backend,
+            ...(onProgress ? { onProgress } : {}),
+          });
+      const report = trained.report;
+      const model = modelFromWeights(trained, this.rowById, this.items.length);
       if (this.disposed) {
         model.dispose();
         throw new LocalrecError('DISPOSED', 'The recommender was disposed during training.');
@@ -347,6 +354,33 @@ export class Engine {
       return report;
     } finally {
       this.training = false;
+    }
+  }
+
+  /** Runs training in a worker of its own, so serving never waits for a training step. */
+  private async trainInWorker(url: string, options: TrainOptions, onProgress?: (event: ProgressEvent) => void): Promise<TrainedWeights> {
+    const worker = new Worker(url, { type: 'module', name: 'localrec-training' });
+    const remote = wrap<TrainWorkerApi>(worker);
+    const failed = new Promise<never>((_, reject) =>
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(new LocalrecError('WORKER_FAILED', `The training worker failed: ${event.message || url}`));
+      }),
+    );
+    try {
+      const { onProgress: _callback, ...plainOptions } = options;
+      const job = {
+        options: plainOptions,
+        itemIds: this.items.map((item) => item.id),
+        dbName: this.store.name,
+        persist: this.store.persistent,
+        backend: this.backend.backend,
+        ...(this.config.wasmPaths ? { wasmPaths: this.config.wasmPaths } : {}),
+      };
+      return await Promise.race([remote.train(job, onProgress ? proxy(onProgress) : undefined), failed]);
+    } finally {
+      remote[releaseProxy]();
+      worker.terminate();
     }
   }
 

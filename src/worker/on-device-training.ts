@@ -2,7 +2,8 @@ import { LocalrecError } from '../api/errors';
 import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../api/types';
 import { CollaborativeModel } from '../models/collaborative-model';
 import { buildTrainingMatrix, parseInteractions } from '../models/training-data';
-import type { VaeWeights } from '../models/vae/vae-network';
+import { VaeNetwork, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
+import { VaeScorer } from '../models/vae/vae-scorer';
 import { VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 
@@ -50,21 +51,20 @@ function checkPositiveInteger(value: unknown, name: string, fallback: number, ma
  * answering, with a checkpoint in IndexedDB after every epoch: a reload resumes from the last
  * completed epoch instead of starting over.
  */
-export async function trainOnDevice(
-  options: TrainOptions,
+export async function trainVaeWeights(
+  options: Omit<TrainOptions, 'onProgress'>,
   context: {
     store: BehaviourStore;
-    rowById: ReadonlyMap<string, number>;
-    catalogSize: number;
+    isKnownItem: (id: string) => boolean;
     backend: BackendName;
     onProgress?: (event: ProgressEvent) => void;
   },
-): Promise<{ model: CollaborativeModel; report: TrainReport }> {
+): Promise<TrainedWeights> {
   const epochs = checkPositiveInteger(options.epochs, 'epochs', 10, 1000);
   const hidden = checkPositiveInteger(options.hidden, 'hidden', 600, 4096);
   const latent = checkPositiveInteger(options.latent, 'latent', 200, 2048);
   const sliceSteps = checkPositiveInteger(options.sliceSteps, 'sliceSteps', 2, 10_000);
-  const data = buildTrainingMatrix(await loadInteractions(options.interactions), (id) => context.rowById.has(id));
+  const data = buildTrainingMatrix(await loadInteractions(options.interactions), context.isKnownItem);
   if (data.sessions === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No interaction names a catalog item.');
 
   const trainer = new VaeTrainer(data.matrix, { hidden, latent, epochs, validationMetric: 'NDCG@100' });
@@ -112,12 +112,15 @@ export async function trainOnDevice(
       }
       await yieldToEventLoop();
     }
-    trainer.disposeOptimizer();
+    const weights = await trainer.network.weights();
+    const arch = trainer.network.arch;
+    trainer.dispose();
     const seconds = (performance.now() - started) / 1000;
-    const model = CollaborativeModel.fromScorer(trainer.scorer, data.itemIds, context.rowById, context.catalogSize, `vae@on-device (${data.sessions} baskets, ${epochs} epochs)`);
     const trainedExamples = trainer.examples;
     return {
-      model,
+      weights,
+      arch,
+      itemIds: data.itemIds,
       report: {
         backend: context.backend,
         epochs,
@@ -129,10 +132,31 @@ export async function trainOnDevice(
         seconds,
         examplesPerSecond: trainedExamples / Math.max(seconds, 1e-9),
         loss,
+        where: 'in-thread',
       },
     };
   } catch (error) {
     trainer.dispose();
     throw error;
   }
+}
+
+/** What training produces: plain weights (transferable between workers) and their item columns. */
+export interface TrainedWeights {
+  weights: VaeWeights;
+  arch: VaeArchitecture;
+  itemIds: string[];
+  report: TrainReport;
+}
+
+/** The serving model built from trained weights (frozen, on this worker's backend). */
+export function modelFromWeights(trained: TrainedWeights, rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel {
+  const scorer = new VaeScorer(new VaeNetwork(trained.arch, trained.weights, false));
+  return CollaborativeModel.fromScorer(
+    scorer,
+    trained.itemIds,
+    rowById,
+    catalogSize,
+    `vae@on-device (${trained.report.sessions} baskets, ${trained.report.epochs} epochs)`,
+  );
 }

@@ -6,4 +6,4 @@ import { createWorkerApi } from './worker-api';
 registerErrorTransfer();
 // The tfjs WASM binaries are copied next to this file at build time.
 const workerFolder = new URL('./', (globalThis as unknown as { location: { href: string } }).location.href).href;
-expose(createWorkerApi({ wasmPaths: workerFolder }));
+expose(createWorkerApi({ wasmPaths: workerFolder, trainWorkerUrl: new URL('localrec.train-worker.js', workerFolder).href }));

@@ -66,6 +66,7 @@ describe('on-device training in the worker', () => {
     expect(second.report.resumedFromEpoch).toBeGreaterThanOrEqual(2);
     expect(second.report.epochs).toBe(6);
     expect(second.report.backend).toBe('wasm');
+    expect(second.report.where).toBe('training-worker');
     expect(second.modelVersion).toMatch(/on-device/);
     expect(second.recs).toBe(5);
     expect(second.reason).toMatch(/^Because you viewed/);

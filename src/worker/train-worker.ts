@@ -1,0 +1,38 @@
+// A worker of its own for on-device training, started by the serving worker: training never
+// holds up recommend(). It writes its checkpoints to the same IndexedDB database.
+import { expose, transfer } from 'comlink';
+import { registerErrorTransfer } from '../api/error-transfer';
+import type { BackendName, ProgressEvent, TrainOptions } from '../api/types';
+import { selectBackend } from '../backend/select-backend';
+import { IdbStore } from '../store/idb-store';
+import { MemoryStore } from '../store/memory-store';
+import { trainVaeWeights, type TrainedWeights } from './on-device-training';
+
+export interface TrainWorkerApi {
+  train(
+    job: { options: Omit<TrainOptions, 'onProgress'>; itemIds: string[]; dbName: string; persist: boolean; backend: BackendName; wasmPaths?: string },
+    onProgress?: (event: ProgressEvent) => unknown,
+  ): Promise<TrainedWeights>;
+}
+
+registerErrorTransfer();
+const api: TrainWorkerApi = {
+  async train(job, onProgress) {
+    await selectBackend(job.backend, job.wasmPaths);
+    const store = job.persist ? new IdbStore(job.dbName, 1) : new MemoryStore(job.dbName, 1);
+    const known = new Set(job.itemIds);
+    try {
+      const trained = await trainVaeWeights(job.options, {
+        store,
+        isKnownItem: (id) => known.has(id),
+        backend: job.backend,
+        ...(onProgress ? { onProgress: (event: ProgressEvent) => void onProgress(event) } : {}),
+      });
+      trained.report.where = 'training-worker';
+      return transfer(trained, Object.values(trained.weights).map((w) => w.buffer as ArrayBuffer));
+    } finally {
+      store.close();
+    }
+  },
+};
+expose(api);
