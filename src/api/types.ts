@@ -61,7 +61,7 @@ export interface TrainOptions {
   interactions: Interaction[] | string | URL;
   /** Default 10. */
   epochs?: number;
-  /** Network size. Defaults 600 / 200 (the pack recipe). */
+  /** Network size. Defaults 300 / 100 (the pack recipe). */
   hidden?: number;
   latent?: number;
   /** Optimizer steps between chances for recommend() and other calls to run. Default 2. */

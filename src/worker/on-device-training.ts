@@ -4,7 +4,7 @@ import { CollaborativeModel } from '../models/collaborative-model';
 import { buildTrainingMatrix, parseInteractions } from '../models/training-data';
 import { VaeNetwork, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
 import { VaeScorer } from '../models/vae/vae-scorer';
-import { VaeTrainer } from '../models/vae/vae-trainer';
+import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 
 export const TRAINING_CHECKPOINT = 'training:vae';
@@ -61,8 +61,8 @@ export async function trainVaeWeights(
   },
 ): Promise<TrainedWeights> {
   const epochs = checkPositiveInteger(options.epochs, 'epochs', 10, 1000);
-  const hidden = checkPositiveInteger(options.hidden, 'hidden', 600, 4096);
-  const latent = checkPositiveInteger(options.latent, 'latent', 200, 2048);
+  const hidden = checkPositiveInteger(options.hidden, 'hidden', DEFAULT_VAE_TRAIN_CONFIG.hidden, 4096);
+  const latent = checkPositiveInteger(options.latent, 'latent', DEFAULT_VAE_TRAIN_CONFIG.latent, 2048);
   const sliceSteps = checkPositiveInteger(options.sliceSteps, 'sliceSteps', 2, 10_000);
   const data = buildTrainingMatrix(await loadInteractions(options.interactions), context.isKnownItem);
   if (data.sessions === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No interaction names a catalog item.');
