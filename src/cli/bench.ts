@@ -1,4 +1,4 @@
-// `npm run bench [-- --only size,startup,latency] [--sizes 4385,10000,100000] [--rounds 50]`:
+// `npm run bench [-- size|startup|latency|train …] [--sizes 4385,10000,100000] [--rounds 50]`:
 // speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
 // on stderr. Run `npm run build` first (npm run bench does).
 import { basename, resolve } from 'node:path';
@@ -8,8 +8,14 @@ import { sizeReport } from './size-report';
 
 type Json = Record<string, unknown>;
 
+const SCENARIOS = ['size', 'startup', 'latency', 'train'];
+
 function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
   const args = new Map<string, string>();
+  // `npm run bench -- train latency` is the same as `--only train,latency`.
+  const positional = argv.filter((a, i) => !a.startsWith('--') && (i === 0 || !argv[i - 1]!.startsWith('--')));
+  for (const name of positional) if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
+  if (positional.length > 0) argv = [...argv.filter((a) => !positional.includes(a)), '--only', positional.join(',')];
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!;
     if (!key.startsWith('--') || argv[i + 1] === undefined) throw new Error(`Bad argument ${key}; see src/cli/bench.ts`);
