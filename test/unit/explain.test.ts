@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 as rng } from '../../src/eval/random';
 import type { Item } from '../../src/api/types';
 import { Engine } from '../../src/worker/engine';
 import { scientificItems } from './load-fixture';
@@ -6,16 +7,6 @@ import { scientificItems } from './load-fixture';
 let engine: Engine;
 let items: Item[];
 
-/** mulberry32, so the sampled histories are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   items = scientificItems();

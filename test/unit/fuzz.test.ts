@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rng } from '../../src/eval/random';
 import { LocalrecError } from '../../src/api/errors';
 import type { StoredEvent } from '../../src/api/types';
 import { normalizeCatalog } from '../../src/catalog/normalize-catalog';
 import { Engine } from '../../src/worker/engine';
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hostileValue(r: () => number, depth = 0): unknown {
   const pick = Math.floor(r() * 16);
