@@ -5,6 +5,7 @@ import { PopularModel } from './baselines/popular';
 import { RandomModel } from './baselines/random';
 import { SknnModel } from './baselines/sknn';
 import { VaeEvalModel } from '../models/vae/vae-eval-model';
+import { ColdStartEvalModel } from '../models/cold-start/cold-eval-model';
 import type { EvalModel } from './eval-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
@@ -35,6 +36,7 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
   // ── register further models below this line ──
   vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
+  'localrec-cold': (o) => new ColdStartEvalModel({ tuneMetric: o.tuneMetric }),
 };
 
 /** Models run when --models is not given: the baselines every report includes. */
