@@ -1,7 +1,7 @@
 import type { FeatureBag } from './item-features';
 
-/** FNV-1a, 32 bit. */
-function fnv1a(text: string): number {
+/** FNV-1a, 32 bit: the one string hash of the feature code (content model, autoencoder features). */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

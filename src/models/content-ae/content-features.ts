@@ -2,6 +2,7 @@ import type { Item } from '../../api/types';
 import { itemFeatures, type FeatureBag } from '../../catalog/item-features';
 import { tokenize } from '../../catalog/tokenize';
 import { takeTensor, type NamedTensor } from './tensor-list';
+import { fnv1a } from '../../catalog/hashed-vectors';
 
 /**
  * Item text → a fixed-size vector the autoencoder and the cold-start scorer read. The words are
@@ -23,14 +24,6 @@ export interface ContentFeatureConfig {
 
 export const DEFAULT_CONTENT_FEATURES: ContentFeatureConfig = { dims: 4096, charN: 3, charWeight: 0.2 };
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 export class ContentFeaturizer {
   private constructor(
