@@ -48,6 +48,8 @@ export interface ProgressEvent {
   /** Training only: the epoch in progress (1-based) and the mean loss of the last slice. */
   epoch?: number;
   loss?: number;
+  /** Training only: the backend this slice ran on (it changes if a GPU device is lost). */
+  backend?: BackendName;
 }
 
 /** One anonymous interaction for on-device training: a basket/session id (no identity) and an item. */
@@ -84,6 +86,11 @@ export interface TrainReport {
   loss: number;
   /** 'training-worker': a worker of its own, so serving never waits; 'in-thread': slices in the serving thread. */
   where: 'training-worker' | 'in-thread';
+  /**
+   * Backends lost during this run (e.g. the WebGPU device was lost), in order: training went on
+   * from the last checkpoint on the next backend of the chain (`backend` is the one that finished).
+   */
+  backendFailures: { backend: BackendName; error: string }[];
 }
 
 export interface RecommenderOptions {
@@ -246,6 +253,11 @@ export interface RecommenderStatus {
     coveredItems: number;
     error: { code: string; message: string } | null;
   };
+  /**
+   * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
+   * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
+   */
+  ranking: { halfLife: number | 'uniform'; halfLifeSource: 'model pack' | 'library default' };
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
   storageNote: string | null;

@@ -28,7 +28,9 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --weights LIST      blend weights, e.g. ease=0.3,knn=0.1,content=0.2 (the VAE gets the rest)
   --lambda X          λ of the EASE part (default ${DEFAULT_VAE_MODEL_CONFIG.easeLambda})
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
-  --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json`;
+  --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; a \`loo\` line of a
+                      NAME+recency model also sets the pack's recency half-life (tuned on validation)
+  --half-life N|uniform  the recency half-life to record instead (in distinct items)`;
 
 class UsageError extends Error {}
 
@@ -41,6 +43,7 @@ interface TrainArgs {
   backend: TrainingBackend;
   config: Partial<VaeModelConfig>;
   evaluation: string | null;
+  halfLife: number | 'uniform' | null;
 }
 
 function parseArgs(argv: string[]): TrainArgs | null {
@@ -54,7 +57,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
     values[m[1]!] = value;
   }
-  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation'];
+  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life'];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new UsageError(`unknown option --${key}`);
   if (!values.data) throw new UsageError('--data DIR is required');
   if (!values.out) throw new UsageError('--out DIR is required');
@@ -81,6 +84,9 @@ function parseArgs(argv: string[]): TrainArgs | null {
     weights[key] = w;
   }
   if (epochs < 1) throw new UsageError('--epochs must be at least 1');
+  const halfLifeText = values['half-life'];
+  const halfLife = halfLifeText === undefined ? null : halfLifeText === 'uniform' ? 'uniform' : num('half-life', NaN);
+  if (typeof halfLife === 'number' && !(halfLife > 0)) throw new UsageError('--half-life must be a positive number or "uniform"');
   return {
     data: values.data,
     out: values.out,
@@ -89,6 +95,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     dtype,
     backend,
     evaluation: values.evaluation ?? null,
+    halfLife,
     config: {
       epochs,
       hidden: num('hidden', d.hidden, true),
@@ -105,6 +112,18 @@ function parseArgs(argv: string[]): TrainArgs | null {
       weights,
     },
   };
+}
+
+/** The half-life a `loo` `+recency` evaluation line tuned on validation users, with where. */
+function tunedHalfLife(records: unknown[] | null): { halfLife: number | 'uniform'; tunedOn: string } | null {
+  for (const record of records ?? []) {
+    const r = record as { protocol?: string; model?: string; dataset?: string; seed?: number; settings?: { halfLife?: unknown } };
+    const h = r.settings?.halfLife;
+    if (r.protocol === 'loo' && r.model?.endsWith('+recency') && (h === 'uniform' || (typeof h === 'number' && h > 0))) {
+      return { halfLife: h, tunedOn: `loo validation users of ${r.dataset}, seed ${r.seed} (${r.model})` };
+    }
+  }
+  return null;
 }
 
 function dirBytes(dir: string): number {
@@ -161,11 +180,13 @@ async function main(): Promise<number> {
     users: data.userIds.length,
     interactions: data.interactions,
   };
+  const ranking = args.halfLife !== null ? { halfLife: args.halfLife, tunedOn: 'given with --half-life' } : tunedHalfLife(evaluation);
   const pack = await vaeModelPack(model.scorer, data.itemIds, {
     dataFingerprint: fingerprint.digest(),
     evaluation,
     backend: args.backend,
     training,
+    ...(ranking ? { ranking } : {}),
   });
   savePackToDir(args.out, encodePack(pack, args.dtype));
   model.scorer.network.dispose();
@@ -181,6 +202,7 @@ async function main(): Promise<number> {
     packBytes: dirBytes(args.out),
     weights: args.dtype,
     blend: model.report.weights,
+    ranking: ranking ?? 'none (the library default half-life applies)',
   });
   return 0;
 }

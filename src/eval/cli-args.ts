@@ -1,4 +1,4 @@
-import { DEFAULT_MODELS, MODEL_REGISTRY, PROTOCOLS, type ProtocolName } from './model-registry';
+import { DEFAULT_MODELS, isKnownModel, MODEL_REGISTRY, PROTOCOLS, type ProtocolName } from './model-registry';
 
 /** `search` runs apart from the others: its `--models` name the interest model of the re-ranking. */
 export const SEARCH_PROTOCOL = 'search';
@@ -21,7 +21,8 @@ export class UsageError extends Error {
 export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
-  --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')}
+  --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')};
+                    NAME+recency = NAME with a recency decay tuned on validation (e.g. vae+recency)
                     (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')};
                     sessions ${DEFAULT_MODELS.sessions.join(',')};
                     search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')})
@@ -59,7 +60,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   const defaults = isSearch ? DEFAULT_SEARCH_INTEREST : DEFAULT_MODELS[protocol as ProtocolName];
   const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : defaults;
   if (models.length === 0) throw new UsageError('--models is empty');
-  for (const m of models) if (!MODEL_REGISTRY[m]) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
+  for (const m of models) if (!isKnownModel(m)) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   const seedText = values.seed ?? '42';
   if (!/^-?\d+$/.test(seedText)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
   return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, help };

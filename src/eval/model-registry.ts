@@ -7,6 +7,7 @@ import { SknnModel } from './baselines/sknn';
 import { VaeEvalModel } from '../models/vae/vae-eval-model';
 import { ColdStartEvalModel } from '../models/cold-start/cold-eval-model';
 import type { EvalModel } from './eval-model';
+import { RecencyModel } from './recency-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
 export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users', 'sessions'];
@@ -50,9 +51,21 @@ export const DEFAULT_MODELS: Record<ProtocolName, string[]> = {
   sessions: ['popular', 'itemknn', 'sknn', 'ease'],
 };
 
+/** Any registered model name + this suffix = that model with a recency decay tuned on validation. */
+export const RECENCY_SUFFIX = '+recency';
+
+/** Whether `name` is a registered model, or one with the `+recency` suffix. */
+export function isKnownModel(name: string): boolean {
+  const base = name.endsWith(RECENCY_SUFFIX) ? name.slice(0, -RECENCY_SUFFIX.length) : name;
+  return Object.hasOwn(MODEL_REGISTRY, base);
+}
+
 /** @throws Error naming the unknown model and the known ones. */
 export function createModel(name: string, options: ModelOptions): EvalModel {
-  const factory = MODEL_REGISTRY[name];
+  if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
+    return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
+  }
+  const factory = Object.hasOwn(MODEL_REGISTRY, name) ? MODEL_REGISTRY[name] : undefined;
   if (!factory) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   return factory(options);
 }

@@ -19,6 +19,8 @@ export class CollaborativeModel {
     /** Catalog row of each vocabulary index, or -1 (item no longer in the catalog). */
     private readonly rowOfVocab: Int32Array,
     readonly covered: number,
+    /** The recency half-life tuned for this model (from the pack's manifest), if it has one. */
+    readonly halfLife: number | undefined,
   ) {}
 
   /**
@@ -33,7 +35,9 @@ export class CollaborativeModel {
       throw new LocalrecError('MODEL_INVALID', `The model pack is unusable: ${(error as Error).message}`);
     }
     const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
-    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version);
+    const tuned = pack.manifest.ranking?.halfLife;
+    const halfLife = tuned === 'uniform' ? Infinity : typeof tuned === 'number' && tuned > 0 ? tuned : undefined;
+    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, halfLife);
   }
 
   /** A scorer over `itemIds` (its columns), mapped onto the catalog. Takes ownership of the scorer. */
@@ -43,6 +47,7 @@ export class CollaborativeModel {
     rowById: ReadonlyMap<string, number>,
     catalogSize: number,
     version: string,
+    halfLife?: number,
   ): CollaborativeModel {
     const vocabOfRow = new Int32Array(catalogSize).fill(-1);
     const rowOfVocab = new Int32Array(itemIds.length).fill(-1);
@@ -58,7 +63,7 @@ export class CollaborativeModel {
       scorer.network.dispose();
       throw new LocalrecError('MODEL_INVALID', 'The model shares no item with the catalog.');
     }
-    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered);
+    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, halfLife);
   }
 
   /** Whether the model knows this catalog row. */

@@ -1,10 +1,16 @@
 import type { EventType, StoredEvent } from '../api/types';
+import { recencyWeight } from './recency';
 
 /** How strongly each kind of event says "I want things like this". */
 export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, cart: 3, purchase: 5, search: 1.5 };
 
-/** An event's weight halves every this many newer events (recency by order, not wall-clock). */
-export const DEFAULT_HALF_LIFE_EVENTS = 20;
+/**
+ * An event's weight halves every this many newer distinct items (recency by order, not wall-clock),
+ * when the model pack does not carry its own tuned half-life (manifest `ranking.halfLife`).
+ * Tuned, not hand-set: `npm run eval -- --protocol loo --models vae+recency` picks it on the
+ * validation users; this is the value it picked on scientific (the demo catalog), seed 42.
+ */
+export const DEFAULT_HALF_LIFE = 5;
 
 export interface WeightedHistory {
   /** Catalog rows and their summed weights (one entry per distinct item). */
@@ -14,25 +20,32 @@ export interface WeightedHistory {
 }
 
 /**
- * Weights of a history: event type × 0.5^(age / halfLife), where age counts newer events.
- * Events whose item left the catalog are skipped.
+ * Weights of a history: event type × 0.5^(age / halfLife), where age counts the distinct other
+ * items of newer events — the unit the evaluation tunes the half-life in (a history row there
+ * lists distinct items in time order). Events whose item left the catalog are skipped.
  */
 export function weightHistory(
   events: readonly StoredEvent[],
   rowOf: (itemId: string) => number | undefined,
-  halfLife = DEFAULT_HALF_LIFE_EVENTS,
+  halfLife = DEFAULT_HALF_LIFE,
 ): WeightedHistory {
   const items = new Map<number, number>();
   const queries: WeightedHistory['queries'] = [];
-  const last = events.length - 1;
-  events.forEach((event, i) => {
-    const weight = EVENT_WEIGHTS[event.type] * 0.5 ** ((last - i) / halfLife);
+  const newer = new Set<string>();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    const id = event.itemId;
+    const age = id !== undefined && newer.has(id) ? newer.size - 1 : newer.size;
+    const weight = EVENT_WEIGHTS[event.type] * recencyWeight(age, halfLife);
     if (event.type === 'search') {
       if (event.query) queries.push({ query: event.query, weight });
-      return;
+      continue;
     }
-    const row = event.itemId === undefined ? undefined : rowOf(event.itemId);
+    if (id === undefined) continue;
+    newer.add(id);
+    const row = rowOf(id);
     if (row !== undefined) items.set(row, (items.get(row) ?? 0) + weight);
-  });
+  }
+  queries.reverse(); // collected newest first
   return { items, queries };
 }

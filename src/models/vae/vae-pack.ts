@@ -41,6 +41,12 @@ export interface PackManifest {
   /** tfjs backend the weights were trained on. */
   backend: string;
   training: Record<string, unknown>;
+  /**
+   * How the worker weighs a history for this model: the recency half-life (in distinct items)
+   * tuned on `loo` validation users (`npm run eval -- --protocol loo --models vae+recency`), and
+   * where it was tuned. Absent in older packs: the library's default is used and status() says so.
+   */
+  ranking?: { halfLife: number | 'uniform'; tunedOn: string };
   weights: { file: string; dtype: WeightDtype; bytes: number };
 }
 
@@ -257,7 +263,7 @@ export interface VaeTopology {
 export async function vaeModelPack(
   scorer: VaeScorer,
   itemIds: readonly string[],
-  meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training'>,
+  meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training' | 'ranking'>,
 ): Promise<Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }> {
   const arch = scorer.network.arch;
   if (itemIds.length !== arch.items) throw new Error(`${itemIds.length} item ids for a model of ${arch.items} items`);
