@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   STORAGE_FAILED: 'IndexedDB refused the operation.',
   QUOTA_EXCEEDED: 'The browser storage quota is exhausted.',
   BACKEND_UNAVAILABLE: 'No TensorFlow.js backend could be initialised.',
+  BACKEND_LOST: 'The GPU device was lost (driver reset, GPU removed or out of memory).',
   MODEL_FETCH_FAILED: 'The model pack could not be loaded.',
   MODEL_INVALID: 'The model pack is corrupted or of an unsupported version.',
   TRAINING_IN_PROGRESS: 'A training run is already going on.',

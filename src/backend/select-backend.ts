@@ -14,6 +14,22 @@ export interface BackendChoice {
 /** Fallback order when a backend fails: webgpu → webgl → wasm → cpu. */
 const CHAIN: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
+/** The backend after `backend` in the fallback chain, or null after cpu. */
+export function nextBackend(backend: BackendName): BackendName | null {
+  return CHAIN[CHAIN.indexOf(backend) + 1] ?? null;
+}
+
+/**
+ * Resolves with the reason when the GPU device behind the current tfjs backend is lost (WebGPU's
+ * `device.lost`); never resolves for backends without one.
+ */
+export function deviceLost(): Promise<string> {
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
+  const lost = tf.getBackend() === 'webgpu' ? device?.lost : undefined;
+  if (!lost) return new Promise<string>(() => undefined);
+  return lost.then((info) => info.message || info.reason || 'device lost');
+}
+
 /** Backends are imported only when tried, so the worker never downloads code it does not run. */
 async function loadBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
   switch (name) {

@@ -58,6 +58,8 @@ export async function trainVaeWeights(
     isKnownItem: (id: string) => boolean;
     backend: BackendName;
     onProgress?: (event: ProgressEvent) => void;
+    /** Resolves with the reason if the backend's device is lost: training stops with BACKEND_LOST. */
+    deviceLost?: Promise<string>;
   },
 ): Promise<TrainedWeights> {
   const epochs = checkPositiveInteger(options.epochs, 'epochs', 10, 1000);
@@ -86,8 +88,23 @@ export async function trainVaeWeights(
     }
     const totalSteps = epochs * trainer.stepsPerEpoch;
     let loss = Number.NaN;
+    let lostReason: string | null = null;
+    const lost = context.deviceLost?.then((reason) => {
+      lostReason = reason;
+      throw new LocalrecError('BACKEND_LOST', `The ${context.backend} device was lost during training: ${reason}`, { backend: context.backend });
+    });
+    lost?.catch(() => undefined); // observed by the race below
+    const step = async () => {
+      try {
+        return await (lost ? Promise.race([trainer.trainSteps(sliceSteps, true), lost]) : trainer.trainSteps(sliceSteps, true));
+      } catch (error) {
+        // A lost device also makes the step itself fail (e.g. a rejected buffer read).
+        if (lostReason !== null && !(error instanceof LocalrecError)) throw new LocalrecError('BACKEND_LOST', `The ${context.backend} device was lost during training: ${lostReason}`, { backend: context.backend });
+        throw error;
+      }
+    };
     while (trainer.epoch < epochs) {
-      const slice = await trainer.trainSteps(sliceSteps, true);
+      const slice = await step();
       loss = slice.loss;
       context.onProgress?.({
         stage: 'train',
@@ -96,6 +113,7 @@ export async function trainVaeWeights(
         loaded: trainer.step,
         total: totalSteps,
         overall: Math.min(1, trainer.step / totalSteps),
+        backend: context.backend,
       });
       if (slice.epochDone) {
         const checkpoint: TrainingCheckpoint = {
@@ -133,6 +151,7 @@ export async function trainVaeWeights(
         examplesPerSecond: trainedExamples / Math.max(seconds, 1e-9),
         loss,
         where: 'in-thread',
+        backendFailures: [],
       },
     };
   } catch (error) {

@@ -3,7 +3,8 @@
 import { expose, transfer } from 'comlink';
 import { registerErrorTransfer } from '../api/error-transfer';
 import type { BackendName, ProgressEvent, TrainOptions } from '../api/types';
-import { selectBackend } from '../backend/select-backend';
+import { LocalrecError } from '../api/errors';
+import { deviceLost, nextBackend, selectBackend } from '../backend/select-backend';
 import { IdbStore } from '../store/idb-store';
 import { MemoryStore } from '../store/memory-store';
 import { trainVaeWeights, type TrainedWeights } from './on-device-training';
@@ -18,18 +19,31 @@ export interface TrainWorkerApi {
 registerErrorTransfer();
 const api: TrainWorkerApi = {
   async train(job, onProgress) {
-    await selectBackend(job.backend, job.wasmPaths);
+    let backend = (await selectBackend(job.backend, job.wasmPaths)).backend;
     const store = job.persist ? new IdbStore(job.dbName, 1) : new MemoryStore(job.dbName, 1);
     const known = new Set(job.itemIds);
+    const backendFailures: { backend: BackendName; error: string }[] = [];
     try {
-      const trained = await trainVaeWeights(job.options, {
-        store,
-        isKnownItem: (id) => known.has(id),
-        backend: job.backend,
-        ...(onProgress ? { onProgress: (event: ProgressEvent) => void onProgress(event) } : {}),
-      });
-      trained.report.where = 'training-worker';
-      return transfer(trained, Object.values(trained.weights).map((w) => w.buffer as ArrayBuffer));
+      for (;;) {
+        try {
+          const trained = await trainVaeWeights(job.options, {
+            store,
+            isKnownItem: (id) => known.has(id),
+            backend,
+            deviceLost: deviceLost(),
+            ...(onProgress ? { onProgress: (event: ProgressEvent) => void onProgress(event) } : {}),
+          });
+          trained.report.where = 'training-worker';
+          trained.report.backendFailures = backendFailures;
+          return transfer(trained, Object.values(trained.weights).map((w) => w.buffer as ArrayBuffer));
+        } catch (error) {
+          // A lost GPU device: go on down the chain; the run resumes from its last epoch checkpoint.
+          const next = nextBackend(backend);
+          if (!(error instanceof LocalrecError && error.code === 'BACKEND_LOST') || next === null) throw error;
+          backendFailures.push({ backend, error: error.message });
+          backend = (await selectBackend(next, job.wasmPaths)).backend;
+        }
+      }
     } finally {
       store.close();
     }

@@ -73,3 +73,55 @@ describe('on-device training in the worker', () => {
     await context.close();
   });
 });
+
+describe('a lost GPU device during training', () => {
+  it('goes on from the last checkpoint on the next backend and reports the loss', async () => {
+    const { context, page } = await env.open('esm');
+    const trainingWorker = new Promise<import('playwright-core').Worker>((resolve) =>
+      page.on('worker', (worker) => {
+        if (/train/.test(worker.url())) resolve(worker);
+      }),
+    );
+    await page.evaluate(
+      async ({ catalog, baskets }) => {
+        const w = window as unknown as TestWindow & { progress: { epoch?: number; backend?: string }[]; training: Promise<unknown> };
+        const rec = await w.localrec.createRecommender({ catalog, backend: 'webgpu', storage: { dbName: 'device-lost' } });
+        w.progress = [];
+        w.training = rec
+          .train({ interactions: baskets, epochs: 4, hidden: 32, latent: 16, sliceSteps: 4, onProgress: (p) => w.progress.push({ epoch: p.epoch, backend: p.backend }) })
+          .then(async (report) => ({ report, recs: (await rec.recommend({ k: 3 })).length, status: rec.status() }))
+          .catch((error: { code?: string; message?: string }) => ({ error: `${error.code}: ${error.message}` }));
+      },
+      { catalog: CATALOG, baskets: BASKETS },
+    );
+    // After epoch 1's checkpoint, destroy the training worker's GPU device as a driver reset would.
+    await page.waitForFunction(() => (window as unknown as { progress: { epoch?: number }[] }).progress.some((p) => (p.epoch ?? 0) >= 2), null, { timeout: 120_000 });
+    const worker = await trainingWorker;
+    await worker.evaluate(() => {
+      const proto = GPUDevice.prototype;
+      const original = proto.createCommandEncoder;
+      proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
+        proto.createCommandEncoder = original;
+        this.destroy();
+        return original.apply(this, args);
+      };
+    });
+    const outcome = (await page.evaluate(() => (window as unknown as { training: Promise<unknown> }).training)) as {
+      error?: string;
+      report: { backend: string; backendFailures: { backend: string; error: string }[]; resumedFromEpoch: number; epochs: number };
+      recs: number;
+    };
+    const progress = (await page.evaluate(() => (window as unknown as { progress: { backend?: string }[] }).progress)) as { backend?: string }[];
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.report.backendFailures).toHaveLength(1);
+    expect(outcome.report.backendFailures[0]!.backend).toBe('webgpu');
+    expect(outcome.report.backendFailures[0]!.error).toMatch(/lost/);
+    expect(outcome.report.backend).not.toBe('webgpu');
+    expect(outcome.report.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    expect(outcome.report.epochs).toBe(4);
+    expect(outcome.recs).toBe(3);
+    expect(progress[0]!.backend).toBe('webgpu');
+    expect(progress.at(-1)!.backend).toBe(outcome.report.backend);
+    await context.close();
+  }, 240_000);
+});
