@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvalArgs, USAGE, UsageError, type EvalArgs } from '../eval/cli-args';
-import { loadDataset } from '../eval/dataset';
+import { loadDataset } from '../eval/dataset-node';
 import { runProtocol, type EvalRecord } from '../eval/run-protocol';
 import { runSearchProtocol } from '../eval/search-protocol';
 

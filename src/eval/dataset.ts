@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import type { Item } from '../api/types';
 
 /**
@@ -164,17 +162,4 @@ export function buildDataset(name: string, rows: InteractionRow[], catalog: Item
     return Int32Array.from(distinct);
   });
   return { name, itemIds, items, userIds, histories, sequences, lastRows: Int32Array.from(lastRowOf), interactions: rows.length };
-}
-
-/**
- * Loads a dataset directory in the shared layout.
- * @throws Error when `interactions.csv` is missing or malformed.
- */
-export function loadDataset(dir: string): Dataset {
-  const csvPath = join(dir, 'interactions.csv');
-  if (!existsSync(csvPath)) throw new Error(`no interactions.csv in ${dir}`);
-  const rows = parseInteractions(readFileSync(csvPath, 'utf8'));
-  const itemsPath = join(dir, 'items.jsonl');
-  const catalog = existsSync(itemsPath) ? parseItems(readFileSync(itemsPath, 'utf8')) : [];
-  return buildDataset(basename(resolve(dir)), rows, catalog);
 }

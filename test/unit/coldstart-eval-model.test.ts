@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { csrFromRows } from '../../src/eval/csr';
-import { loadDataset } from '../../src/eval/dataset';
+import { loadDataset } from '../../src/eval/dataset-node';
 import { ColdStartEvalModel } from '../../src/models/cold-start/cold-eval-model';
 import { MODEL_REGISTRY } from '../../src/eval/model-registry';
 

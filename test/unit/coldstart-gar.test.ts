@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { csrFromRows } from '../../src/eval/csr';
-import { loadDataset } from '../../src/eval/dataset';
+import { loadDataset } from '../../src/eval/dataset-node';
 import type { Csr } from '../../src/eval/eval-model';
 import { ContentAutoencoder } from '../../src/models/content-ae/content-ae';
 import { ContentFeaturizer } from '../../src/models/content-ae/content-features';

@@ -5,7 +5,7 @@ import { easeWeights } from '../../src/eval/baselines/ease';
 import { ItemKnnModel } from '../../src/eval/baselines/item-knn';
 import { PopularModel } from '../../src/eval/baselines/popular';
 import { csrFromRows, gramMatrix } from '../../src/eval/csr';
-import { loadDataset } from '../../src/eval/dataset';
+import { loadDataset } from '../../src/eval/dataset-node';
 import { createModel, MODEL_REGISTRY } from '../../src/eval/model-registry';
 import { mulberry32 } from '../../src/eval/random';
 import { runProtocol } from '../../src/eval/run-protocol';

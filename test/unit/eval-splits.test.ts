@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildDataset, loadDataset, parseInteractions } from '../../src/eval/dataset';
+import { buildDataset, parseInteractions } from '../../src/eval/dataset';
+import { loadDataset } from '../../src/eval/dataset-node';
 import { coldItemsSplit, coldUsersHeldOut, looSplit, shareOf, strongSplit } from '../../src/eval/splits';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));

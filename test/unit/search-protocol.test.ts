@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../src/eval/dataset';
+import { loadDataset } from '../../src/eval/dataset-node';
 import { mulberry32 } from '../../src/eval/random';
 import { catalogQueryMaker, leafCategory, runSearchProtocol, titleWords, WEIGHT_GRID } from '../../src/eval/search-protocol';
 import { scientificItems } from './load-fixture';
