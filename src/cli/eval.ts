@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseEvalArgs, USAGE, UsageError, type EvalArgs } from '../eval/cli-args';
 import { loadDataset } from '../eval/dataset-node';
 import { runProtocol, type EvalRecord } from '../eval/run-protocol';
+import { runEvalInBrowser } from '../eval/run-in-browser';
 import { runSearchProtocol } from '../eval/search-protocol';
 
 function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
@@ -15,6 +16,19 @@ function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' |
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** `--browser`: the same protocol in a Chromium worker; one JSON line per model, as in Node. */
+async function runInBrowser(args: EvalArgs): Promise<number> {
+  const records = await runEvalInBrowser({
+    dataDir: args.data,
+    protocol: args.protocol,
+    models: args.models,
+    seed: args.seed,
+    onRecord: (record) => process.stdout.write(`${JSON.stringify(record)}\n`),
+  });
+  if (!args.json) process.stderr.write(`${table(records as unknown as EvalRecord[])}\n`);
+  return 0;
 }
 
 async function main(): Promise<number> {
@@ -31,6 +45,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.browser) return runInBrowser(args);
   const data = loadDataset(args.data);
   if (!args.json) {
     process.stderr.write(`${data.name}: ${data.userIds.length} users, ${data.itemIds.length} items, ${data.interactions} interactions; protocol ${args.protocol}, seed ${args.seed}\n`);

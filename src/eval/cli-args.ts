@@ -10,6 +10,8 @@ export interface EvalArgs {
   models: string[];
   seed: number;
   json: boolean;
+  /** Run in a module worker of headless Chromium (WASM backend) instead of Node. */
+  browser: boolean;
   help: boolean;
 }
 
@@ -27,7 +29,8 @@ export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.j
                     sessions ${DEFAULT_MODELS.sessions.join(',')};
                     search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')})
   --seed N          integer seed of the split and tie order (default 42)
-  --json            JSON lines on stdout only (no table on stderr)`;
+  --json            JSON lines on stdout only (no table on stderr)
+  --browser         run the same evaluation in a worker of headless Chromium (WASM backend)`;
 
 /**
  * Parses the evaluation command's arguments (`--flag value` or `--flag=value`).
@@ -36,10 +39,12 @@ export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.j
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const values: Record<string, string> = {};
   let json = false;
+  let browser = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--json') json = true;
+    else if (arg === '--browser') browser = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else if (/^--(data|protocol|models|seed)(=|$)/.test(arg)) {
       const eq = arg.indexOf('=');
@@ -49,7 +54,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       values[flag] = value;
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  if (help) return { data: '', protocol: 'strong', models: [], seed: 42, json, help };
+  if (help) return { data: '', protocol: 'strong', models: [], seed: 42, json, browser, help };
   if (!values.data) throw new UsageError('--data DIR is required');
   const protocol = values.protocol;
   if (!protocol) throw new UsageError('--protocol is required');
@@ -63,5 +68,5 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   for (const m of models) if (!isKnownModel(m)) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   const seedText = values.seed ?? '42';
   if (!/^-?\d+$/.test(seedText)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
-  return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, help };
+  return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, browser, help };
 }

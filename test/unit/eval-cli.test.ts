@@ -18,8 +18,10 @@ describe('eval arguments', () => {
       models: ['ease', 'popular'],
       seed: 7,
       json: true,
+      browser: false,
       help: false,
     });
+    expect(parseEvalArgs(['--data', 'd', '--protocol', 'loo', '--browser'])).toMatchObject({ browser: true });
     expect(parseEvalArgs(['--data', 'd', '--protocol', 'strong'])).toMatchObject({ seed: 42, json: false, models: ['popular', 'itemknn', 'ease'] });
   });
 
