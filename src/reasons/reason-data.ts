@@ -19,8 +19,8 @@ import { delexicalize, Vocabulary } from './vocabulary';
 
 /** History items cited as evidence. */
 export const EVIDENCE_ITEMS = 3;
-export const DEFAULT_SHAPE = { wordDim: 64, condDim: 32, ctxDim: 96, hidden: 128 };
-export const DEFAULT_VOCABULARY = 1500;
+export const DEFAULT_SHAPE = { wordDim: 48, condDim: 32, ctxDim: 64, hidden: 96 };
+export const DEFAULT_VOCABULARY = 1000;
 
 /** How one test (user, item) is seen by every reasons model. */
 export interface ReasonCase {
@@ -42,6 +42,8 @@ export interface ReasonData {
   train: ReasonExample[];
   validation: ReasonExample[];
   test: ReasonCase[];
+  /** The validation reviews as cases (for choosing decoding settings). */
+  validationCases: ReasonCase[];
   /** Training reviews by item (dataset row): [user row, text]. */
   trainReviews: Map<number, { user: number; text: string }[]>;
   itemIds: string[];
@@ -125,13 +127,16 @@ export function buildReasonData(data: Dataset, reviews: readonly ReviewText[], v
     });
   });
   const validation: { cond: ReasonEvidence; target: string[] }[] = [];
+  const validationCases: ReasonCase[] = [];
   split.validation.users.forEach((u, k) => {
     const i = split.validation.targets[k]![0]!;
     const t = reviewOf(u, i);
     if (t === undefined) return;
     const ev = evidenceFor(i, split.validation.inputs[k]!);
-    const target = delexicalize(reviewSentence(t, ev.aspects), (w) => aspects.isTerm(w));
+    const reference = reviewSentence(t, ev.aspects);
+    const target = delexicalize(reference, (w) => aspects.isTerm(w));
     if (target.length > 0) validation.push({ cond: ev, target });
+    if (tokenizeText(reference).length > 0) validationCases.push({ user: u, item: i, history: split.validation.inputs[k]!, evidence: ev, reference });
   });
   const test: ReasonCase[] = [];
   split.test.users.forEach((u, k) => {
@@ -166,6 +171,7 @@ export function buildReasonData(data: Dataset, reviews: readonly ReviewText[], v
     train: train.map(toExample),
     validation: validation.map(toExample),
     test,
+    validationCases,
     trainReviews,
     itemIds,
     cosine,

@@ -21,7 +21,7 @@ export interface ReasonTrainOptions {
   onEpoch?: (e: { epoch: number; trainLoss: number; validationLoss: number; seconds: number }) => void;
 }
 
-export const DEFAULT_REASON_TRAINING: ReasonTrainOptions = { epochs: 6, batchSize: 64, learningRate: 0.004, seed: 42, patience: 1 };
+export const DEFAULT_REASON_TRAINING: ReasonTrainOptions = { epochs: 8, batchSize: 128, learningRate: 0.005, seed: 42, patience: 1 };
 
 export interface ReasonTrainResult {
   weights: ReasonWeights;
