@@ -42,7 +42,9 @@ export interface BridgeEvalOptions {
   pseudoCold?: number;
   /** Shoppers used for tuning at most (seeded sample). */
   maxTuneUsers?: number;
-  grid?: { fields?: BridgeFieldWeights[]; liftPower?: number[]; neighbours?: number[]; cfWeight?: number[]; popWeight?: number[]; easeLambda?: number[] };
+  grid?: { fields?: BridgeFieldWeights[]; liftPower?: number[]; neighbours?: number[]; cfWeight?: number[]; popWeight?: number[]; maxWeight?: number[] };
+  /** Sources of the carried-over collaborative scores tried on validation (default both; 'vae' only with useVae). */
+  cfSources?: ('ease' | 'vae')[];
   name?: string;
 }
 
@@ -128,6 +130,8 @@ export class BridgeEvalModel implements EvalModel {
   private calibration: Calibration = { scale: 1, shift: 0 };
   private report: Record<string, unknown> = {};
   private backendName = 'wasm';
+  /** Where the collaborative scores carried over to cold items come from (chosen on validation). */
+  private cfSource: 'ease' | 'vae' = 'ease';
 
   constructor(options: BridgeEvalOptions = {}) {
     this.o = options;
@@ -231,6 +235,25 @@ export class BridgeEvalModel implements EvalModel {
     });
     const bVal = easeWeights(Float32Array.from(gramMatrix(csrFromRows(valRows, n))), n, lambda);
     lap('validation_ease');
+    // The VAE on the same reduced data, early-stopped on the tuning shoppers' held-out warm items:
+    // the collaborative scores carried over to cold items may come from it instead of EASE.
+    const sources: ('ease' | 'vae')[] = ['ease'];
+    let vaeVal: Float32Array | null = null;
+    const withWarm = tune.filter((t) => t.warm.size > 0);
+    if (o.useVae !== false && (o.cfSources ?? ['ease', 'vae']).includes('vae') && withWarm.length > 0) {
+      await ensureBackend('wasm');
+      const model = await trainVaeModel(
+        csrFromRows(valRows, n),
+        { seed: context.seed, ...DEFAULT_COLD_VAE, ...(o.tuneMetric ? { validationMetric: o.tuneMetric } : {}), ...o.vae },
+        { validation: { inputs: csrFromRows(withWarm.map((t) => t.input), n), targets: withWarm.map((t) => [...t.warm]) }, items: context.items },
+      );
+      vaeVal = await model.scorer.scoreRows(csrFromRows(tune.map((t) => t.input), n));
+      model.scorer.network.dispose();
+      sources.push('vae');
+      lap('validation_vae');
+    }
+    const warmScoresOf = (source: 'ease' | 'vae', u: number, su: Float32Array): Float32Array =>
+      source === 'vae' ? vaeVal!.subarray(u * n, (u + 1) * n) : easeScores(bVal, n, tune[u]!.input, su);
 
     // 2. Bridge settings on the pseudo-cold view.
     const pseudoList = Int32Array.from(order.slice(0, nPseudo)).sort();
@@ -240,38 +263,50 @@ export class BridgeEvalModel implements EvalModel {
       neighbours: o.grid?.neighbours ?? [5, 10, 30],
       cfWeight: o.grid?.cfWeight ?? [0, 0.4, 0.7, 1, 1.5],
       popWeight: o.grid?.popWeight ?? [0, 0.1, 0.2, 0.3],
+      maxWeight: o.grid?.maxWeight ?? [0, 0.5],
     };
+    const cells = grid.neighbours.length * grid.cfWeight.length * grid.popWeight.length * grid.maxWeight.length;
+    const cell = (a: number, b: number, c: number, d: number) => ((a * grid.cfWeight.length + b) * grid.popWeight.length + c) * grid.maxWeight.length + d;
     const table: Record<string, number> = {};
-    let best: { config: BridgeConfig; value: number } | null = null;
+    let best: { config: BridgeConfig; value: number; source: 'ease' | 'vae' } | null = null;
     const su = new Float32Array(n);
     let bridgeAt = '';
     for (const [f, fields] of grid.fields.entries())
     for (const liftPower of grid.liftPower) {
       const config = { ...DEFAULT_BRIDGE, fields, liftPower, neighbours: Math.max(...grid.neighbours) };
       const bridge = ColdBridge.fit(context.items, valRows, fitWarm, pseudoList, config);
-      const sums = new Float64Array(grid.neighbours.length * grid.cfWeight.length * grid.popWeight.length);
+      for (const source of sources) {
+      const sums = new Float64Array(cells);
       const out = new Float64Array(pseudoList.length);
-      for (const t of tune) {
-        easeScores(bVal, n, t.input, su);
+      for (const [u, t] of tune.entries()) {
+        const scores = warmScoresOf(source, u, su);
         grid.neighbours.forEach((k, a) => {
-          const { content, cf } = bridge.parts(t.input, su, k);
+          const { content, best: top, cf } = bridge.parts(t.input, scores, k);
           grid.cfWeight.forEach((cw, b) =>
-            grid.popWeight.forEach((pw, c) => {
-              for (let p = 0; p < out.length; p++) out[p] = content[p]! + cw * cf![p]! + pw * bridge.prior[p]!;
-              sums[(a * grid.cfWeight.length + b) * grid.popWeight.length + c]! += ndcgAt20(out, pseudoList, t.cold);
-            }),
+            grid.popWeight.forEach((pw, c) =>
+              grid.maxWeight.forEach((mw, d) => {
+                for (let p = 0; p < out.length; p++) out[p] = content[p]! + mw * top[p]! + cw * cf![p]! + pw * bridge.prior[p]!;
+                sums[cell(a, b, c, d)]! += ndcgAt20(out, pseudoList, t.cold);
+              }),
+            ),
           );
         });
       }
       grid.neighbours.forEach((neighbours, a) =>
         grid.cfWeight.forEach((cfWeight, b) =>
-          grid.popWeight.forEach((popWeight, c) => {
-            const value = sums[(a * grid.cfWeight.length + b) * grid.popWeight.length + c]! / Math.max(1, tune.length);
-            if (cfWeight === 0 && popWeight === 0 && a === 0) table[`fields ${f} lift ${liftPower} content only`] = round(value);
-            if (!best || value > best.value) best = { config: { ...config, neighbours, cfWeight, popWeight }, value };
-          }),
+          grid.popWeight.forEach((popWeight, c) =>
+            grid.maxWeight.forEach((maxWeight, d) => {
+              const value = sums[cell(a, b, c, d)]! / Math.max(1, tune.length);
+              if (cfWeight === 0 && popWeight === 0 && maxWeight === 0 && a === 0) table[`fields ${f} lift ${liftPower} content only`] = round(value);
+              if (!best || value > best.value) best = { config: { ...config, neighbours, cfWeight, popWeight, maxWeight }, value, source };
+            }),
+          ),
         ),
       );
+      let sourceBest = 0;
+      sums.forEach((v) => (sourceBest = Math.max(sourceBest, v / Math.max(1, tune.length))));
+      table[`fields ${f} lift ${liftPower} best with ${source}`] = round(sourceBest);
+      }
       if (bridgeAt !== JSON.stringify([best!.config.fields, best!.config.liftPower])) {
         bridgeAt = JSON.stringify([best!.config.fields, best!.config.liftPower]);
         this.bridge = bridge;
@@ -279,6 +314,7 @@ export class BridgeEvalModel implements EvalModel {
     }
     const chosen = best!;
     table.chosen = round(chosen.value);
+    this.cfSource = chosen.source;
     lap('tune_bridge');
 
     // 3. Calibration on the mixed ranking of the tuning shoppers (warm by EASE, pseudo-cold by the bridge).
@@ -290,17 +326,19 @@ export class BridgeEvalModel implements EvalModel {
     // Items not in the tuning ranking: the protocol's own cold items.
     let calUsers = 0;
     const calMask = Uint8Array.from(fitWarm);
-    for (const t of tune) {
+    for (const [u, t] of tune.entries()) {
       if (t.warm.size === 0) continue;
       calUsers++;
-      easeScores(bVal, n, t.input, su);
-      tuneBridge.score(t.input, su, raw, chosen.config);
+      const scores = warmScoresOf(this.cfSource, u, su);
+      tuneBridge.score(t.input, scores, raw, chosen.config);
+      // The mixed ranking's warm scores: the VAE's where trained (as at test time), else EASE's.
+      const warmRow = vaeVal ? vaeVal.subarray(u * n, (u + 1) * n) : easeScores(bVal, n, t.input, su);
       const targets = new Set([...t.cold, ...t.warm]);
       const blocked = new Set<number>(t.input);
       for (let j = 0; j < n; j++) if (!this.warm[j]) blocked.add(j);
       CAL_SCALES.forEach((scale, a) =>
         CAL_SHIFTS.forEach((shift, b) => {
-          row.set(su);
+          row.set(warmRow);
           placeCold(row, calMask, pseudoList, raw, { scale, shift });
           calSums[a * CAL_SHIFTS.length + b]! += ndcgAt20(row, ids, targets, blocked);
         }),
@@ -317,7 +355,7 @@ export class BridgeEvalModel implements EvalModel {
     this.report = {
       warm: o.useVae === false ? `ease (lambda ${lambda})` : 'vae (src/models/vae, trainVaeModel; 10% of shoppers held out for its validation)',
       cold: 'content bridge (src/models/cold-start/content-bridge.ts)',
-      collaborativeScoresForCold: `ease (lambda ${lambda})`,
+      collaborativeScoresForCold: this.cfSource === 'vae' ? 'vae (the warm model)' : `ease (lambda ${lambda})`,
       bridge: this.chosen,
       tuning: {
         pseudoColdItems: nPseudo,
@@ -347,8 +385,8 @@ export class BridgeEvalModel implements EvalModel {
     const su = new Float32Array(n);
     const raw = new Float32Array(bridge.candidates.length);
     rows.forEach((r, u) => {
-      easeScores(this.b, n, r, su);
-      bridge.score(r, su, raw, this.chosen);
+      const scores = this.cfSource === 'vae' && this.vae ? out.slice(u * n, (u + 1) * n) : easeScores(this.b, n, r, su);
+      bridge.score(r, scores, raw, this.chosen);
       placeCold(out.subarray(u * n, (u + 1) * n), this.warm, bridge.candidates, raw, this.calibration);
     });
     return out;

@@ -38,6 +38,8 @@ export interface BridgeConfig {
   neighbours: number;
   cfWeight: number;
   popWeight: number;
+  /** Weight of the best single history match (max cosine) next to the summed content score. */
+  maxWeight: number;
   /** Nearest warm items for the popularity prior. */
   popNeighbours: number;
 }
@@ -49,6 +51,7 @@ export const DEFAULT_BRIDGE: BridgeConfig = {
   neighbours: 30,
   cfWeight: 0.5,
   popWeight: 0.1,
+  maxWeight: 0,
   popNeighbours: 5,
 };
 
@@ -261,18 +264,26 @@ export class ColdBridge {
    * `warmScores` the shopper's collaborative scores of every item (only warm entries are read),
    * or null (no collaborative part).
    */
-  parts(history: readonly number[], warmScores: Float32Array | null, neighbours = this.config.neighbours): { content: Float64Array; cf: Float64Array | null } {
+  parts(history: readonly number[], warmScores: Float32Array | null, neighbours = this.config.neighbours): { content: Float64Array; best: Float64Array; cf: Float64Array | null } {
     const m = this.candidates.length;
     const n = this.n;
     const content = new Float64Array(m);
+    const best = new Float64Array(m);
     for (let p = 0; p < m; p++) {
       let t = 0;
+      let b = 0;
       const o = p * n;
-      for (const h of history) t += this.sims[o + h]!;
+      for (const h of history) {
+        const v = this.sims[o + h]!;
+        t += v;
+        if (v > b) b = v;
+      }
       content[p] = t;
+      best[p] = b;
     }
     standardiseInPlace(content);
-    if (!warmScores) return { content, cf: null };
+    standardiseInPlace(best);
+    if (!warmScores) return { content, best, cf: null };
     const cf = new Float64Array(m);
     for (let p = 0; p < m; p++) {
       const nb = this.neighbours[p]!;
@@ -281,12 +292,13 @@ export class ColdBridge {
       cf[p] = t;
     }
     standardiseInPlace(cf);
-    return { content, cf };
+    return { content, best, cf };
   }
 
   /** Combined raw cold scores of the candidates for one shopper, into out[0..candidates). */
-  score(history: readonly number[], warmScores: Float32Array | null, out: Float32Array, weights: { cfWeight: number; popWeight: number; neighbours: number } = this.config): void {
-    const { content, cf } = this.parts(history, weights.cfWeight !== 0 ? warmScores : null, weights.neighbours);
-    for (let p = 0; p < content.length; p++) out[p] = content[p]! + (cf ? weights.cfWeight * cf[p]! : 0) + weights.popWeight * this.prior[p]!;
+  score(history: readonly number[], warmScores: Float32Array | null, out: Float32Array, weights: { cfWeight: number; popWeight: number; neighbours: number; maxWeight?: number } = this.config): void {
+    const { content, best, cf } = this.parts(history, weights.cfWeight !== 0 ? warmScores : null, weights.neighbours);
+    const mw = weights.maxWeight ?? 0;
+    for (let p = 0; p < content.length; p++) out[p] = content[p]! + mw * best[p]! + (cf ? weights.cfWeight * cf[p]! : 0) + weights.popWeight * this.prior[p]!;
   }
 }
