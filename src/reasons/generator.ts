@@ -18,6 +18,9 @@ export interface ReasonModel {
   itemAspects: Record<string, string[]>;
 }
 
+/** Title words that are never an aspect (units, pack sizes, joiners). */
+const TITLE_NOISE = new Set(['and', 'the', 'for', 'with', 'from', 'pack', 'set', 'pcs', 'inch', 'inches', 'count', 'mm', 'per', 'each', 'size', 'pieces']);
+
 export interface DecodingOptions {
   /** Weight of the anti-language-model term (0: plain greedy). */
   antiLm: number;
@@ -73,13 +76,19 @@ export class ReasonGenerator {
     this.net.dispose();
   }
 
-  /** The item's aspects: its review aspects where the pack has them, else words of its title. */
-  aspectsFor(item: { id: string; title: string }): string[] {
+  /**
+   * The item's aspects: its review aspects where the pack has them, else words of its title — the
+   * product phrase first (before the first comma, dash or bracket), head noun first, brand left out.
+   */
+  aspectsFor(item: { id: string; title: string; brand?: string }): string[] {
     const fromReviews = this.model.itemAspects[item.id];
     if (fromReviews && fromReviews.length > 0) return fromReviews;
-    const words = (item.title.toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => !/^(and|the|for|with|from|pack|set|pcs|inch|count)$/.test(w));
-    const known = words.filter((w) => this.aspectIndex.has(w));
-    return [...new Set([...known, ...words])].slice(0, 5);
+    const brand = new Set((item.brand ?? '').toLowerCase().match(/[a-z]+/g) ?? []);
+    const words = (text: string): string[] =>
+      (text.toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => !brand.has(w) && !TITLE_NOISE.has(w));
+    const cut = item.title.search(/,| - |\(|\[/);
+    const phrase = cut > 0 ? item.title.slice(0, cut) : item.title;
+    return [...new Set([...words(phrase).reverse(), ...words(item.title)])].slice(0, 5);
   }
 
   conditioning(ev: ReasonEvidence): Conditioning {
