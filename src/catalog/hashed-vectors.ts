@@ -16,7 +16,8 @@ export function fnv1a(text: string): number {
  * exact (counted per feature name, not per slot).
  */
 export class HashedTfIdf {
-  private readonly idf = new Map<string, number>();
+  /** Per known feature: IDF, slot and sign (hashed once here, not at every accumulate). */
+  private readonly known = new Map<string, { idf: number; slot: number; sign: number }>();
   private readonly unseenIdf: number;
 
   constructor(
@@ -27,21 +28,26 @@ export class HashedTfIdf {
     const df = new Map<string, number>();
     for (const bag of bags) for (const feature of bag.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
     const n = bags.length;
-    for (const [feature, count] of df) this.idf.set(feature, Math.log((n + 1) / (count + 1)) + 1);
+    for (const [feature, count] of df) this.known.set(feature, { idf: Math.log((n + 1) / (count + 1)) + 1, ...this.slotOf(feature) });
     this.unseenIdf = Math.log(n + 1) + 1;
+  }
+
+  private slotOf(feature: string): { slot: number; sign: number } {
+    const hash = fnv1a(feature);
+    return { slot: hash & (this.dims - 1), sign: hash & 0x80000000 ? -1 : 1 };
   }
 
   /** Writes the (unnormalised) vector of `bag` into `out` at `offset`, adding `scale` times it. */
   accumulate(bag: FeatureBag, out: Float32Array, offset = 0, scale = 1, knownOnly = false): void {
-    const mask = this.dims - 1;
     for (const [feature, tf] of bag) {
-      const idf = this.idf.get(feature);
-      if (idf === undefined && knownOnly) continue;
-      const hash = fnv1a(feature);
-      const sign = hash & 0x80000000 ? -1 : 1;
+      let entry = this.known.get(feature);
+      if (entry === undefined) {
+        if (knownOnly) continue;
+        entry = { idf: this.unseenIdf, ...this.slotOf(feature) };
+      }
       // Sublinear term frequency: a word repeated in a title should not dominate it.
       const weight = tf > 1 ? 1 + Math.log(tf) : tf;
-      out[offset + (hash & mask)]! += sign * scale * weight * (idf ?? this.unseenIdf);
+      out[offset + entry.slot]! += entry.sign * scale * weight * entry.idf;
     }
   }
 }

@@ -32,13 +32,20 @@ export class ContentModel {
   constructor(items: readonly Item[], dims = defaultDims(items.length)) {
     const bags = items.map(itemFeatures);
     this.vectorizer = new HashedTfIdf(dims, bags);
-    const raw = new Float32Array(items.length * dims);
-    bags.forEach((bag, row) => this.vectorizer.accumulate(bag, raw, row * dims));
-    this.itemMatrixT = tf.tidy(() => {
-      const matrix = tf.tensor2d(raw, [items.length, dims]);
-      const norms = tf.maximum(tf.norm(matrix, 2, 1, true), 1e-12);
-      return tf.transpose(tf.div(matrix, norms)) as tf.Tensor2D;
+    // Unit rows written straight into the [dims, items] layout the scorer multiplies with: one
+    // upload, no transpose or division of the whole matrix on the backend (start-up time).
+    const n = items.length;
+    const row = new Float32Array(dims);
+    const transposed = new Float32Array(n * dims);
+    bags.forEach((bag, i) => {
+      row.fill(0);
+      this.vectorizer.accumulate(bag, row);
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += row[d]! * row[d]!;
+      const inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
+      for (let d = 0; d < dims; d++) if (row[d] !== 0) transposed[d * n + i] = row[d]! * inv;
     });
+    this.itemMatrixT = tf.tensor2d(transposed, [dims, n]);
   }
 
   get version(): string {
