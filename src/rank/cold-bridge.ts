@@ -3,12 +3,13 @@ import type { ContentModel } from '../models/content-model';
 
 /**
  * Settings of the content bridge in the engine, from the `localrec` evaluation's tuning on
- * pseudo-cold warm items (src/models/cold-start/bridge-eval-model.ts: the chosen neighbours and
- * collaborative weight on office and scientific, seed 42).
+ * pseudo-cold warm items (src/models/cold-start/bridge-eval-model.ts): office and scientific
+ * (seed 42) both chose 5 neighbours and collaborative weight 0.7. The popularity weight for
+ * histories the model does not know is set, not tuned.
  */
 export const ENGINE_BRIDGE = {
   /** Nearest known items per new item. */
-  neighbours: 10,
+  neighbours: 5,
   /** Weight of the carried-over collaborative score next to the content score. */
   cfWeight: 0.7,
   /** Weight of the popularity prior when a shopper's history has no item the model knows. */
