@@ -71,7 +71,10 @@ describe('strict Content-Security-Policy', () => {
     });
     await page.goto(demo.url);
     await page.waitForSelector('#content .card', { timeout: 60_000 });
-    // The hostile item is first in catalog order: it is on screen, as text.
+    // A new shopper's home page shows popular items; the hostile item is found by search, on screen, as text.
+    await page.fill('#search', 'evil duct tape');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('text=results for “evil duct tape”');
     const firstTitle = await page.textContent('#content .card .title');
     expect(firstTitle).toBe(XSS_TITLE);
     await page.click('#content .card >> nth=0');
