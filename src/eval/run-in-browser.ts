@@ -29,7 +29,13 @@ export async function runEvalInBrowser(options: BrowserEvalOptions): Promise<Rec
     configFile: false,
     root,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [root, dataDir, wasmDir] } },
+    // No HMR and dependencies pre-bundled up front: a dev-server reload mid-run would start the
+    // job again in the fresh page.
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null, fs: { allow: [root, dataDir, wasmDir] } },
+    optimizeDeps: {
+      entries: ['src/eval/browser/eval-page.ts', 'src/eval/browser/eval-worker.ts'],
+      include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'],
+    },
     worker: { format: 'es' },
   });
   await server.listen();
@@ -47,6 +53,11 @@ export async function runEvalInBrowser(options: BrowserEvalOptions): Promise<Rec
         else fail(new Error(`browser evaluation failed: ${message.message}`));
       });
       page.on('crash', () => fail(new Error('the Chromium page crashed')));
+      // A second load would run the job twice and repeat records: refuse it.
+      let loads = 0;
+      page.on('load', () => {
+        if (++loads > 1) fail(new Error('the evaluation page reloaded mid-run'));
+      });
     });
     const job: BrowserEvalJob = {
       dataUrl: fsUrl(dataDir),
