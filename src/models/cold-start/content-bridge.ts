@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../api/types';
+import { spdInverseWithRidge } from '../../eval/spd-inverse';
 import { tokenize } from '../../catalog/tokenize';
 
 /**
@@ -40,6 +42,12 @@ export interface BridgeConfig {
   popWeight: number;
   /** Weight of the best single history match (max cosine) next to the summed content score. */
   maxWeight: number;
+  /**
+   * Weight of the kernel-ridge collaborative part: the shopper's warm scores mapped to a cold item
+   * through (K_ww + μI)⁻¹ k_wc, K the content kernel among warm items (0 = off).
+   */
+  krrWeight: number;
+  krrMu: number;
   /** Nearest warm items for the popularity prior. */
   popNeighbours: number;
 }
@@ -52,6 +60,8 @@ export const DEFAULT_BRIDGE: BridgeConfig = {
   cfWeight: 0.5,
   popWeight: 0.1,
   maxWeight: 0,
+  krrWeight: 0,
+  krrMu: 1,
   popNeighbours: 5,
 };
 
@@ -226,7 +236,49 @@ export class ColdBridge {
     private readonly neighbours: { items: Int32Array; sims: Float32Array }[],
     /** Standardised popularity prior per candidate. */
     readonly prior: Float32Array,
+    private readonly vectors: SparseVectors,
+    private readonly warm: Uint8Array,
   ) {}
+
+  /** Kernel-ridge map [warm × candidates] and its warm items, once computed. */
+  private krr: { warm: Int32Array; a: Float32Array } | null = null;
+
+  /**
+   * Computes A = (K_ww + μI)⁻¹ K_wc over the warm items (tfjs: one inverse and one product), so
+   * that a shopper's kernel-ridge score of cold item c is Σ_w s_u(w)·A[w, c]. Needs a tfjs backend.
+   */
+  kernelRidge(mu: number): void {
+    const n = this.n;
+    const warm: number[] = [];
+    for (let j = 0; j < n; j++) if (this.warm[j]) warm.push(j);
+    const w = warm.length;
+    const m = this.candidates.length;
+    const rows = cosineRows(this.vectors, warm);
+    const kww = new Float32Array(w * w);
+    for (let i = 0; i < w; i++) for (let j = 0; j < w; j++) kww[i * w + j] = rows[i * n + warm[j]!]!;
+    const inv = spdInverseWithRidge(kww, w, mu);
+    const kwc = new Float32Array(w * m);
+    for (let p = 0; p < m; p++) for (let i = 0; i < w; i++) kwc[i * m + p] = this.sims[p * n + warm[i]!]!;
+    const a = tf.tidy(() => tf.matMul(tf.tensor2d(inv, [w, w]), tf.tensor2d(kwc, [w, m])));
+    this.krr = { warm: Int32Array.from(warm), a: Float32Array.from(a.dataSync()) };
+    a.dispose();
+  }
+
+  /** The standardised kernel-ridge part for one shopper's warm scores (null before kernelRidge()). */
+  krrPart(warmScores: Float32Array): Float64Array | null {
+    if (!this.krr) return null;
+    const { warm, a } = this.krr;
+    const m = this.candidates.length;
+    const out = new Float64Array(m);
+    for (let i = 0; i < warm.length; i++) {
+      const x = warmScores[warm[i]!]!;
+      if (x === 0) continue;
+      const o = i * m;
+      for (let p = 0; p < m; p++) out[p]! += x * a[o + p]!;
+    }
+    standardiseInPlace(out);
+    return out;
+  }
 
   /**
    * @param histories training histories (item indices), warm items only
@@ -256,7 +308,7 @@ export class ColdBridge {
       prior[p] = s > 0 ? a / s : 0;
     });
     standardiseInPlace(prior);
-    return new ColdBridge(config, n, candidates, sims, neighbours, prior);
+    return new ColdBridge(config, n, candidates, sims, neighbours, prior, vectors, warm);
   }
 
   /**
@@ -296,9 +348,18 @@ export class ColdBridge {
   }
 
   /** Combined raw cold scores of the candidates for one shopper, into out[0..candidates). */
-  score(history: readonly number[], warmScores: Float32Array | null, out: Float32Array, weights: { cfWeight: number; popWeight: number; neighbours: number; maxWeight?: number } = this.config): void {
+  score(
+    history: readonly number[],
+    warmScores: Float32Array | null,
+    out: Float32Array,
+    weights: { cfWeight: number; popWeight: number; neighbours: number; maxWeight?: number; krrWeight?: number } = this.config,
+  ): void {
     const { content, best, cf } = this.parts(history, weights.cfWeight !== 0 ? warmScores : null, weights.neighbours);
     const mw = weights.maxWeight ?? 0;
-    for (let p = 0; p < content.length; p++) out[p] = content[p]! + mw * best[p]! + (cf ? weights.cfWeight * cf[p]! : 0) + weights.popWeight * this.prior[p]!;
+    const kw = weights.krrWeight ?? 0;
+    const krr = kw !== 0 && warmScores ? this.krrPart(warmScores) : null;
+    for (let p = 0; p < content.length; p++) {
+      out[p] = content[p]! + mw * best[p]! + (cf ? weights.cfWeight * cf[p]! : 0) + weights.popWeight * this.prior[p]! + (krr ? kw * krr[p]! : 0);
+    }
   }
 }
