@@ -55,6 +55,12 @@ async function main(): Promise<void> {
     catalog: new URL('items.jsonl', document.baseURI),
     // The VAE trained on this store's (anonymised) purchase history: `npm run train`.
     models: new URL('models/scientific/', document.baseURI),
+    // ?reasons=neural: reasons written by the neural generator (`npm run train-reasons`). It was
+    // trained on musical-instrument reviews, so on this catalog it writes review-style sentences
+    // whose only product words are aspects taken from the item's title; each is checked against
+    // the evidence (a failing one becomes the template reason). Off by default: here the template
+    // says more.
+    ...(new URLSearchParams(location.search).get('reasons') === 'neural' ? { reasons: new URL('models/reasons/', document.baseURI) } : {}),
     onProgress: (p) => (bar.style.width = `${Math.round(p.overall * 100)}%`),
   });
   bar.parentElement!.hidden = true;
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
 
   const status = rec.status();
   $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
-  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}`;
+  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.source}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}`;
 
   async function refreshSidePanels(): Promise<void> {
     miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));

@@ -98,6 +98,11 @@ export interface RecommenderOptions {
   catalog: Item[] | string | URL;
   /** URL of a model pack (reserved for the VAE; the content model needs none). */
   models?: string | URL;
+  /**
+   * URL of a reasons pack folder (`npm run train-reasons`): reasons are then written by the neural
+   * generator in the worker and checked against the evidence; without one, by the template.
+   */
+  reasons?: string | URL;
   /** Default `'auto'`. */
   backend?: BackendPreference;
   storage?: StorageOptions;
@@ -152,6 +157,10 @@ export interface Explanation {
   shared: SharedAttribute[];
   /** Plain text (never HTML): render it with textContent. */
   reason: string;
+  /** Who wrote `reason`: the neural generator (its sentence passed the evidence check) or the template. */
+  reasonSource?: 'generator' | 'template';
+  /** Aspects of the item the reason may mention (from its reviews, else its title). */
+  aspects?: string[];
   /** With `versus`: what favours this item over the other one, and what favours the other. */
   versus?: { itemId: string; score: number; favours: Evidence[]; against: Evidence[]; reason: string };
 }
@@ -207,6 +216,8 @@ export interface Recommendation {
   reason?: string;
   /** With `recommend({ explain: true })`: the history behind the score. */
   evidence?: Evidence[];
+  /** With `recommend({ explain: true })`: the neural generator or the template wrote `reason`. */
+  reasonSource?: 'generator' | 'template';
 }
 
 /** Why catalog rows were skipped or trimmed while loading. */
@@ -258,6 +269,16 @@ export interface RecommenderStatus {
    * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
    */
   ranking: { halfLife: number | 'uniform'; halfLifeSource: 'model pack' | 'library default' };
+  /**
+   * Where reasons come from: 'generator' when a reasons pack is loaded (each of its sentences is
+   * checked against the evidence, a failing one is replaced by the template), else 'template'.
+   */
+  reasons: {
+    source: 'generator' | 'template';
+    pack: string | null;
+    from: 'network' | 'cache' | null;
+    error: { code: string; message: string } | null;
+  };
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
   storageNote: string | null;

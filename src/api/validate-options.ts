@@ -48,5 +48,10 @@ export function toEngineConfig(options: RecommenderOptions): EngineConfig {
     if (typeof options.models !== 'string' && !(options.models instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.models must be a URL.');
     models = absoluteUrl(options.models, 'options.models');
   }
-  return { catalog: catalogSource, backend, dbName, maxEvents, persist, ...(models ? { models } : {}) };
+  let reasons: string | undefined;
+  if (options.reasons !== undefined) {
+    if (typeof options.reasons !== 'string' && !(options.reasons instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.reasons must be a URL.');
+    reasons = absoluteUrl(options.reasons, 'options.reasons');
+  }
+  return { catalog: catalogSource, backend, dbName, maxEvents, persist, ...(models ? { models } : {}), ...(reasons ? { reasons } : {}) };
 }

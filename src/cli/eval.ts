@@ -1,5 +1,5 @@
 // The project's evaluation command (shared/EVALUATION.md):
-//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search [--models …] [--seed 42] [--json]
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search|reasons [--models …] [--seed 42] [--json]
 // One JSON line per model on stdout; without --json also a short table on stderr.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { loadDataset } from '../eval/dataset-node';
 import { runProtocol, type EvalRecord } from '../eval/run-protocol';
 import { runEvalInBrowser } from '../eval/run-in-browser';
 import { runSearchProtocol } from '../eval/search-protocol';
+import { runReasonsProtocol } from '../eval/reasons-protocol';
 
 function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
   const keys = Object.keys(records[0]?.metrics ?? {});
@@ -20,6 +21,10 @@ function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' |
 
 /** `--browser`: the same protocol in a Chromium worker; one JSON line per model, as in Node. */
 async function runInBrowser(args: EvalArgs): Promise<number> {
+  if (args.protocol === 'reasons') {
+    process.stderr.write('eval: --browser runs the ranking protocols and search, not reasons\n');
+    return 2;
+  }
   const records = await runEvalInBrowser({
     dataDir: args.data,
     protocol: args.protocol,
@@ -49,6 +54,13 @@ async function main(): Promise<number> {
   const data = loadDataset(args.data);
   if (!args.json) {
     process.stderr.write(`${data.name}: ${data.userIds.length} users, ${data.itemIds.length} items, ${data.interactions} interactions; protocol ${args.protocol}, seed ${args.seed}\n`);
+  }
+  if (args.protocol === 'reasons') {
+    // Generator, template and nearest-review reasons against the shopper's own review sentence.
+    const records = (await runReasonsProtocol({ data, dir: args.data, seed: args.seed })).filter((r) => args.models.includes(r.model));
+    for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (!args.json) process.stderr.write(`${table(records)}\n`);
+    return 0;
   }
   if (args.protocol === 'search') {
     // One lexical line, then one personalised line per interest model.

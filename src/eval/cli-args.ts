@@ -3,10 +3,13 @@ import { DEFAULT_MODELS, isKnownModel, MODEL_REGISTRY, PROTOCOLS, type ProtocolN
 /** `search` runs apart from the others: its `--models` name the interest model of the re-ranking. */
 export const SEARCH_PROTOCOL = 'search';
 export const DEFAULT_SEARCH_INTEREST = ['itemknn'];
+/** `reasons` runs apart too: written reasons, with models of its own (shared/EVALUATION.md). */
+export const REASONS_PROTOCOL = 'reasons';
+export const REASONS_MODELS = ['generator', 'template', 'nearest-review'];
 
 export interface EvalArgs {
   data: string;
-  protocol: ProtocolName | typeof SEARCH_PROTOCOL;
+  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL;
   models: string[];
   seed: number;
   json: boolean;
@@ -20,14 +23,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search [--models a,b,...] [--seed 42] [--json]
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')};
                     NAME+recency = NAME with a recency decay tuned on validation (e.g. vae+recency)
                     (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')};
                     sessions ${DEFAULT_MODELS.sessions.join(',')};
-                    search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')})
+                    search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')};
+                    reasons: always ${REASONS_MODELS.join(',')}, on a set with reviews.jsonl)
   --seed N          integer seed of the split and tie order (default 42)
   --json            JSON lines on stdout only (no table on stderr)
   --browser         run the same evaluation in a worker of headless Chromium (WASM backend)`;
@@ -59,8 +63,18 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   const protocol = values.protocol;
   if (!protocol) throw new UsageError('--protocol is required');
   const isSearch = protocol === SEARCH_PROTOCOL;
-  if (!isSearch && !(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL].join(', ')})`);
+  const isReasons = protocol === REASONS_PROTOCOL;
+  if (!isSearch && !isReasons && !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL].join(', ')})`);
+  }
+  const seedOf = (text: string): number => {
+    if (!/^-?\d+$/.test(text)) throw new UsageError(`--seed must be an integer, got "${text}"`);
+    return Number(text);
+  };
+  if (isReasons) {
+    const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : REASONS_MODELS;
+    for (const m of models) if (!REASONS_MODELS.includes(m)) throw new UsageError(`unknown reasons model "${m}" (known: ${REASONS_MODELS.join(', ')})`);
+    return { data: values.data, protocol: REASONS_PROTOCOL, models, seed: seedOf(values.seed ?? '42'), json, browser, help };
   }
   const defaults = isSearch ? DEFAULT_SEARCH_INTEREST : DEFAULT_MODELS[protocol as ProtocolName];
   const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : defaults;

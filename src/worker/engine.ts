@@ -27,6 +27,7 @@ import { ContentModel } from '../models/content-model';
 import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { Explainer } from '../explain/explainer';
+import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../reasons/reason-writer';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, topK } from '../rank/top-k';
@@ -54,6 +55,8 @@ export interface EngineConfig {
   trainWorkerUrl?: string;
   /** Absolute URL of a model pack folder, if the store ships one. */
   models?: string;
+  /** Absolute URL of a reasons pack folder (the neural reason generator), if the store ships one. */
+  reasons?: string;
   /** Hashed dimensions of the content vectors. */
   dims?: number;
 }
@@ -115,6 +118,9 @@ export class Engine {
   /** Other tabs of this store (only for persistent storage, which they share). */
   private readonly tabs: TabSync | null;
   private disposed = false;
+  /** The neural reason generator, when a reasons pack is loaded (else the template writes reasons). */
+  private reasonWriter: ReasonWriter | null = null;
+  private reasonsReport: ReasonsReport = { source: 'template', pack: null, from: null, error: null };
 
   private constructor(
     private readonly config: EngineConfig,
@@ -172,6 +178,9 @@ export class Engine {
     report('history', 0, 1);
     const scorer = new HybridScorer(model, collaborative);
     const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, scorer, modelReport, mask);
+    const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => rowById.get(id));
+    engine.reasonWriter = reasons.writer;
+    engine.reasonsReport = reasons.report;
     try {
       engine.history.replace(await store.listEvents());
     } catch (error) {
@@ -264,9 +273,11 @@ export class Engine {
     const recommendations = this.toRecommendations(top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await this.explainer.explain(history, events, top.rows);
+      await this.writeReasons(explanations);
       recommendations.forEach((r, i) => {
         r.reason = explanations[i]!.reason;
         r.evidence = explanations[i]!.evidence;
+        r.reasonSource = explanations[i]!.reasonSource ?? 'template';
       });
     }
     return recommendations;
@@ -416,8 +427,18 @@ export class Engine {
     const row = this.rowOf(itemId);
     const events = this.events();
     const history = this.weigh(events);
-    if (options.versus !== undefined) return this.explainer.explainVersus(history, events, row, this.rowOf(options.versus));
-    return (await this.explainer.explain(history, events, [row]))[0]!;
+    const explanation =
+      options.versus !== undefined
+        ? await this.explainer.explainVersus(history, events, row, this.rowOf(options.versus))
+        : (await this.explainer.explain(history, events, [row]))[0]!;
+    await this.writeReasons([explanation]);
+    return explanation;
+  }
+
+  /** With a reasons pack, the generator rewrites each reason (checked; the template where it fails). */
+  private async writeReasons(explanations: Explanation[]): Promise<void> {
+    if (this.reasonWriter) await this.reasonWriter.write(explanations);
+    else for (const e of explanations) e.reasonSource = 'template';
   }
 
   /**
@@ -454,6 +475,7 @@ export class Engine {
       catalog: this.catalogReport,
       modelVersion: this.scorer.version,
       model: this.modelReport,
+      reasons: this.reasonsReport,
       ranking: {
         halfLife: ((h) => (Number.isFinite(h) ? h : 'uniform'))(this.scorer.halfLife ?? DEFAULT_HALF_LIFE),
         halfLifeSource: this.scorer.halfLife !== undefined ? 'model pack' : 'library default',
@@ -498,6 +520,7 @@ export class Engine {
     this.disposed = true;
     this.model.dispose();
     this.scorer.dispose();
+    this.reasonWriter?.dispose();
     this.unavailableMask?.dispose();
     this.store.close();
     this.tabs?.close();

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '../../src/api/types';
+import { checkReason, FactWords } from '../../src/reasons/checker';
+import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
+
+// The committed reasons pack (npm run train-reasons on musical_instruments), run in Chromium's worker.
+const PACK = '/models/reasons/';
+const packItems = JSON.parse(readFileSync('models/reasons/items.json', 'utf8')) as { itemIds: string[]; aspects: Record<string, string[]> };
+const packModel = JSON.parse(readFileSync('models/reasons/model.json', 'utf8')) as { lexicon: string[] };
+// The review set has no item titles: the catalog names each item by its three top review aspects and its id.
+const catalog: Item[] = packItems.itemIds.map((id) => ({ id, title: `${(packItems.aspects[id] ?? []).slice(0, 3).join(' ')} (${id})` }));
+// A real shopper of the set: the first user of interactions.csv with 5+ items in the catalog.
+const rows = readFileSync('test/fixtures/reviews-slice/interactions.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const byUser = new Map<string, string[]>();
+for (const [user, item] of rows) byUser.set(user!, [...(byUser.get(user!) ?? []), item!]);
+const history = [...byUser.values()].find((items) => items.filter((i) => packItems.itemIds.includes(i)).length >= 5)!.slice(0, 5);
+
+let env: BrowserEnv;
+beforeAll(async () => {
+  env = await startBrowserEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('neural reasons in the worker', () => {
+  it('recommend({ explain: true }) with a reasons pack returns checked reasons written by the generator', async () => {
+    const { context, page } = await env.open('esm');
+    const result = await page.evaluate(
+      async ({ catalog, pack, history }) => {
+        const { createRecommender } = (window as unknown as TestWindow).localrec;
+        const rec = await createRecommender({ catalog, reasons: pack, backend: 'wasm', storage: { persist: false } });
+        for (const id of history) await rec.track({ type: 'purchase', itemId: id });
+        const recs = await rec.recommend({ k: 6, explain: true });
+        const why = await Promise.all(recs.map((r) => rec.explain(r.itemId)));
+        const status = rec.status();
+        // A reasons pack that cannot be fetched never breaks the store: template reasons, and status says why.
+        const missing = await createRecommender({ catalog, reasons: '/models/no-such-pack/', backend: 'wasm', storage: { persist: false, dbName: 'plain' } });
+        await missing.track({ type: 'purchase', itemId: history[0]! });
+        const [fallback] = await missing.recommend({ k: 1, explain: true });
+        const plain = { ...missing.status().reasons, recSource: fallback!.reasonSource };
+        missing.dispose();
+        rec.dispose();
+        return { recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource, evidence: r.evidence })), why, status: status.reasons, plain };
+      },
+      { catalog, pack: PACK, history },
+    );
+    await context.close();
+    expect(result.status).toMatchObject({ source: 'generator', from: 'network', error: null });
+    expect(result.plain).toMatchObject({ source: 'template', error: { code: 'MODEL_FETCH_FAILED' }, recSource: 'template' });
+    expect(result.recs).toHaveLength(6);
+    const facts = new FactWords(packModel.lexicon, catalog);
+    for (const [i, r] of result.recs.entries()) {
+      const why = result.why[i]!;
+      expect(r.reason).toBe(why.reason);
+      expect(r.source).toBe(why.reasonSource);
+      expect(typeof r.reason).toBe('string');
+      expect(r.reason).not.toMatch(/[<>]/);
+      // Every reason, checked again here against the evidence the worker returned: all facts true.
+      const item = catalog.find((c) => c.id === r.itemId)!;
+      const historyItems = why.evidence.flatMap((e) => (e.kind === 'item' ? [catalog.find((c) => c.id === e.itemId)!] : []));
+      const check = checkReason(r.reason!, { item, aspects: why.aspects ?? [], evidence: why.evidence, shared: why.shared, historyItems }, facts);
+      expect(check.violations).toEqual([]);
+    }
+    // The generator wrote most of them (not the template).
+    expect(result.recs.filter((r) => r.source === 'generator').length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
