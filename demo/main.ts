@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       ? (await rec.search(query, { k: 48 })).map((r) => r.item)
       : (await rec.recommend({ k: 24, exclude: [] })).map((r) => r.item);
     content.replaceChildren(
-      el('h2', { className: 'section', text: query ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : 'Our catalog' }),
+      el('h2', { className: 'section', text: query ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : rec.status().model.coveredItems > 0 ? 'Popular now' : 'Our catalog' }),
       el('div', { className: 'grid' }, ...results.map((item) => card(item))),
     );
   }
@@ -122,6 +122,28 @@ async function main(): Promise<void> {
     if (!query) return;
     // Stored on submit (not on every keystroke), and ranked for this shopper.
     void showHome(query).then(() => rec.track({ type: 'search', query })).then(refreshSidePanels);
+  });
+  // On-device fine-tuning: the model learns from this shopper's own history, which never leaves.
+  const personalStatus = (): void => {
+    const personal = rec.status().personalModel;
+    $('personal-status').textContent = personal
+      ? `Personal model: tuned on ${personal.historyItems} of your items, kept in this browser.`
+      : '';
+  };
+  personalStatus();
+  $('personalise').addEventListener('click', async () => {
+    const button = $<HTMLButtonElement>('personalise');
+    button.disabled = true;
+    try {
+      const report = await rec.fineTune({ onProgress: (p) => (button.textContent = `Personalising… ${Math.round(p.overall * 100)}%`) });
+      button.textContent = `Personalised ✓ (${report.seconds.toFixed(1)} s, ${report.backend})`;
+      personalStatus();
+      await refreshSidePanels();
+    } catch (error) {
+      button.textContent = error instanceof LocalrecError && error.code === 'INVALID_ARGUMENT' ? 'Browse a little first' : 'Personalise on this device';
+    } finally {
+      button.disabled = false;
+    }
   });
   $('export').addEventListener('click', async () => {
     const blob = new Blob([JSON.stringify(await rec.exportData(), null, 2)], { type: 'application/json' });

@@ -2,9 +2,13 @@ import { proxy } from 'comlink';
 import { registerErrorTransfer } from './error-transfer';
 import { LocalrecError } from './errors';
 import type {
+  CatalogUpdate,
+  CatalogUpdateReport,
   ExplainOptions,
   Explanation,
   ExportedData,
+  FineTuneOptions,
+  FineTuneReport,
   ProgressEvent,
   Recommendation,
   RecommendOptions,
@@ -44,6 +48,15 @@ export interface Recommender {
    */
   similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
   /**
+   * Adds, replaces (same id) or removes catalog items while the recommender runs. New items are
+   * embedded from their text and placed next to their nearest known items (no retraining);
+   * recommend(), similar() and search() see them at once. The change lasts for this recommender:
+   * pass the updated catalog to createRecommender next time.
+   * @example await rec.updateCatalog({ add: [{ id: 'NEW-1', title: 'Glass beaker 250 ml' }], remove: ['B00OLD'] });
+   * @throws LocalrecError INVALID_ARGUMENT | CATALOG_EMPTY (nothing would be left; nothing changes)
+   */
+  updateCatalog(update: CatalogUpdate): Promise<CatalogUpdateReport>;
+  /**
    * Why `itemId` is recommended: the history behind its score, shared attributes, a plain-text
    * reason; with `{ versus }`, what favours it over another item.
    * @example const why = await rec.explain('B00ABC'); el.textContent = why.reason;
@@ -66,6 +79,14 @@ export interface Recommender {
    * @throws LocalrecError INVALID_ARGUMENT | TRAINING_IN_PROGRESS
    */
   train(options: TrainOptions): Promise<TrainReport>;
+  /**
+   * Fine-tunes the model on this shopper's own history, in the worker: the history never leaves
+   * the device, and the personal model is kept in IndexedDB for the next visit (forget() erases it).
+   * Needs a model (a pack or train()). Runs in small steps; recommend() keeps answering.
+   * @example const report = await rec.fineTune({ onProgress: (p) => bar.value = p.overall });
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  fineTune(options?: FineTuneOptions): Promise<FineTuneReport>;
   /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
   status(): RecommenderStatus;
   /** Everything localrec stores for this shopper, as JSON. */
@@ -122,6 +143,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     track: (event) => connection.call((remote) => unwrap(remote.track(event))),
     recommend: (opts) => connection.call((remote) => unwrap(remote.recommend(opts))),
     similar: (itemId, opts) => connection.call((remote) => unwrap(remote.similar(itemId, opts))),
+    updateCatalog: (update) => connection.call((remote) => unwrap(remote.updateCatalog(update))),
     explain: (itemId, opts) => connection.call((remote) => unwrap(remote.explain(itemId, opts))),
     search: (query, opts) => connection.call((remote) => unwrap(remote.search(query, opts))),
     train: ({ onProgress: trainProgress, ...opts }) => {
@@ -130,6 +152,8 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
         unwrap(remote.train({ ...opts, interactions }, trainProgress ? proxy((event: ProgressEvent) => trainProgress(event)) : undefined)),
       );
     },
+    fineTune: ({ onProgress: tuneProgress, ...opts } = {}) =>
+      connection.call((remote) => unwrap(remote.fineTune(opts, tuneProgress ? proxy((event: ProgressEvent) => tuneProgress(event)) : undefined))),
     status: () => structuredClone(status),
     exportData: () => connection.call((remote) => unwrap(remote.exportData())),
     forget: () => connection.call((remote) => unwrap(remote.forget())),

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   MODEL_FETCH_FAILED: 'The model pack could not be loaded.',
   MODEL_INVALID: 'The model pack is corrupted or of an unsupported version.',
   TRAINING_IN_PROGRESS: 'A training run is already going on.',
+  NO_MODEL: 'This needs a trained model (a model pack or train()).',
   WORKER_FAILED: 'The worker could not be started.',
   WORKER_TERMINATED: 'The worker stopped before answering.',
   DISPOSED: 'The recommender was disposed.',

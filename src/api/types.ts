@@ -34,7 +34,7 @@ export interface StorageOptions {
 }
 
 /** Stages of start-up work, in the order they run. */
-export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train';
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune';
 
 /**
  * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
@@ -91,6 +91,35 @@ export interface TrainReport {
    * from the last checkpoint on the next backend of the chain (`backend` is the one that finished).
    */
   backendFailures: { backend: BackendName; error: string }[];
+  /**
+   * tfjs memory of the training run: the peak of one profiled training step (weights, Adam
+   * moments, activations, gradients) and the largest steady state between steps, in bytes.
+   */
+  memory: { peakTensorBytes: number; steadyTensorBytes: number };
+  /** Why a stored training checkpoint could not be used (unknown format, damaged weights); it was rebuilt. */
+  checkpointError: { code: 'MODEL_INVALID'; message: string } | null;
+}
+
+/** Options of `fineTune()`: the shopper's own history refines the model, on the device. */
+export interface FineTuneOptions {
+  /** Optimizer steps (default 10, the setting chosen on validation users; at most 200). */
+  steps?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface FineTuneReport {
+  steps: number;
+  /** Noisy copies of the history trained on (steps × copies). */
+  examples: number;
+  /** History items the model knows (the rest cannot be trained on). */
+  historyItems: number;
+  /** Loss of the first and the last step. */
+  firstLoss: number;
+  lastLoss: number;
+  seconds: number;
+  backend: BackendName;
+  /** Whether the personal model was saved in IndexedDB for the next visit. */
+  saved: boolean;
 }
 
 export interface RecommenderOptions {
@@ -208,6 +237,32 @@ export interface SimilarOptions {
   k?: number;
 }
 
+/** A change of the catalog at run time (`rec.updateCatalog`). */
+export interface CatalogUpdate {
+  /** New items, or new versions of existing ones (same id): checked like the initial catalog. */
+  add?: Item[];
+  /** Ids of items to take out of the catalog. */
+  remove?: string[];
+}
+
+/** What `updateCatalog` did. */
+export interface CatalogUpdateReport {
+  added: number;
+  /** Existing ids whose item was replaced by the new version. */
+  replaced: number;
+  removed: number;
+  /** Ids in `remove` that were not in the catalog. */
+  notFound: number;
+  /** Rows of `add` that were not usable items (as in CatalogReport.skipped), and fields dropped or cut. */
+  skipped: CatalogReport['skipped'];
+  droppedFields: number;
+  truncatedFields: number;
+  /** Catalog size after the update. */
+  size: number;
+  /** Items the collaborative model knows; the others get generated collaborative scores from their nearest known items. */
+  coveredItems: number;
+}
+
 export interface Recommendation {
   itemId: string;
   score: number;
@@ -263,12 +318,31 @@ export interface RecommenderStatus {
     /** Catalog items the pack's model knows (the rest are scored by content). */
     coveredItems: number;
     error: { code: string; message: string } | null;
+    /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
+    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
   };
   /**
    * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
    * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
    */
-  ranking: { halfLife: number | 'uniform'; halfLifeSource: 'model pack' | 'library default' };
+  ranking: {
+    halfLife: number | 'uniform';
+    halfLifeSource: 'model pack' | 'library default';
+    /**
+     * How the top k are taken: a topk kernel on the backend (only k values read back) or reading
+     * every score back and selecting in JavaScript — whichever was faster here, timed at start-up
+     * (median ms of each), or null if the timing failed (then 'backend').
+     */
+    topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
+  };
+  /**
+   * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
+   * this device): when it was saved and from how many history items; null when none is in use.
+   * `personalModelError`: why a stored one was rejected and deleted (code MODEL_INVALID, e.g. made
+   * for another model or of an unknown format); the next fineTune() rebuilds it.
+   */
+  personalModel: { savedAt: number; historyItems: number } | null;
+  personalModelError: { code: 'MODEL_INVALID'; message: string } | null;
   /**
    * Where reasons come from: 'generator' when a reasons pack is loaded (each of its sentences is
    * checked against the evidence, a failing one is replaced by the template), else 'template'.
@@ -284,8 +358,9 @@ export interface RecommenderStatus {
   storageNote: string | null;
   /** Oldest events dropped because the browser's storage quota was full. */
   prunedForQuota: number;
-  /** Live tfjs tensors in the worker (leak check). */
+  /** Live tfjs tensors in the worker (leak check) and the bytes they hold. */
   tensors: number;
+  tensorBytes: number;
 }
 
 /** Everything localrec stores for this shopper, as plain JSON. */

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { launchChromium } from '../../test/tools/chromium';
 import { startStaticServer } from '../../test/tools/static-server';
 import { sizeReport } from './size-report';
+import { workerHeaps } from './worker-heap';
 
 type Json = Record<string, unknown>;
 
@@ -76,10 +77,16 @@ async function main(): Promise<void> {
         await page.goto(benchPage);
         await page.waitForFunction(() => document.body.dataset.ready === 'true');
         const result = (await page.evaluate(([url, n, r]) => (window as unknown as { benchLatency(u: string, n: number, r: number): Promise<Json> }).benchLatency(url as string, n as number, r as number), [catalogUrl, size, rounds] as const)) as Json;
+        // The serving worker's JS heap after the run (the recommender is still alive on the page).
+        const heap = (await workerHeaps(context, page)).find((w) => w.name === 'localrec');
+        result.workerHeapBytes = heap?.usedBytes ?? null;
+        await page.evaluate(() => (window as unknown as { benchDispose(): void }).benchDispose());
         await context.close();
         emit({ bench: 'latency', unit: 'ms', ...result, machine });
         const f = (k: string): string => `${(result[k] as Json).p50}/${(result[k] as Json).p95}`;
-        console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}`);
+        const mb = (b: unknown): string => (typeof b === 'number' ? `${(b / 2 ** 20).toFixed(1)} MB` : 'n/a');
+        const topK = result.topK as Json | null;
+        console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}; worker heap ${mb(result.workerHeapBytes)}, tensors ${mb(result.tensorBytes)}; top-k ${topK ? `${String(topK.method)} (backend ${String(topK.backendMs)} ms, readback ${String(topK.readbackMs)} ms)` : 'n/a'}`);
       }
     }
     if (only.has('train')) {

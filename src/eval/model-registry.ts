@@ -6,8 +6,10 @@ import { RandomModel } from './baselines/random';
 import { SknnModel } from './baselines/sknn';
 import { VaeEvalModel } from '../models/vae/vae-eval-model';
 import { ColdStartEvalModel } from '../models/cold-start/cold-eval-model';
+import { BridgeEvalModel } from '../models/cold-start/bridge-eval-model';
 import type { EvalModel } from './eval-model';
 import { RecencyModel } from './recency-model';
+import { FineTuneEvalModel } from './fine-tune-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
 export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users', 'sessions'];
@@ -37,7 +39,12 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
   // ── register further models below this line ──
   vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
+  'vae+finetune': (o) => new FineTuneEvalModel({ tuneMetric: o.tuneMetric }),
   'localrec-cold': (o) => new ColdStartEvalModel({ tuneMetric: o.tuneMetric }),
+  // The full system: VAE for warm items, the content bridge for never-bought ones (src/models/cold-start).
+  localrec: (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric }),
+  // Ablation: the same with EASE instead of the VAE for warm items (fast).
+  'localrec-ease': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, useVae: false, name: 'localrec-ease' }),
 };
 
 /** Models run when --models is not given: the baselines every report includes. */

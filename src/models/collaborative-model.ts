@@ -2,7 +2,9 @@ import { LocalrecError } from '../api/errors';
 import { csrFromRows } from './vae/sparse';
 import type { ModelPack } from './vae/vae-pack';
 import { vaeScorerFromPack } from './vae/vae-pack';
-import type { VaeScorer } from './vae/vae-scorer';
+import { VaeScorer } from './vae/vae-scorer';
+import { fineTuneVae, type FineTuneOptions, type FineTuneResult } from './vae/fine-tune';
+import { VaeNetwork, type VaeArchitecture, type VaeWeights } from './vae/vae-network';
 
 /**
  * The trained collaborative model (the VAE of a model pack) seen from the catalog: the pack's
@@ -64,6 +66,68 @@ export class CollaborativeModel {
       throw new LocalrecError('MODEL_INVALID', 'The model shares no item with the catalog.');
     }
     return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, halfLife);
+  }
+
+  /** The network's shape (what a personal checkpoint must match). */
+  get architecture(): VaeArchitecture {
+    return this.scorer.network.arch;
+  }
+
+  /** The trained weights every fine-tuning starts from (copied from the backend once). */
+  private baseWeights: Promise<VaeWeights> | null = null;
+
+  /** The weights as trained (before any fine-tuning), copied to the CPU once. */
+  trainedWeights(): Promise<VaeWeights> {
+    this.baseWeights ??= this.scorer.network.weights();
+    return this.baseWeights;
+  }
+
+  /**
+   * A copy of this model whose VAE is fine-tuned on one history (catalog row → weight); the
+   * item–item parts, blend and vocabulary stay. Always starts from this model's own weights, so
+   * repeated fine-tuning does not drift.
+   */
+  async fineTuned(
+    history: ReadonlyMap<number, number>,
+    options: Partial<FineTuneOptions>,
+    onStep?: (step: number, loss: number) => Promise<void> | void,
+  ): Promise<{ model: CollaborativeModel; result: FineTuneResult }> {
+    const known = [...history.entries()].filter(([row]) => this.knows(row));
+    const result = await fineTuneVae(
+      await this.trainedWeights(),
+      this.architecture,
+      { indices: known.map(([row]) => this.vocabOfRow[row]!), weights: known.map(([, w]) => w) },
+      options,
+      onStep,
+    );
+    return { model: this.withWeights(result.weights, `${this.version} + fine-tuned on this device`), result };
+  }
+
+  /** The same model with other VAE weights (e.g. a personal checkpoint); shares the base weights. */
+  withWeights(weights: VaeWeights, version: string): CollaborativeModel {
+    const scorer = new VaeScorer(new VaeNetwork(this.architecture, weights, false), this.scorer.parts, this.scorer.weights);
+    const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.halfLife);
+    copy.baseWeights = this.trainedWeights();
+    return copy;
+  }
+
+  /**
+   * The same network over a changed catalog (items added or removed), sharing the weights: the
+   * new instance owns them (do not dispose this one). `oldItems` are this model's catalog rows.
+   * Returns null when the model knows no item of the new catalog.
+   */
+  remapped(oldItems: readonly { id: string }[], rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel | null {
+    const vocabOfRow = new Int32Array(catalogSize).fill(-1);
+    const rowOfVocab = new Int32Array(this.rowOfVocab.length).fill(-1);
+    let covered = 0;
+    this.rowOfVocab.forEach((oldRow, v) => {
+      const row = oldRow >= 0 ? rowById.get(oldItems[oldRow]!.id) : undefined;
+      if (row === undefined) return;
+      vocabOfRow[row] = v;
+      rowOfVocab[v] = row;
+      covered++;
+    });
+    return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.halfLife);
   }
 
   /** Whether the model knows this catalog row. */

@@ -10,7 +10,8 @@ export type ModelReport = RecommenderStatus['model'];
 /**
  * Loads the store's model pack, if it ships one. A pack that cannot be fetched or decoded does
  * not stop the recommender: it runs on its content model and `status().model.error` says why
- * (with a stable code). A corrupted cached copy is dropped, so the next start downloads it afresh.
+ * (with a stable code). A corrupted cached copy is dropped and downloaded again at once
+ * (`status().model.cacheError` says so).
  */
 export async function loadCollaborativeModel(
   url: string | undefined,
@@ -18,18 +19,27 @@ export async function loadCollaborativeModel(
   rowById: ReadonlyMap<string, number>,
   catalogSize: number,
 ): Promise<{ collaborative: CollaborativeModel | null; report: ModelReport }> {
-  const report: ModelReport = { pack: url ?? null, source: null, coveredItems: 0, error: null };
+  const report: ModelReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    const fetched = await fetchPackFiles(url, store);
-    report.source = fetched.source;
+    let fetched = await fetchPackFiles(url, store);
     let pack;
     try {
       pack = decodePack(fetched.files);
     } catch (error) {
       await dropCachedPack(url, store);
-      throw new LocalrecError('MODEL_INVALID', `The model pack is corrupted: ${(error as Error).message}`);
+      if (fetched.source !== 'cache') throw new LocalrecError('MODEL_INVALID', `The model pack is corrupted: ${(error as Error).message}`);
+      // The IndexedDB copy is damaged: rejected, and rebuilt from the network now.
+      report.cacheError = { code: 'MODEL_INVALID', message: `The cached model pack was corrupted and was downloaded again: ${(error as Error).message}` };
+      fetched = await fetchPackFiles(url, store);
+      try {
+        pack = decodePack(fetched.files);
+      } catch (again) {
+        await dropCachedPack(url, store);
+        throw new LocalrecError('MODEL_INVALID', `The model pack is corrupted: ${(again as Error).message}`);
+      }
     }
+    report.source = fetched.source;
     const collaborative = CollaborativeModel.fromPack(pack, rowById, catalogSize);
     report.coveredItems = collaborative.covered;
     return { collaborative, report };

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content-model';
 import type { WeightedHistory } from './profile-weights';
+import { ColdRowBridge, ENGINE_BRIDGE } from './cold-bridge';
 
 /** Each value minus the mean over `mask`ed entries, over their standard deviation. */
 function standardise(values: Float32Array, include: (i: number) => boolean): Float32Array {
@@ -34,8 +35,35 @@ export class HybridScorer {
     private readonly collaborative: CollaborativeModel | null,
   ) {}
 
+  /** Generated collaborative scores for rows the collaborative model does not know (cold-bridge.ts), built on first use. */
+  private bridge: Promise<ColdRowBridge> | null = null;
+
+  private coldBridge(): Promise<ColdRowBridge> {
+    const collaborative = this.collaborative!;
+    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row));
+    return this.bridge;
+  }
+
+  /** Popularity in this catalog: the collaborative model's scores of an empty history (standardised, bridged to new rows). */
+  private popularity: Promise<Float32Array> | null = null;
+
+  private popularityScores(): Promise<Float32Array> {
+    const collaborative = this.collaborative!;
+    this.popularity ??= Promise.all([collaborative.scoreHistories([new Map()]), this.coldBridge()]).then(([[raw], bridge]) => {
+      const pop = standardise(raw!, (row) => collaborative.knows(row));
+      bridge.apply(pop, new Float32Array(pop.length), 1);
+      return pop;
+    });
+    return this.popularity;
+  }
+
   get version(): string {
     return this.collaborative ? `${this.collaborative.version} + ${this.content.version}` : this.content.version;
+  }
+
+  /** The collaborative model (the VAE), if any. */
+  get collaborativeModel(): CollaborativeModel | null {
+    return this.collaborative;
   }
 
   /** The recency half-life the collaborative model was tuned with, if any. */
@@ -60,7 +88,7 @@ export class HybridScorer {
 
   /** Scores of every catalog row for one history, on the backend. Caller disposes. */
   async scoreHistory(history: WeightedHistory): Promise<tf.Tensor1D> {
-    if (!this.usesCollaborative(history)) return this.contentScores(history);
+    if (!this.collaborative) return this.contentScores(history);
     const [scores] = await this.scoreHistories([history]);
     return tf.tensor1d(scores!);
   }
@@ -85,13 +113,22 @@ export class HybridScorer {
     const size = this.content.size;
     const content = histories.map((_, p) => contentFlat.subarray(p * size, (p + 1) * size));
     const collaborative = this.collaborative;
-    if (!collaborative || !histories.some((h) => this.usesCollaborative(h))) return content.map((c) => c.slice());
-    const known = await collaborative.scoreHistories(histories.map((h) => h.items));
+    if (!collaborative) return content.map((c) => c.slice());
+    const using = histories.map((h) => this.usesCollaborative(h));
+    const known = using.some(Boolean) ? await collaborative.scoreHistories(histories.map((h, p) => (using[p] ? h.items : new Map()))) : [];
+    // A history the model knows nothing of (a new shopper, a product page or query as context):
+    // popularity in this catalog plus content.
+    const popularity = using.every(Boolean) ? null : await this.popularityScores();
+    const bridge = await this.coldBridge();
     return histories.map((history, p) => {
-      if (!this.usesCollaborative(history)) return content[p]!.slice();
-      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
       const text = standardise(content[p]!, () => true);
-      for (let row = 0; row < size; row++) if (!collaborative.knows(row)) vae[row] = text[row]!;
+      if (!using[p]) {
+        const out = new Float32Array(size);
+        for (let row = 0; row < size; row++) out[row] = text[row]! + ENGINE_BRIDGE.popularityWeight * popularity![row]!;
+        return out;
+      }
+      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
+      bridge.apply(vae, text);
       return vae;
     });
   }

@@ -47,3 +47,97 @@ export function availabilityMask(allowed: readonly boolean[]): tf.Tensor1D | nul
   if (allowed.every(Boolean)) return null;
   return tf.tensor1d(allowed.map((ok) => (ok ? 0 : EXCLUDED)));
 }
+
+/**
+ * The same answer as `topK`, but reading every score back and selecting on the CPU. On some
+ * backends (WASM, where "reading back" is a copy) this beats a topk kernel; on GPUs rarely.
+ * `baseMask` is the availability mask as plain numbers (0 or EXCLUDED), or null.
+ */
+export async function topKByReadback(
+  scores: tf.Tensor1D,
+  k: number,
+  excludedRows: readonly number[],
+  baseMask: Float32Array | null,
+): Promise<{ rows: number[]; scores: number[] }> {
+  const values = (await scores.data()) as Float32Array;
+  const blocked = new Set(excludedRows);
+  const take = Math.min(k, values.length);
+  // A size-k min-heap of (score, row): O(n log k).
+  const heapScore = new Float64Array(take);
+  const heapRow = new Int32Array(take);
+  let size = 0;
+  const better = (sa: number, ra: number, sb: number, rb: number): boolean => sa > sb || (sa === sb && ra < rb);
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && better(heapScore[m]!, heapRow[m]!, heapScore[l]!, heapRow[l]!)) m = l;
+      if (r < size && better(heapScore[m]!, heapRow[m]!, heapScore[r]!, heapRow[r]!)) m = r;
+      if (m === i) return;
+      [heapScore[i], heapScore[m]] = [heapScore[m]!, heapScore[i]!];
+      [heapRow[i], heapRow[m]] = [heapRow[m]!, heapRow[i]!];
+      i = m;
+    }
+  };
+  for (let row = 0; row < values.length; row++) {
+    if (blocked.has(row) || (baseMask && baseMask[row]! !== 0)) continue;
+    const s = values[row]!;
+    if (Number.isNaN(s)) continue;
+    if (size < take) {
+      let i = size++;
+      heapScore[i] = s;
+      heapRow[i] = row;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!better(heapScore[p]!, heapRow[p]!, heapScore[i]!, heapRow[i]!)) break;
+        [heapScore[i], heapScore[p]] = [heapScore[p]!, heapScore[i]!];
+        [heapRow[i], heapRow[p]] = [heapRow[p]!, heapRow[i]!];
+        i = p;
+      }
+    } else if (take > 0 && better(s, row, heapScore[0]!, heapRow[0]!)) {
+      heapScore[0] = s;
+      heapRow[0] = row;
+      siftDown(0);
+    }
+  }
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => (better(heapScore[a]!, heapRow[a]!, heapScore[b]!, heapRow[b]!) ? -1 : 1));
+  return { rows: order.map((i) => heapRow[i]!), scores: order.map((i) => heapScore[i]!) };
+}
+
+export type TopKMethod = 'backend' | 'readback';
+
+export interface TopKCalibration {
+  method: TopKMethod;
+  /** Median milliseconds of each method on a score vector of the catalog's size. */
+  backendMs: number;
+  readbackMs: number;
+}
+
+/**
+ * Times both top-k methods on this backend at this catalog size (a few rounds on a random score
+ * vector, after a warm-up that also compiles the kernels) and picks the faster. Run off the
+ * critical path, once the recommender is ready.
+ */
+export async function calibrateTopK(size: number, baseMask: tf.Tensor1D | null, rounds = 5): Promise<TopKCalibration> {
+  const scores = tf.randomUniform([size], 0, 1, 'float32', 7) as tf.Tensor1D;
+  const mask = baseMask ? ((await baseMask.data()) as Float32Array) : null;
+  const excluded = [0, 1, 2];
+  const time = async (run: () => Promise<unknown>): Promise<number> => {
+    await run(); // warm-up (kernel compilation)
+    const ms: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      await run();
+      ms.push(performance.now() - t);
+    }
+    return ms.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  };
+  try {
+    const backendMs = await time(() => topK(scores, 24, excluded, baseMask));
+    const readbackMs = await time(() => topKByReadback(scores, 24, excluded, mask));
+    return { method: readbackMs < backendMs ? 'readback' : 'backend', backendMs: +backendMs.toFixed(3), readbackMs: +readbackMs.toFixed(3) };
+  } finally {
+    scores.dispose();
+  }
+}

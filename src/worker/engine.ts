@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue, LocalrecError } from '../api/errors';
 import type {
+  FineTuneReport,
   BackendPreference,
   CatalogReport,
+  CatalogUpdate,
+  CatalogUpdateReport,
   ExcludeRule,
   ExplainOptions,
   Explanation,
@@ -23,6 +26,7 @@ import type {
 } from '../api/types';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
+import { normalizeCatalog } from '../catalog/normalize-catalog';
 import { ContentModel } from '../models/content-model';
 import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
 import { HybridScorer } from '../rank/hybrid-scorer';
@@ -30,7 +34,7 @@ import { Explainer } from '../explain/explainer';
 import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../reasons/reason-writer';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
-import { availabilityMask, topK } from '../rank/top-k';
+import { availabilityMask, calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
 import type { BehaviourStore } from '../store/behaviour-store';
 import { EventHistory } from '../store/event-history';
 import { deleteDB } from 'idb';
@@ -39,6 +43,9 @@ import { TabSync, type TabMessage } from '../store/tab-sync';
 import { MemoryStore } from '../store/memory-store';
 import { proxy, releaseProxy, wrap } from 'comlink';
 import { modelFromWeights, trainVaeWeights, type TrainedWeights } from './on-device-training';
+import { fineTuneOnDevice, restorePersonalModel, type PersonalModelState } from './personal-model';
+import type { CollaborativeModel } from '../models/collaborative-model';
+import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import type { TrainWorkerApi } from './train-worker';
 import { MAX_QUERY_LENGTH, validateTrackInput } from './validate-event';
 
@@ -109,9 +116,18 @@ const EXCLUDE_TYPES: Record<ExcludeRule, StoredEvent['type']> = { viewed: 'view'
  */
 export class Engine {
   private readonly history: EventHistory;
-  private readonly explainer: Explainer;
+  private explainer: Explainer;
+  /** Content model replaced by updateCatalog(), disposed at the next update (a call may still be using it). */
+  private retiredModel: ContentModel | null = null;
+  private retiredMask: tf.Tensor1D | null = null;
   private searchIndex: SearchIndex | null = null;
   private training = false;
+  /** Which top-k method is faster here (timed at start-up), and the availability mask as numbers for it. */
+  private topKCalibration: TopKCalibration | null = null;
+  private unavailableRows: Float32Array | null = null;
+  /** The shopper's fine-tuned model in use, and the model it was tuned from (kept for the next fineTune()). */
+  private personal: { base: CollaborativeModel; state: PersonalModelState } | null = null;
+  private personalError: { code: 'MODEL_INVALID'; message: string } | null = null;
   private readonly rowLookup = (id: string): number | undefined => this.rowById.get(id);
   /** Set when storage had to change mode, saying why (reported in status()). */
   private storageNote: string | null = null;
@@ -125,14 +141,14 @@ export class Engine {
   private constructor(
     private readonly config: EngineConfig,
     private store: BehaviourStore,
-    private readonly items: Item[],
-    private readonly rowById: Map<string, number>,
-    private readonly catalogReport: CatalogReport,
+    private items: Item[],
+    private rowById: Map<string, number>,
+    private catalogReport: CatalogReport,
     private readonly backend: BackendChoice,
-    private readonly model: ContentModel,
+    private model: ContentModel,
     private scorer: HybridScorer,
     private modelReport: ModelReport,
-    private readonly unavailableMask: tf.Tensor1D | null,
+    private unavailableMask: tf.Tensor1D | null,
   ) {
     this.history = new EventHistory(config.maxEvents);
     this.explainer = new Explainer(items, () => this.scorer, this.rowLookup);
@@ -143,6 +159,7 @@ export class Engine {
     if (message.kind === 'event') this.history.add(message.event);
     else {
       this.history.clear();
+      this.dropPersonal();
       this.store.resetAfterForget();
     }
   }
@@ -179,6 +196,7 @@ export class Engine {
     const scorer = new HybridScorer(model, collaborative);
     const engine = new Engine(config, store, catalog.items, rowById, catalog.report, backend, model, scorer, modelReport, mask);
     const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => rowById.get(id));
+    if (collaborative) await engine.restorePersonal(collaborative);
     engine.reasonWriter = reasons.writer;
     engine.reasonsReport = reasons.report;
     try {
@@ -188,6 +206,9 @@ export class Engine {
       engine.moveHistoryToMemory();
     }
     report('history', 1, 1);
+    // Times both ways of taking the top k here (and compiles the kernels the first call needs).
+    engine.unavailableRows = mask ? ((await mask.data()) as Float32Array) : null;
+    engine.topKCalibration = await calibrateTopK(catalog.items.length, mask, 3).catch(() => null);
     report('ready', 1, 1);
     return engine;
   }
@@ -266,7 +287,7 @@ export class Engine {
     const scores = await this.interestScores(history);
     let top: { rows: number[]; scores: number[] };
     try {
-      top = await topK(scores, k, excluded, this.unavailableMask);
+      top = await this.topK(scores, k, excluded);
     } finally {
       scores.dispose();
     }
@@ -281,6 +302,13 @@ export class Engine {
       });
     }
     return recommendations;
+  }
+
+  /** The k best rows, by the method that was faster on this backend at start-up. */
+  private topK(scores: tf.Tensor1D, k: number, excluded: readonly number[]): Promise<{ rows: number[]; scores: number[] }> {
+    return this.topKCalibration?.method === 'readback'
+      ? topKByReadback(scores, k, excluded, this.unavailableRows)
+      : topK(scores, k, excluded, this.unavailableMask);
   }
 
   /** Event weights with the recency half-life of the model in use (the pack's tuned one, else the default). */
@@ -366,8 +394,57 @@ export class Engine {
       const previous = this.scorer;
       this.scorer = new HybridScorer(this.model, model);
       previous.dispose();
-      this.modelReport = { pack: null, source: null, coveredItems: model.covered, error: null };
+      // A personal model belongs to the model it was tuned from: the next fineTune() starts anew.
+      this.personal?.base.dispose();
+      this.personal = null;
+      this.modelReport = { pack: null, source: null, coveredItems: model.covered, error: null, cacheError: null };
       return report;
+    } finally {
+      this.training = false;
+    }
+  }
+
+  /** Serves the shopper's personal model if a valid checkpoint of it exists for `collaborative`. */
+  private async restorePersonal(collaborative: CollaborativeModel): Promise<void> {
+    const restored = await restorePersonalModel(this.store, collaborative);
+    this.personalError = restored.rejected ? { code: 'MODEL_INVALID', message: restored.rejected } : null;
+    if (!restored.model || !restored.state) return;
+    this.scorer = new HybridScorer(this.model, restored.model);
+    this.personal = { base: collaborative, state: restored.state };
+  }
+
+  /**
+   * Fine-tunes the model on this shopper's own history, here on the device (the history never
+   * leaves it), and saves the personal model in IndexedDB for the next visit. Runs one small step
+   * at a time so recommend() keeps answering. Always starts from the store's trained model.
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  async fineTune(options: { steps?: number } = {}, onProgress?: (event: ProgressEvent) => void): Promise<FineTuneReport> {
+    this.assertLive();
+    if (typeof options !== 'object' || options === null) throw new LocalrecError('INVALID_ARGUMENT', 'fineTune() takes { steps? }.');
+    const steps = options.steps ?? DEFAULT_FINE_TUNE.steps;
+    if (!Number.isInteger(steps) || steps < 1 || steps > 200) throw new LocalrecError('INVALID_ARGUMENT', 'steps must be an integer from 1 to 200.');
+    const base = this.personal?.base ?? this.scorer.collaborativeModel;
+    if (!base) throw new LocalrecError('NO_MODEL', 'fineTune() needs a trained model: pass a model pack in `models` or call train() first.');
+    const history = this.weigh(this.events()).items;
+    if (![...history.keys()].some((row) => base.knows(row))) {
+      throw new LocalrecError('INVALID_ARGUMENT', 'The history has no item the model knows: nothing to fine-tune on yet.');
+    }
+    if (this.training) throw new LocalrecError('TRAINING_IN_PROGRESS', 'A training run is already going on in this recommender.');
+    this.training = true;
+    try {
+      const tuned = await fineTuneOnDevice(base, history, this.store, { steps, backend: this.backend.backend }, onProgress);
+      if (this.disposed) {
+        tuned.model.dispose();
+        throw new LocalrecError('DISPOSED', 'The recommender was disposed during fine-tuning.');
+      }
+      const previous = this.scorer;
+      this.scorer = new HybridScorer(this.model, tuned.model);
+      // The previous scorer's model is the base (keep it) or an older personal model (free it).
+      if (previous.collaborativeModel !== base) previous.dispose();
+      this.personal = { base, state: tuned.state };
+      this.personalError = null;
+      return tuned.report;
     } finally {
       this.training = false;
     }
@@ -442,6 +519,76 @@ export class Engine {
   }
 
   /**
+   * Adds, replaces (same id) or removes catalog items at run time, without retraining: new items
+   * get content vectors and, where a collaborative model is loaded, generated collaborative scores
+   * from their nearest known items (src/rank/cold-bridge.ts). Rows are checked like the initial
+   * catalog (unusable rows are skipped and counted). Lasts for this engine (the cached catalog
+   * is not rewritten).
+   * @throws LocalrecError INVALID_ARGUMENT | CATALOG_EMPTY
+   */
+  async updateCatalog(update: CatalogUpdate): Promise<CatalogUpdateReport> {
+    this.assertLive();
+    if (typeof update !== 'object' || update === null) throw new LocalrecError('INVALID_ARGUMENT', 'updateCatalog() takes { add?: Item[], remove?: string[] }.');
+    const { add = [], remove = [] } = update;
+    if (!Array.isArray(add)) throw new LocalrecError('INVALID_ARGUMENT', 'add must be an array of items.', { add: describeValue(add) });
+    if (!Array.isArray(remove) || remove.some((id) => typeof id !== 'string')) {
+      throw new LocalrecError('INVALID_ARGUMENT', 'remove must be an array of item ids (strings).', { remove: describeValue(remove) });
+    }
+    const normalized = normalizeCatalog(add);
+    const byId = new Map(this.items.map((item) => [item.id, item]));
+    let removed = 0;
+    let notFound = 0;
+    for (const id of new Set(remove)) {
+      if (byId.delete(id)) removed++;
+      else notFound++;
+    }
+    let added = 0;
+    let replaced = 0;
+    for (const item of normalized.items) {
+      if (byId.has(item.id)) replaced++;
+      else added++;
+      byId.set(item.id, item);
+    }
+    const items = [...byId.values()];
+    if (items.length === 0) throw new LocalrecError('CATALOG_EMPTY', 'The update would leave no item in the catalog; nothing was changed.');
+
+    const oldItems = this.items;
+    const rowById = new Map(items.map((item, row) => [item.id, row]));
+    const model = new ContentModel(items, this.config.dims);
+    const collaborative = this.scorer.collaborativeModel?.remapped(oldItems, rowById, items.length) ?? null;
+    if (this.personal) {
+      const base = this.personal.base.remapped(oldItems, rowById, items.length);
+      this.personal = base ? { ...this.personal, base } : null;
+    }
+    const mask = availabilityMask(items.map((item) => item.available !== false));
+    // Swap everything at once (no await in between), so no call sees a half-updated catalog.
+    this.retiredModel?.dispose();
+    this.retiredMask?.dispose();
+    this.retiredModel = this.model;
+    this.retiredMask = this.unavailableMask;
+    this.items = items;
+    this.rowById = rowById;
+    this.model = model;
+    this.unavailableMask = mask;
+    this.scorer = new HybridScorer(model, collaborative);
+    this.explainer = new Explainer(items, () => this.scorer, this.rowLookup);
+    this.searchIndex = null;
+    this.catalogReport = { ...this.catalogReport, size: items.length };
+    this.modelReport = { ...this.modelReport, coveredItems: collaborative?.covered ?? 0 };
+    return {
+      added,
+      replaced,
+      removed,
+      notFound,
+      skipped: normalized.report.skipped,
+      droppedFields: normalized.report.droppedFields,
+      truncatedFields: normalized.report.truncatedFields,
+      size: items.length,
+      coveredItems: collaborative?.covered ?? 0,
+    };
+  }
+
+  /**
    * Items most like `itemId` by content.
    * @throws LocalrecError UNKNOWN_ITEM
    */
@@ -451,7 +598,7 @@ export class Engine {
     const k = checkK(options.k, 8);
     const scores = this.model.similarityTo(row);
     try {
-      return this.toRecommendations(await topK(scores, k, [row], this.unavailableMask));
+      return this.toRecommendations(await this.topK(scores, k, [row]));
     } finally {
       scores.dispose();
     }
@@ -479,11 +626,15 @@ export class Engine {
       ranking: {
         halfLife: ((h) => (Number.isFinite(h) ? h : 'uniform'))(this.scorer.halfLife ?? DEFAULT_HALF_LIFE),
         halfLifeSource: this.scorer.halfLife !== undefined ? 'model pack' : 'library default',
+        topK: this.topKCalibration,
       },
+      personalModel: this.personal ? { ...this.personal.state } : null,
+      personalModelError: this.personalError,
       persistent: this.store.persistent,
       storageNote: this.storageNote,
       prunedForQuota: this.store.prunedForQuota,
       tensors: tf.memory().numTensors,
+      tensorBytes: tf.memory().numBytes,
     };
   }
 
@@ -512,14 +663,27 @@ export class Engine {
     // Also the database a newer tab upgraded, if this tab had to step aside from it.
     if (this.storageNote) await deleteDB(this.store.name).catch(() => undefined);
     this.history.clear();
+    this.dropPersonal();
     this.tabs?.publish({ kind: 'forget' });
+  }
+
+  /** Back to the store's model: the personal one is made of the history that was just erased. */
+  private dropPersonal(): void {
+    if (!this.personal) return;
+    const previous = this.scorer;
+    this.scorer = new HybridScorer(this.model, this.personal.base);
+    this.personal = null;
+    previous.dispose();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.model.dispose();
+    this.retiredModel?.dispose();
+    this.retiredMask?.dispose();
     this.scorer.dispose();
+    this.personal?.base.dispose();
     this.reasonWriter?.dispose();
     this.unavailableMask?.dispose();
     this.store.close();

@@ -1,8 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../api/errors';
 import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../api/types';
 import { CollaborativeModel } from '../models/collaborative-model';
 import { buildTrainingMatrix, parseInteractions } from '../models/training-data';
-import { VaeNetwork, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
+import { VaeNetwork, VAE_PARAM_NAMES, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
 import { VaeScorer } from '../models/vae/vae-scorer';
 import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
@@ -72,13 +73,35 @@ export async function trainVaeWeights(
   const trainer = new VaeTrainer(data.matrix, { hidden, latent, epochs, validationMetric: 'NDCG@100' });
   const started = performance.now();
   let resumedFromEpoch = 0;
+  let checkpointError: TrainReport['checkpointError'] = null;
   try {
-    const saved = (await context.store.getCheckpoint(TRAINING_CHECKPOINT).catch(() => undefined))?.data as TrainingCheckpoint | undefined;
-    if (
+    const record = await context.store.getCheckpoint(TRAINING_CHECKPOINT).catch(() => undefined);
+    const saved = record?.data as TrainingCheckpoint | undefined;
+    // A checkpoint this code cannot read (another format, e.g. from a newer version, or damaged
+    // weights) is rejected with a typed error in the report and rebuilt by this run; one for other
+    // data or another network shape is simply not this run's, and is replaced too.
+    const shapes = vaeParamShapes(trainer.network.arch);
+    const damaged =
+      record === undefined
+        ? null
+        : saved?.format !== CHECKPOINT_FORMAT
+          ? `format ${JSON.stringify((saved as { format?: unknown } | undefined)?.format ?? null)} is not ${CHECKPOINT_FORMAT}`
+          : saved.hidden === hidden &&
+              saved.latent === latent &&
+              (typeof saved.weights !== 'object' ||
+                saved.weights === null ||
+                VAE_PARAM_NAMES.some((name) => !(saved.weights[name] instanceof Float32Array) || saved.weights[name].length !== shapes[name].reduce((a, b) => a * b, 1)))
+            ? 'its weights are damaged'
+            : null;
+    if (damaged !== null) {
+      checkpointError = { code: 'MODEL_INVALID', message: `The training checkpoint was rejected (${damaged}); training starts over and rewrites it.` };
+      await context.store.deleteCheckpoint(TRAINING_CHECKPOINT).catch(() => undefined);
+    } else if (
       saved?.format === CHECKPOINT_FORMAT &&
       saved.fingerprint === data.fingerprint &&
       saved.hidden === hidden &&
       saved.latent === latent &&
+      Array.isArray(saved.itemIds) &&
       saved.itemIds.join('\n') === data.itemIds.join('\n')
     ) {
       trainer.network.assign(saved.weights);
@@ -103,8 +126,22 @@ export async function trainVaeWeights(
         throw error;
       }
     };
+    // Memory: the first slice runs under tf.profile (its peak includes the step's transient
+    // activations and gradients); later slices add the steady state (weights + Adam moments).
+    let peakTensorBytes = 0;
+    let steadyTensorBytes = 0;
+    let profiled = false;
     while (trainer.epoch < epochs) {
-      const slice = await step();
+      let slice!: Awaited<ReturnType<typeof step>>;
+      if (!profiled) {
+        const info = await tf.profile(async () => {
+          slice = await step();
+        });
+        peakTensorBytes = Math.max(peakTensorBytes, info.peakBytes);
+        profiled = true;
+      } else slice = await step();
+      steadyTensorBytes = Math.max(steadyTensorBytes, tf.memory().numBytes);
+      peakTensorBytes = Math.max(peakTensorBytes, steadyTensorBytes);
       loss = slice.loss;
       context.onProgress?.({
         stage: 'train',
@@ -152,6 +189,8 @@ export async function trainVaeWeights(
         loss,
         where: 'in-thread',
         backendFailures: [],
+        memory: { peakTensorBytes, steadyTensorBytes },
+        checkpointError,
       },
     };
   } catch (error) {

@@ -1,8 +1,12 @@
 import { LocalrecError } from '../api/errors';
 import type {
+  CatalogUpdate,
+  CatalogUpdateReport,
   ExplainOptions,
   Explanation,
   ExportedData,
+  FineTuneOptions,
+  FineTuneReport,
   ProgressEvent,
   Recommendation,
   RecommendOptions,
@@ -29,9 +33,11 @@ export interface WorkerApi {
   track(input: TrackInput): Promise<Reply<StoredEvent>>;
   recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
   similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
+  updateCatalog(update: CatalogUpdate): Promise<Reply<CatalogUpdateReport>>;
   explain(itemId: string, options?: ExplainOptions): Promise<Reply<Explanation>>;
   search(query: string, options?: SearchOptions): Promise<Reply<SearchResult[]>>;
   train(options: Omit<TrainOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<TrainReport>>;
+  fineTune(options: Omit<FineTuneOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<FineTuneReport>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<void>>;
   dispose(): void;
@@ -82,9 +88,11 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     track: (input) => reply((e) => e.track(input)),
     recommend: (options) => reply((e) => e.recommend(options)),
     similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
+    updateCatalog: (update) => reply((e) => e.updateCatalog(update)),
     explain: (itemId, options) => reply((e) => e.explain(itemId, options)),
     search: (query, options) => reply((e) => e.search(query, options)),
     train: (options, onProgress) => reply((e) => e.train(options, onProgress ? (event) => void onProgress(event) : undefined)),
+    fineTune: (options, onProgress) => reply((e) => e.fineTune(options, onProgress ? (event) => void onProgress(event) : undefined)),
     exportData: () => reply((e) => e.exportData()),
     forget: () => reply((e) => e.forget()),
     dispose() {

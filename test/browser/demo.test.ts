@@ -63,3 +63,54 @@ describe('demo storefront', () => {
     await context.close();
   });
 });
+
+describe('demo storefront: no egress', () => {
+  it('a whole session (browse, search, cart, purchase, personalise, explain) requests only the store’s own files and never carries behaviour', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const requests: { url: string; method: string; body: string }[] = [];
+    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }));
+    await page.goto(url);
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    const query = 'soldering flux';
+    const visited: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      // Search from the home page, then open a result not seen yet.
+      await page.evaluate(() => (location.hash = '#/'));
+      await page.fill('#search', query);
+      await page.press('#search', 'Enter');
+      await page.waitForSelector(`text=results for “${query}”`);
+      const hrefs = await page.locator('#content .card').evaluateAll((cards) => cards.map((c) => (c as HTMLAnchorElement).hash));
+      const next = hrefs.find((h) => !visited.includes(decodeURIComponent(h.replace('#/item/', ''))))!;
+      await page.click(`#content .card[href="${next}"]`);
+      await page.waitForSelector('.product h1');
+      visited.push(decodeURIComponent(new URL(page.url()).hash.replace('#/item/', '')));
+      if (i === 0) {
+        await page.click('text=Add to cart');
+        await page.waitForSelector('text=In your cart ✓');
+      } else {
+        await page.click('text=Buy now');
+        await page.waitForSelector('text=Purchased ✓');
+      }
+    }
+    await page.click('#personalise');
+    await page.waitForSelector('text=Personalised ✓', { timeout: 120_000 });
+    expect(await page.textContent('#personal-status')).toMatch(/Personal model: tuned on \d+ of your items/);
+    await page.click('#recommended .why summary >> nth=0');
+    expect((await page.locator('#recommended .why li').allTextContents()).length).toBeGreaterThan(0);
+
+    const origin = new URL(url).origin;
+    expect(visited).toHaveLength(2);
+    for (const r of requests) {
+      // Only the store's own origin (page, scripts, worker, wasm, catalog, model pack) …
+      expect(new URL(r.url).origin).toBe(origin);
+      expect(['GET', 'HEAD']).toContain(r.method);
+      // … and nothing the shopper did, in any URL or body.
+      const text = decodeURIComponent(`${r.url} ${r.body}`);
+      expect(text).not.toMatch(/soldering/i);
+      for (const id of visited) expect(text).not.toContain(id);
+    }
+    expect(requests.some((r) => r.url.includes('/models/scientific/'))).toBe(true);
+    await context.close();
+  }, 240_000);
+});

@@ -161,3 +161,50 @@ describe('storage quota', () => {
     await context.close();
   });
 });
+
+describe('a damaged cached model pack', () => {
+  it('is rejected with MODEL_INVALID and downloaded again at once; the VAE serves', async () => {
+    const { context, page } = await env.open('esm');
+    const start = (dbName: string) =>
+      page.evaluate(
+        async ({ dbName }) => {
+          const rec = await (window as unknown as TestWindow).localrec.createRecommender({ catalog: '/demo/public/items.jsonl', models: '/models/scientific/', storage: { dbName } });
+          const s = rec.status();
+          rec.dispose();
+          return { model: s.model, version: s.modelVersion };
+        },
+        { dbName },
+      );
+    const first = await start('pack-cache');
+    expect(first.model).toMatchObject({ source: 'network', error: null, cacheError: null });
+    expect((await start('pack-cache')).model.source).toBe('cache');
+    // Damage the weights of the IndexedDB copy, as a disk error or a half-written record would.
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('pack-cache');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('checkpoints', 'readwrite');
+        const store = tx.objectStore('checkpoints');
+        const all = store.getAll();
+        all.onsuccess = () => {
+          for (const record of all.result as { name: string; data: { weights: ArrayBuffer } }[]) {
+            if (record.name.startsWith('pack:')) store.put({ ...record, data: { ...record.data, weights: record.data.weights.slice(0, 1000) } });
+          }
+        };
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    const damaged = await start('pack-cache');
+    expect(damaged.model).toMatchObject({ source: 'network', error: null, coveredItems: first.model.coveredItems });
+    expect(damaged.model.cacheError?.code).toBe('MODEL_INVALID');
+    expect(damaged.version).toMatch(/vae/);
+    // … and the rebuilt copy serves the next start from the cache again.
+    expect((await start('pack-cache')).model).toMatchObject({ source: 'cache', cacheError: null });
+    await context.close();
+  }, 120_000);
+});

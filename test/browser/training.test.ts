@@ -67,6 +67,8 @@ describe('on-device training in the worker', () => {
     expect(second.report.epochs).toBe(6);
     expect(second.report.backend).toBe('wasm');
     expect(second.report.where).toBe('training-worker');
+    expect(second.report.memory.peakTensorBytes).toBeGreaterThanOrEqual(second.report.memory.steadyTensorBytes);
+    expect(second.report.memory.steadyTensorBytes).toBeGreaterThan(0);
     expect(second.modelVersion).toMatch(/on-device/);
     expect(second.recs).toBe(5);
     expect(second.reason).toMatch(/^Because you viewed/);

@@ -58,7 +58,8 @@ window.benchLatency = async (catalogUrl, size, rounds) => {
     roundTrip.push(performance.now() - t);
   }
   const status = rec.status();
-  rec.dispose();
+  // Left alive for the bench to read the worker's heap; benchDispose() ends it.
+  window.benchDispose = () => rec.dispose();
   return {
     items: items.length,
     backend: status.backend,
@@ -66,6 +67,9 @@ window.benchLatency = async (catalogUrl, size, rounds) => {
     recommend: summary(recommend),
     similar: summary(similar),
     trackThenRecommend: summary(roundTrip),
+    tensors: status.tensors,
+    tensorBytes: status.tensorBytes,
+    topK: status.ranking.topK,
   };
 };
 

@@ -38,3 +38,33 @@ describe('on-device training (Node, wasm)', () => {
     engine.dispose();
   }, 120_000);
 });
+
+describe('training checkpoints', () => {
+  it('a checkpoint of another format or with damaged weights is rejected with a typed error and rebuilt', async () => {
+    const { MemoryStore } = await import('../../src/store/memory-store');
+    const { trainVaeWeights, TRAINING_CHECKPOINT } = await import('../../src/worker/on-device-training');
+    const store = new MemoryStore('checkpoints', 100);
+    const known = new Set(items.map((item) => item.id));
+    const train = () => trainVaeWeights({ interactions, epochs: 1, hidden: 16, latent: 8 }, { store, isKnownItem: (id) => known.has(id), backend: 'wasm' });
+
+    await store.putCheckpoint({ name: TRAINING_CHECKPOINT, savedAt: 1, data: { format: 99, epoch: 7 } });
+    const fromFuture = await train();
+    expect(fromFuture.report.checkpointError).toMatchObject({ code: 'MODEL_INVALID' });
+    expect(fromFuture.report.checkpointError!.message).toMatch(/format 99/);
+    expect(fromFuture.report.resumedFromEpoch).toBe(0);
+    const rebuilt = (await store.getCheckpoint(TRAINING_CHECKPOINT))!.data as { format: number; epoch: number; weights: Record<string, Float32Array> };
+    expect(rebuilt).toMatchObject({ format: 1, epoch: 1 });
+
+    // The same checkpoint with one weight matrix cut short.
+    rebuilt.weights['dec/w2'] = rebuilt.weights['dec/w2']!.subarray(0, 10);
+    await store.putCheckpoint({ name: TRAINING_CHECKPOINT, savedAt: 2, data: rebuilt });
+    const damaged = await train();
+    expect(damaged.report.checkpointError?.message).toMatch(/damaged/);
+    expect(((await store.getCheckpoint(TRAINING_CHECKPOINT))!.data as { weights: Record<string, Float32Array> }).weights['dec/w2']!.length).toBeGreaterThan(10);
+
+    // A sound checkpoint of this very run is resumed, with no error.
+    const resumed = await trainVaeWeights({ interactions, epochs: 2, hidden: 16, latent: 8 }, { store, isKnownItem: (id) => known.has(id), backend: 'wasm' });
+    expect(resumed.report).toMatchObject({ resumedFromEpoch: 1, checkpointError: null });
+    store.close();
+  }, 120_000);
+});

@@ -59,6 +59,11 @@ export class VaeEvalModel implements EvalModel {
     );
   }
 
+  /** The trained scorer (network + item–item parts + blend), once fitted. */
+  get scorer(): TrainedVaeModel['scorer'] | null {
+    return this.trained?.scorer ?? null;
+  }
+
   async scoreBatch(inputs: Csr): Promise<Float32Array> {
     if (!this.trained) throw new Error('vae: scoreBatch before fit');
     return this.trained.scorer.scoreRows(inputs);
