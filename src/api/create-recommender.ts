@@ -8,6 +8,8 @@ import type {
   Explanation,
   ExportedData,
   FineTuneOptions,
+  FineTuneReasonsOptions,
+  FineTuneReasonsReport,
   FineTuneReport,
   ProgressEvent,
   Recommendation,
@@ -87,6 +89,13 @@ export interface Recommender {
    * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
    */
   fineTune(options?: FineTuneOptions): Promise<FineTuneReport>;
+  /**
+   * Fine-tunes the neural reason generator (needs the `reasons` pack) on the store's own reviews,
+   * in the worker; later reasons come from the tuned generator, still checked against the evidence.
+   * @example await rec.fineTuneReasons({ reviews: [{ itemId: 'B00…', text: 'Holds 5 amps easily…' }] });
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  fineTuneReasons(options: FineTuneReasonsOptions): Promise<FineTuneReasonsReport>;
   /** Backend in use and why, stored events, catalog report, model version. Never stale after an awaited call. */
   status(): RecommenderStatus;
   /** Everything localrec stores for this shopper, as JSON. */
@@ -154,6 +163,8 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     },
     fineTune: ({ onProgress: tuneProgress, ...opts } = {}) =>
       connection.call((remote) => unwrap(remote.fineTune(opts, tuneProgress ? proxy((event: ProgressEvent) => tuneProgress(event)) : undefined))),
+    fineTuneReasons: ({ onProgress: tuneProgress, ...opts }) =>
+      connection.call((remote) => unwrap(remote.fineTuneReasons(opts, tuneProgress ? proxy((event: ProgressEvent) => tuneProgress(event)) : undefined))),
     status: () => structuredClone(status),
     exportData: () => connection.call((remote) => unwrap(remote.exportData())),
     forget: () => connection.call((remote) => unwrap(remote.forget())),

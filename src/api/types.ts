@@ -34,7 +34,7 @@ export interface StorageOptions {
 }
 
 /** Stages of start-up work, in the order they run. */
-export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune';
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons';
 
 /**
  * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
@@ -120,6 +120,28 @@ export interface FineTuneReport {
   backend: BackendName;
   /** Whether the personal model was saved in IndexedDB for the next visit. */
   saved: boolean;
+}
+
+/** Options of `fineTuneReasons()`: the store's own review texts refine the reason generator. */
+export interface FineTuneReasonsOptions {
+  /** Reviews of catalog items (public store text, not this shopper's behaviour); at most 50,000. */
+  reviews: { itemId: string; text: string }[];
+  /** Passes over the reviews (default 2, at most 20). */
+  epochs?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface FineTuneReasonsReport {
+  /** Review sentences trained on. */
+  examples: number;
+  /** Reviews left out: unknown item, not text, or no sentence left once facts are taken out. */
+  skipped: number;
+  epochs: number;
+  /** Mean loss over the examples before and after fine-tuning. */
+  lossBefore: number;
+  lossAfter: number;
+  seconds: number;
+  backend: BackendName;
 }
 
 export interface RecommenderOptions {

@@ -17,7 +17,7 @@ export class ReasonWriter {
   private readonly facts: FactWords;
 
   constructor(
-    private readonly generator: ReasonGenerator,
+    readonly generator: ReasonGenerator,
     private readonly items: readonly Item[],
     private readonly rowOf: (id: string) => number | undefined,
   ) {

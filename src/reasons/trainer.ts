@@ -32,7 +32,7 @@ export interface ReasonTrainResult {
   seconds: number;
 }
 
-function encodeBatch(vocab: Vocabulary, batch: readonly ReasonExample[]) {
+export function encodeBatch(vocab: Vocabulary, batch: readonly ReasonExample[]) {
   const enc = batch.map((e) => vocab.encode(e.target));
   // Steps up to the longest target of the batch (+ its end token) only.
   const T = Math.max(...batch.map((e) => Math.min(e.target.length, MAX_REASON_TOKENS) + 1));

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue, LocalrecError } from '../api/errors';
 import type {
+  FineTuneReasonsOptions,
+  FineTuneReasonsReport,
   FineTuneReport,
   BackendPreference,
   CatalogReport,
@@ -31,7 +33,9 @@ import { ContentModel } from '../models/content-model';
 import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { Explainer } from '../explain/explainer';
-import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../reasons/reason-writer';
+import { loadReasonWriter, ReasonWriter, type ReasonsReport } from '../reasons/reason-writer';
+import { ReasonGenerator } from '../reasons/generator';
+import { fineTuneReasonModel, reviewExamples, type StoreReview } from '../reasons/fine-tune-reasons';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
@@ -445,6 +449,59 @@ export class Engine {
       this.personal = { base, state: tuned.state };
       this.personalError = null;
       return tuned.report;
+    } finally {
+      this.training = false;
+    }
+  }
+
+  /**
+   * Fine-tunes the neural reason generator on the store's own reviews, here in the worker,
+   * starting from the reasons pack; later reasons come from the tuned generator (still checked
+   * against the evidence). Lasts for this recommender.
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  async fineTuneReasons(options: Omit<FineTuneReasonsOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => void): Promise<FineTuneReasonsReport> {
+    this.assertLive();
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.reviews)) {
+      throw new LocalrecError('INVALID_ARGUMENT', 'fineTuneReasons() takes { reviews: [{ itemId, text }], epochs? }.');
+    }
+    if (options.reviews.length > 50_000) throw new LocalrecError('INVALID_ARGUMENT', 'At most 50,000 reviews per call.');
+    const epochs = options.epochs ?? 2;
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 20) throw new LocalrecError('INVALID_ARGUMENT', 'epochs must be an integer from 1 to 20.');
+    const writer = this.reasonWriter;
+    if (!writer) throw new LocalrecError('NO_MODEL', 'fineTuneReasons() needs a reasons pack (the `reasons` option).');
+    if (this.training) throw new LocalrecError('TRAINING_IN_PROGRESS', 'A training run is already going on in this recommender.');
+    this.training = true;
+    try {
+      const started = performance.now();
+      // Malformed rows are counted, never trusted: text is cut to 2,000 characters.
+      const reviews: StoreReview[] = [];
+      let malformed = 0;
+      for (const r of options.reviews as unknown[]) {
+        const row = r as { itemId?: unknown; text?: unknown } | null;
+        if (typeof row?.itemId === 'string' && typeof row.text === 'string') reviews.push({ itemId: row.itemId, text: row.text.slice(0, 2000) });
+        else malformed++;
+      }
+      const { examples, skipped } = reviewExamples(writer.generator, reviews, (id) => {
+        const row = this.rowById.get(id);
+        return row === undefined ? undefined : this.items[row];
+      });
+      if (examples.length === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No review gave a training sentence (unknown items or empty texts).');
+      const tuned = await fineTuneReasonModel(writer.generator.model, examples, { epochs }, (done, total, loss) =>
+        onProgress?.({ stage: 'fine-tune-reasons', loaded: done, total, overall: done / total, loss, backend: this.backend.backend }),
+      );
+      if (this.disposed) throw new LocalrecError('DISPOSED', 'The recommender was disposed during fine-tuning.');
+      this.reasonWriter = new ReasonWriter(new ReasonGenerator(tuned.model), this.items, this.rowLookup);
+      writer.dispose();
+      return {
+        examples: tuned.examples,
+        skipped: skipped + malformed,
+        epochs,
+        lossBefore: tuned.lossBefore,
+        lossAfter: tuned.lossAfter,
+        seconds: (performance.now() - started) / 1000,
+        backend: this.backend.backend,
+      };
     } finally {
       this.training = false;
     }

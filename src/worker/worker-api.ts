@@ -6,6 +6,8 @@ import type {
   Explanation,
   ExportedData,
   FineTuneOptions,
+  FineTuneReasonsOptions,
+  FineTuneReasonsReport,
   FineTuneReport,
   ProgressEvent,
   Recommendation,
@@ -38,6 +40,7 @@ export interface WorkerApi {
   search(query: string, options?: SearchOptions): Promise<Reply<SearchResult[]>>;
   train(options: Omit<TrainOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<TrainReport>>;
   fineTune(options: Omit<FineTuneOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<FineTuneReport>>;
+  fineTuneReasons(options: Omit<FineTuneReasonsOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<FineTuneReasonsReport>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<void>>;
   dispose(): void;
@@ -93,6 +96,7 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
     search: (query, options) => reply((e) => e.search(query, options)),
     train: (options, onProgress) => reply((e) => e.train(options, onProgress ? (event) => void onProgress(event) : undefined)),
     fineTune: (options, onProgress) => reply((e) => e.fineTune(options, onProgress ? (event) => void onProgress(event) : undefined)),
+    fineTuneReasons: (options, onProgress) => reply((e) => e.fineTuneReasons(options, onProgress ? (event) => void onProgress(event) : undefined)),
     exportData: () => reply((e) => e.exportData()),
     forget: () => reply((e) => e.forget()),
     dispose() {

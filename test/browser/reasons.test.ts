@@ -67,3 +67,46 @@ describe('neural reasons in the worker', () => {
     expect(result.recs.filter((r) => r.source === 'generator').length).toBeGreaterThanOrEqual(4);
   }, 120_000);
 });
+
+describe('fine-tuning the reason generator in the worker', () => {
+  it("learns from the store's own reviews (loss goes down), and its reasons are still checked", async () => {
+    // Real reviews of catalog items (the musical_instruments slice), as a store would pass its own.
+    const reviews = readFileSync('test/fixtures/reviews-slice/reviews.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { item_id: string; text: string })
+      .map((r) => ({ itemId: r.item_id, text: r.text }))
+      .slice(0, 300);
+    const { context, page } = await env.open('esm');
+    const result = await page.evaluate(
+      async ({ catalog, pack, history, reviews }) => {
+        const { createRecommender } = (window as unknown as TestWindow).localrec;
+        const rec = await createRecommender({ catalog, reasons: pack, backend: 'wasm', storage: { persist: false } });
+        for (const id of history) await rec.track({ type: 'purchase', itemId: id });
+        const progress: { stage: string; overall: number }[] = [];
+        const report = await rec.fineTuneReasons({ reviews: [...reviews, { itemId: 'nope', text: 'x' }], epochs: 2, onProgress: (p) => progress.push({ stage: p.stage, overall: p.overall }) });
+        const recs = await rec.recommend({ k: 6, explain: true });
+        const why = await Promise.all(recs.map((r) => rec.explain(r.itemId)));
+        const bad = await rec.fineTuneReasons({ reviews: 'nope' as unknown as [] }).catch((e: { code: string }) => e.code);
+        rec.dispose();
+        return { report, progress, bad, recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource })), why };
+      },
+      { catalog, pack: PACK, history, reviews },
+    );
+    await context.close();
+    expect(result.report.examples).toBeGreaterThan(100);
+    expect(result.report.skipped).toBeGreaterThanOrEqual(1);
+    expect(result.report.lossAfter).toBeLessThan(result.report.lossBefore);
+    expect(result.progress.every((p) => p.stage === 'fine-tune-reasons')).toBe(true);
+    expect(result.progress.at(-1)!.overall).toBe(1);
+    expect(result.bad).toBe('INVALID_ARGUMENT');
+    const facts = new FactWords(packModel.lexicon, catalog);
+    for (const [i, r] of result.recs.entries()) {
+      const why = result.why[i]!;
+      const item = catalog.find((c) => c.id === r.itemId)!;
+      const historyItems = why.evidence.flatMap((e) => (e.kind === 'item' ? [catalog.find((c) => c.id === e.itemId)!] : []));
+      expect(checkReason(r.reason!, { item, aspects: why.aspects ?? [], evidence: why.evidence, shared: why.shared, historyItems }, facts).violations).toEqual([]);
+    }
+    expect(result.recs.filter((r) => r.source === 'generator').length).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+});
