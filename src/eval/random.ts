@@ -1,3 +1,5 @@
+import { fnv1a } from '../catalog/hashed-vectors';
+
 /**
  * Seeded randomness for the evaluation protocols. Every split is a pure function of the dataset
  * and the seed, so anyone can rerun a protocol and get the same users, items and targets.
@@ -15,22 +17,13 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** FNV-1a hash of a label, so each protocol step draws from its own stream of the same seed. */
-function hashLabel(label: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /**
  * A generator for one purpose (`'users'`, `'fold-in'`, `'ties'`, …) of one seed. Independent
  * streams keep e.g. the user shuffle unchanged when another step draws more or fewer numbers.
  */
 export function rngFor(seed: number, label: string): () => number {
-  return mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ hashLabel(label)) >>> 0);
+  return mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ fnv1a(label)) >>> 0);
 }
 
 /** In-place Fisher–Yates shuffle; returns the same array. */
