@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Item } from '../api/types';
+import { LocalrecError } from '../api/errors';
+import type { FineTuneReasonsReport, Item } from '../api/types';
 import { reviewSentence } from './aspects';
-import type { ReasonGenerator, ReasonModel } from './generator';
+import { ReasonGenerator, type ReasonModel } from './generator';
+import { ReasonWriter } from './reason-writer';
 import { registerReasonGradients } from './gradients';
 import { ReasonNet } from './network';
 import { encodeBatch, meanReasonLoss, type ReasonExample } from './trainer';
@@ -90,4 +92,40 @@ export async function fineTuneReasonModel(
     net.dispose();
     optimizer.dispose();
   }
+}
+
+/**
+ * A reason writer whose generator is fine-tuned on the store's reviews (rows checked here:
+ * malformed ones are counted, texts cut to 2,000 characters). The given writer is left as it was.
+ * @throws LocalrecError INVALID_ARGUMENT when no review gives a training sentence
+ */
+export async function tuneReasonWriter(
+  writer: ReasonWriter,
+  rows: readonly unknown[],
+  epochs: number,
+  itemOf: (id: string) => Item | undefined,
+  onBatch?: (done: number, total: number, loss: number) => void,
+): Promise<{ writer: ReasonWriter; report: Omit<FineTuneReasonsReport, 'backend'> }> {
+  const started = performance.now();
+  const reviews: StoreReview[] = [];
+  let malformed = 0;
+  for (const r of rows) {
+    const row = r as { itemId?: unknown; text?: unknown } | null;
+    if (typeof row?.itemId === 'string' && typeof row.text === 'string') reviews.push({ itemId: row.itemId, text: row.text.slice(0, 2000) });
+    else malformed++;
+  }
+  const { examples, skipped } = reviewExamples(writer.generator, reviews, itemOf);
+  if (examples.length === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No review gave a training sentence (unknown items or empty texts).');
+  const tuned = await fineTuneReasonModel(writer.generator.model, examples, { epochs }, onBatch);
+  return {
+    writer: writer.withGenerator(new ReasonGenerator(tuned.model)),
+    report: {
+      examples: tuned.examples,
+      skipped: skipped + malformed,
+      epochs,
+      lossBefore: tuned.lossBefore,
+      lossAfter: tuned.lossAfter,
+      seconds: (performance.now() - started) / 1000,
+    },
+  };
 }

@@ -24,6 +24,16 @@ export class ReasonWriter {
     this.facts = new FactWords(generator.model.lexicon, items);
   }
 
+  /** The same generator over a changed catalog (after updateCatalog); this writer is left as it was. */
+  withCatalog(items: readonly Item[], rowOf: (id: string) => number | undefined): ReasonWriter {
+    return new ReasonWriter(this.generator, items, rowOf);
+  }
+
+  /** The same writer (catalog, lookup) with another generator. */
+  withGenerator(generator: ReasonGenerator): ReasonWriter {
+    return new ReasonWriter(generator, this.items, this.rowOf);
+  }
+
   /** Replaces each explanation's reason (in place) and says who wrote it. */
   async write(explanations: Explanation[]): Promise<void> {
     const todo: { explanation: Explanation; evidence: ReasonEvidence }[] = [];

@@ -33,9 +33,8 @@ import { ContentModel } from '../models/content-model';
 import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { Explainer } from '../explain/explainer';
-import { loadReasonWriter, ReasonWriter, type ReasonsReport } from '../reasons/reason-writer';
-import { ReasonGenerator } from '../reasons/generator';
-import { fineTuneReasonModel, reviewExamples, type StoreReview } from '../reasons/fine-tune-reasons';
+import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../reasons/reason-writer';
+import { tuneReasonWriter } from '../reasons/fine-tune-reasons';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
@@ -473,35 +472,17 @@ export class Engine {
     if (this.training) throw new LocalrecError('TRAINING_IN_PROGRESS', 'A training run is already going on in this recommender.');
     this.training = true;
     try {
-      const started = performance.now();
-      // Malformed rows are counted, never trusted: text is cut to 2,000 characters.
-      const reviews: StoreReview[] = [];
-      let malformed = 0;
-      for (const r of options.reviews as unknown[]) {
-        const row = r as { itemId?: unknown; text?: unknown } | null;
-        if (typeof row?.itemId === 'string' && typeof row.text === 'string') reviews.push({ itemId: row.itemId, text: row.text.slice(0, 2000) });
-        else malformed++;
-      }
-      const { examples, skipped } = reviewExamples(writer.generator, reviews, (id) => {
+      const tuned = await tuneReasonWriter(writer, options.reviews, epochs, (id) => {
         const row = this.rowById.get(id);
         return row === undefined ? undefined : this.items[row];
-      });
-      if (examples.length === 0) throw new LocalrecError('INVALID_ARGUMENT', 'No review gave a training sentence (unknown items or empty texts).');
-      const tuned = await fineTuneReasonModel(writer.generator.model, examples, { epochs }, (done, total, loss) =>
-        onProgress?.({ stage: 'fine-tune-reasons', loaded: done, total, overall: done / total, loss, backend: this.backend.backend }),
-      );
-      if (this.disposed) throw new LocalrecError('DISPOSED', 'The recommender was disposed during fine-tuning.');
-      this.reasonWriter = new ReasonWriter(new ReasonGenerator(tuned.model), this.items, this.rowLookup);
+      }, (done, total, loss) => onProgress?.({ stage: 'fine-tune-reasons', loaded: done, total, overall: done / total, loss, backend: this.backend.backend }));
+      if (this.disposed) {
+        tuned.writer.dispose();
+        throw new LocalrecError('DISPOSED', 'The recommender was disposed during fine-tuning.');
+      }
+      this.reasonWriter = tuned.writer;
       writer.dispose();
-      return {
-        examples: tuned.examples,
-        skipped: skipped + malformed,
-        epochs,
-        lossBefore: tuned.lossBefore,
-        lossAfter: tuned.lossAfter,
-        seconds: (performance.now() - started) / 1000,
-        backend: this.backend.backend,
-      };
+      return { ...tuned.report, backend: this.backend.backend };
     } finally {
       this.training = false;
     }
@@ -618,6 +599,7 @@ export class Engine {
       this.personal = base ? { ...this.personal, base } : null;
     }
     const mask = availabilityMask(items.map((item) => item.available !== false));
+    const maskRows = mask ? ((await mask.data()) as Float32Array) : null;
     // Swap everything at once (no await in between), so no call sees a half-updated catalog.
     this.retiredModel?.dispose();
     this.retiredMask?.dispose();
@@ -627,8 +609,12 @@ export class Engine {
     this.rowById = rowById;
     this.model = model;
     this.unavailableMask = mask;
+    this.unavailableRows = maskRows; // the top-k readback path's copy of the mask
     this.scorer = new HybridScorer(model, collaborative);
     this.explainer = new Explainer(items, () => this.scorer, this.rowLookup);
+    // The reason writer looks items up by row: it must see the new catalog too (same generator),
+    // or items added now would only ever get template reasons.
+    this.reasonWriter = this.reasonWriter?.withCatalog(items, this.rowLookup) ?? null;
     this.searchIndex = null;
     this.catalogReport = { ...this.catalogReport, size: items.length };
     this.modelReport = { ...this.modelReport, coveredItems: collaborative?.covered ?? 0 };

@@ -85,11 +85,16 @@ describe('fine-tuning the reason generator in the worker', () => {
         for (const id of history) await rec.track({ type: 'purchase', itemId: id });
         const progress: { stage: string; overall: number }[] = [];
         const report = await rec.fineTuneReasons({ reviews: [...reviews, { itemId: 'nope', text: 'x' }], epochs: 2, onProgress: (p) => progress.push({ stage: p.stage, overall: p.overall }) });
+        // Rows shift when the catalog changes (one removed, one re-added under a new id): reasons must
+        // still describe the right items, the new one included.
+        const moved = catalog.find((c) => !history.includes(c.id))!;
+        await rec.updateCatalog({ remove: [moved.id], add: [{ ...moved, id: `${moved.id}-new` }] });
+        const newOne = await rec.explain(`${moved.id}-new`);
         const recs = await rec.recommend({ k: 6, explain: true });
         const why = await Promise.all(recs.map((r) => rec.explain(r.itemId)));
         const bad = await rec.fineTuneReasons({ reviews: 'nope' as unknown as [] }).catch((e: { code: string }) => e.code);
         rec.dispose();
-        return { report, progress, bad, recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource })), why };
+        return { report, progress, bad, recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource })), why, newOne };
       },
       { catalog, pack: PACK, history, reviews },
     );
@@ -106,7 +111,11 @@ describe('fine-tuning the reason generator in the worker', () => {
       const item = catalog.find((c) => c.id === r.itemId)!;
       const historyItems = why.evidence.flatMap((e) => (e.kind === 'item' ? [catalog.find((c) => c.id === e.itemId)!] : []));
       expect(checkReason(r.reason!, { item, aspects: why.aspects ?? [], evidence: why.evidence, shared: why.shared, historyItems }, facts).violations).toEqual([]);
+      // The aspects are this item's own (from the pack), not those of the item that used to sit on its row.
+      if (packItems.aspects[r.itemId]?.length) expect(why.aspects).toEqual(packItems.aspects[r.itemId]);
     }
     expect(result.recs.filter((r) => r.source === 'generator').length).toBeGreaterThanOrEqual(3);
+    // The item added by updateCatalog gets its aspects from its title (the pack never saw its id).
+    expect(result.newOne.aspects?.length).toBeGreaterThan(0);
   }, 240_000);
 });
