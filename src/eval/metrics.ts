@@ -1,3 +1,4 @@
+import { BestK } from '../rank/best-k';
 import { permutation, rngFor } from './random';
 
 /**
@@ -25,65 +26,13 @@ export function topK(
   tieRank: Int32Array,
   blocked?: Uint8Array,
 ): Int32Array {
-  const heapItems = new Int32Array(k);
-  const heapScores = new Float64Array(k);
-  let size = 0;
-  // a worse than b?
-  const worse = (sa: number, ia: number, sb: number, ib: number): boolean =>
-    sa < sb || (sa === sb && (tieRank[ia] as number) > (tieRank[ib] as number));
-  const siftDown = (at: number): void => {
-    for (;;) {
-      const l = 2 * at + 1;
-      const r = l + 1;
-      let m = at;
-      if (l < size && worse(heapScores[l] as number, heapItems[l] as number, heapScores[m] as number, heapItems[m] as number)) m = l;
-      if (r < size && worse(heapScores[r] as number, heapItems[r] as number, heapScores[m] as number, heapItems[m] as number)) m = r;
-      if (m === at) return;
-      const s = heapScores[at] as number;
-      const it = heapItems[at] as number;
-      heapScores[at] = heapScores[m] as number;
-      heapItems[at] = heapItems[m] as number;
-      heapScores[m] = s;
-      heapItems[m] = it;
-      at = m;
-    }
-  };
+  const best = new BestK(k, tieRank);
   for (let i = 0; i < n; i++) {
     if (blocked && blocked[i]) continue;
-    let s = scores[offset + i] as number;
-    if (Number.isNaN(s)) s = -Infinity;
-    if (size < k) {
-      // sift up
-      let at = size++;
-      heapScores[at] = s;
-      heapItems[at] = i;
-      while (at > 0) {
-        const p = (at - 1) >> 1;
-        if (!worse(heapScores[at] as number, heapItems[at] as number, heapScores[p] as number, heapItems[p] as number)) break;
-        const ps = heapScores[p] as number;
-        const pi = heapItems[p] as number;
-        heapScores[p] = heapScores[at] as number;
-        heapItems[p] = heapItems[at] as number;
-        heapScores[at] = ps;
-        heapItems[at] = pi;
-        at = p;
-      }
-    } else if (worse(heapScores[0] as number, heapItems[0] as number, s, i)) {
-      heapScores[0] = s;
-      heapItems[0] = i;
-      siftDown(0);
-    }
+    const s = scores[offset + i] as number;
+    best.push(Number.isNaN(s) ? -Infinity : s, i);
   }
-  // Pop worst-first into the back of the result.
-  const out = new Int32Array(size);
-  for (let pos = size - 1; pos >= 0; pos--) {
-    out[pos] = heapItems[0] as number;
-    size--;
-    heapScores[0] = heapScores[size] as number;
-    heapItems[0] = heapItems[size] as number;
-    siftDown(0);
-  }
-  return out;
+  return best.take().ids;
 }
 
 /** hits in the top k / min(k, #targets). */

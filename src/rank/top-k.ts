@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BestK } from './best-k';
 
 /** Added to the score of an item that must not be returned. */
 const EXCLUDED = -1e9;
@@ -61,48 +62,14 @@ export async function topKByReadback(
 ): Promise<{ rows: number[]; scores: number[] }> {
   const values = (await scores.data()) as Float32Array;
   const blocked = new Set(excludedRows);
-  const take = Math.min(k, values.length);
-  // A size-k min-heap of (score, row): O(n log k).
-  const heapScore = new Float64Array(take);
-  const heapRow = new Int32Array(take);
-  let size = 0;
-  const better = (sa: number, ra: number, sb: number, rb: number): boolean => sa > sb || (sa === sb && ra < rb);
-  const siftDown = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < size && better(heapScore[m]!, heapRow[m]!, heapScore[l]!, heapRow[l]!)) m = l;
-      if (r < size && better(heapScore[m]!, heapRow[m]!, heapScore[r]!, heapRow[r]!)) m = r;
-      if (m === i) return;
-      [heapScore[i], heapScore[m]] = [heapScore[m]!, heapScore[i]!];
-      [heapRow[i], heapRow[m]] = [heapRow[m]!, heapRow[i]!];
-      i = m;
-    }
-  };
+  const best = new BestK(Math.min(k, values.length));
   for (let row = 0; row < values.length; row++) {
-    if (blocked.has(row) || (baseMask && baseMask[row]! !== 0)) continue;
     const s = values[row]!;
-    if (Number.isNaN(s)) continue;
-    if (size < take) {
-      let i = size++;
-      heapScore[i] = s;
-      heapRow[i] = row;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!better(heapScore[p]!, heapRow[p]!, heapScore[i]!, heapRow[i]!)) break;
-        [heapScore[i], heapScore[p]] = [heapScore[p]!, heapScore[i]!];
-        [heapRow[i], heapRow[p]] = [heapRow[p]!, heapRow[i]!];
-        i = p;
-      }
-    } else if (take > 0 && better(s, row, heapScore[0]!, heapRow[0]!)) {
-      heapScore[0] = s;
-      heapRow[0] = row;
-      siftDown(0);
-    }
+    if (blocked.has(row) || (baseMask && baseMask[row]! !== 0) || Number.isNaN(s)) continue;
+    best.push(s, row);
   }
-  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => (better(heapScore[a]!, heapRow[a]!, heapScore[b]!, heapRow[b]!) ? -1 : 1));
-  return { rows: order.map((i) => heapRow[i]!), scores: order.map((i) => heapScore[i]!) };
+  const top = best.take();
+  return { rows: Array.from(top.ids), scores: Array.from(top.scores) };
 }
 
 export type TopKMethod = 'backend' | 'readback';

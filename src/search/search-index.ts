@@ -2,6 +2,7 @@ import { describeValue, LocalrecError } from '../api/errors';
 import type { Item } from '../api/types';
 import { boundedEditDistance } from './edit-distance';
 import { fieldTerms, fieldText, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
+import { BestK } from '../rank/best-k';
 
 /** One search result: a catalog row (position in the items the index was built from) and its score. */
 export interface SearchHit {
@@ -478,62 +479,14 @@ export class SearchIndex {
 
   /** Best k of the touched rows by total × words matched (ties: lower row), after the filter. */
   private topRows(touched: number[], k: number, filter: ((row: number) => boolean) | undefined): SearchHit[] {
-    const size = Math.min(k, touched.length);
-    const heapRow = new Int32Array(size);
-    const heapScore = new Float64Array(size);
-    let count = 0;
-    // a worse than b: lower score, or equal score and higher row.
-    const worse = (sa: number, ra: number, sb: number, rb: number): boolean => sa < sb || (sa === sb && ra > rb);
-    const siftDown = (at: number): void => {
-      for (;;) {
-        const l = 2 * at + 1;
-        const r = l + 1;
-        let m = at;
-        if (l < count && worse(heapScore[l] as number, heapRow[l] as number, heapScore[m] as number, heapRow[m] as number)) m = l;
-        if (r < count && worse(heapScore[r] as number, heapRow[r] as number, heapScore[m] as number, heapRow[m] as number)) m = r;
-        if (m === at) return;
-        const s = heapScore[at] as number;
-        const rr = heapRow[at] as number;
-        heapScore[at] = heapScore[m] as number;
-        heapRow[at] = heapRow[m] as number;
-        heapScore[m] = s;
-        heapRow[m] = rr;
-        at = m;
-      }
-    };
+    const best = new BestK(Math.min(k, touched.length));
     for (const row of touched) {
       const score = (this.total[row] as number) * (this.matched[row] as number);
-      if (count === size && !worse(heapScore[0] as number, heapRow[0] as number, score, row)) continue;
-      if (filter && filter(row) !== true) continue;
-      if (count < size) {
-        let at = count++;
-        heapScore[at] = score;
-        heapRow[at] = row;
-        while (at > 0) {
-          const p = (at - 1) >> 1;
-          if (!worse(heapScore[at] as number, heapRow[at] as number, heapScore[p] as number, heapRow[p] as number)) break;
-          const ps = heapScore[p] as number;
-          const pr = heapRow[p] as number;
-          heapScore[p] = heapScore[at] as number;
-          heapRow[p] = heapRow[at] as number;
-          heapScore[at] = ps;
-          heapRow[at] = pr;
-          at = p;
-        }
-      } else {
-        heapScore[0] = score;
-        heapRow[0] = row;
-        siftDown(0);
-      }
+      // The filter (the host's callback) runs only for rows that would make the cut.
+      if (!best.wouldKeep(score, row) || (filter && filter(row) !== true)) continue;
+      best.push(score, row);
     }
-    const out: SearchHit[] = new Array(count);
-    for (let pos = count - 1; pos >= 0; pos--) {
-      out[pos] = { row: heapRow[0] as number, score: heapScore[0] as number };
-      count--;
-      heapScore[0] = heapScore[count] as number;
-      heapRow[0] = heapRow[count] as number;
-      siftDown(0);
-    }
-    return out;
+    const { ids, scores } = best.take();
+    return Array.from(ids, (row, i) => ({ row, score: scores[i]! }));
   }
 }

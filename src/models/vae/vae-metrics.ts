@@ -1,29 +1,14 @@
 /** Ranking metrics shared by the trainer's early stopping and the tests. */
+import { BestK } from '../../rank/best-k';
 
-/** Indices of the k largest scores, best first (ties: lower index first). `exclude` are skipped. */
+/** Indices of the k largest scores, best first (ties: lower index first). `exclude` and NaN are skipped. */
 export function topK(scores: ArrayLike<number>, k: number, exclude?: ReadonlySet<number>): number[] {
-  const n = scores.length;
-  const heapIdx: number[] = [];
-  // Simple bounded selection: keep a sorted array of the best k (k is small).
-  const better = (a: number, b: number): boolean => {
-    const sa = scores[a]!;
-    const sb = scores[b]!;
-    return sa > sb || (sa === sb && a < b);
-  };
-  for (let i = 0; i < n; i++) {
-    if (exclude?.has(i)) continue;
+  const best = new BestK(k);
+  for (let i = 0; i < scores.length; i++) {
     const s = scores[i]!;
-    if (Number.isNaN(s)) continue;
-    if (heapIdx.length === k && !better(i, heapIdx[k - 1]!)) continue;
-    let pos = heapIdx.length === k ? k - 1 : heapIdx.length;
-    if (heapIdx.length < k) heapIdx.push(i);
-    while (pos > 0 && better(i, heapIdx[pos - 1]!)) {
-      heapIdx[pos] = heapIdx[pos - 1]!;
-      pos--;
-    }
-    heapIdx[pos] = i;
+    if (!exclude?.has(i) && !Number.isNaN(s)) best.push(s, i);
   }
-  return heapIdx;
+  return Array.from(best.take().ids);
 }
 
 /** NDCG@k of a ranking against a set of targets (binary relevance, ideal over min(k, |targets|)). */

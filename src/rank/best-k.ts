@@ -1,0 +1,89 @@
+/**
+ * Streaming selection of the k best (id, score) pairs with a size-k min-heap, O(n log k): higher
+ * score wins; equal scores go to the lower tie rank (`tieRank[id]`, or the id itself). The one
+ * top-k primitive of the project: evaluation ranking, search, the VAE's early stopping and the
+ * worker's CPU top-k all use it, so they order ties the same way.
+ */
+export class BestK {
+  private readonly ids: Int32Array;
+  private readonly scores: Float64Array;
+  private count = 0;
+
+  constructor(
+    readonly k: number,
+    private readonly tieRank: Int32Array | null = null,
+  ) {
+    this.ids = new Int32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
+  }
+
+  /** Whether (score, id) ranks below (score2, id2). */
+  private worse(sa: number, ia: number, sb: number, ib: number): boolean {
+    if (sa !== sb) return sa < sb;
+    const t = this.tieRank;
+    return t ? t[ia]! > t[ib]! : ia > ib;
+  }
+
+  /** Whether `push(score, id)` would keep it (lets a caller skip costly checks for losers). */
+  wouldKeep(score: number, id: number): boolean {
+    return this.count < this.k || (this.k > 0 && this.worse(this.scores[0]!, this.ids[0]!, score, id));
+  }
+
+  push(score: number, id: number): void {
+    const { ids, scores } = this;
+    if (this.count < this.k) {
+      let at = this.count++;
+      scores[at] = score;
+      ids[at] = id;
+      while (at > 0) {
+        const p = (at - 1) >> 1;
+        if (!this.worse(scores[at]!, ids[at]!, scores[p]!, ids[p]!)) break;
+        this.swap(p, at);
+        at = p;
+      }
+    } else if (this.k > 0 && this.worse(scores[0]!, ids[0]!, score, id)) {
+      scores[0] = score;
+      ids[0] = id;
+      this.siftDown(0);
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const s = this.scores[a]!;
+    const i = this.ids[a]!;
+    this.scores[a] = this.scores[b]!;
+    this.ids[a] = this.ids[b]!;
+    this.scores[b] = s;
+    this.ids[b] = i;
+  }
+
+  private siftDown(at: number): void {
+    const { ids, scores } = this;
+    for (;;) {
+      const l = 2 * at + 1;
+      const r = l + 1;
+      let m = at;
+      if (l < this.count && this.worse(scores[l]!, ids[l]!, scores[m]!, ids[m]!)) m = l;
+      if (r < this.count && this.worse(scores[r]!, ids[r]!, scores[m]!, ids[m]!)) m = r;
+      if (m === at) return;
+      this.swap(m, at);
+      at = m;
+    }
+  }
+
+  /** The kept pairs, best first. Empties the selection. */
+  take(): { ids: Int32Array; scores: Float64Array } {
+    const n = this.count;
+    const ids = new Int32Array(n);
+    const scores = new Float64Array(n);
+    for (let pos = n - 1; pos >= 0; pos--) {
+      ids[pos] = this.ids[0]!;
+      scores[pos] = this.scores[0]!;
+      this.count--;
+      this.scores[0] = this.scores[this.count]!;
+      this.ids[0] = this.ids[this.count]!;
+      this.siftDown(0);
+    }
+    return { ids, scores };
+  }
+}
