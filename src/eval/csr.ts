@@ -69,3 +69,8 @@ export function sliceRows(m: Csr, start: number, end: number): Csr {
   for (let r = 0; r <= end - start; r++) indptr[r] = (m.indptr[start + r] as number) - from;
   return { rows: end - start, cols: m.cols, indptr, indices: m.indices.slice(from, to), values: m.values.slice(from, to) };
 }
+
+/** Each row's columns as a plain array (in stored order). */
+export function csrRows(m: Csr): number[][] {
+  return Array.from({ length: m.rows }, (_, r) => Array.from(m.indices.subarray(m.indptr[r] as number, m.indptr[r + 1] as number)));
+}

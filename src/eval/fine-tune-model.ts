@@ -3,6 +3,7 @@ import type { VaeWeights } from '../models/vae/vae-network';
 import { VaeEvalModel } from '../models/vae/vae-eval-model';
 import { VaeNetwork } from '../models/vae/vae-network';
 import { VaeScorer } from '../models/vae/vae-scorer';
+import { csrRows } from './csr';
 import type { Csr, EvalModel, FitContext } from './eval-model';
 import { evaluateUsers } from './evaluate';
 import { tieRanks } from './metrics';
@@ -34,9 +35,7 @@ export class FineTuneEvalModel implements EvalModel {
     await this.inner.fit(train, context);
     this.base = await this.inner.scorer!.network.weights();
     if (!context.validation) return;
-    const inputs = Array.from({ length: context.validation.inputs.rows }, (_, r) =>
-      Array.from(context.validation!.inputs.indices.subarray(context.validation!.inputs.indptr[r]!, context.validation!.inputs.indptr[r + 1]!)),
-    );
+    const inputs = csrRows(context.validation.inputs);
     const tieRank = tieRanks(train.cols, context.seed);
     let best = -Infinity;
     for (const candidate of CANDIDATES) {

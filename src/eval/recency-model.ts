@@ -1,4 +1,5 @@
 import { recencyWeight, HALF_LIFE_CANDIDATES } from '../rank/recency';
+import { csrRows } from './csr';
 import type { Csr, EvalModel, FitContext } from './eval-model';
 import { evaluateUsers } from './evaluate';
 import { tieRanks } from './metrics';
@@ -12,10 +13,6 @@ export function withRecency(inputs: Csr, halfLife: number): Csr {
     for (let a = start; a < end; a++) values[a] = (inputs.values[a] as number) * recencyWeight(end - 1 - a, halfLife);
   }
   return { ...inputs, values };
-}
-
-function rowsOf(m: Csr): number[][] {
-  return Array.from({ length: m.rows }, (_, r) => Array.from(m.indices.subarray(m.indptr[r] as number, m.indptr[r + 1] as number)));
 }
 
 /**
@@ -42,7 +39,7 @@ export class RecencyModel implements EvalModel {
     await this.inner.fit(train, context);
     const validation = context.validation;
     if (!validation) return;
-    const inputs = rowsOf(validation.inputs);
+    const inputs = csrRows(validation.inputs);
     const tieRank = tieRanks(train.cols, context.seed);
     let best = -Infinity;
     for (const halfLife of this.candidates) {
