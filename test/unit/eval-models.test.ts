@@ -9,7 +9,7 @@ import { loadDataset } from '../../src/eval/dataset-node';
 import { createModel, MODEL_REGISTRY } from '../../src/eval/model-registry';
 import { mulberry32 } from '../../src/eval/random';
 import { runProtocol } from '../../src/eval/run-protocol';
-import { gaussJordanInverseInPlace, spdInverseWithRidge } from '../../src/eval/spd-inverse';
+import { gaussJordanInverseInPlace, spdInverseWithRidge } from '../../src/models/spd-inverse';
 import { initEvalBackend } from '../../src/eval/tf-backend';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));

@@ -2,7 +2,7 @@ import { gramMatrix, sparseTimesDense } from '../csr';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { evaluateUsers } from '../evaluate';
 import { tieRanks } from '../metrics';
-import { spdInverseWithRidge } from '../spd-inverse';
+import { spdInverseWithRidge } from '../../models/spd-inverse';
 import { initEvalBackend } from '../tf-backend';
 
 export interface EaseOptions {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../api/types';
-import { spdInverseWithRidge } from '../../eval/spd-inverse';
+import { spdInverseWithRidge } from '../spd-inverse';
 import { tokenize } from '../../catalog/tokenize';
 
 /**
