@@ -356,6 +356,15 @@ export interface RecommenderStatus {
      * (median ms of each), or null if the timing failed (then 'backend').
      */
     topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
+    /**
+     * How items the model pack was not trained on (new products) are scored next to known ones:
+     * content similarity, the shopper's scores carried over from the new item's nearest known items,
+     * a kernel-ridge map of those scores through the content kernel, and predicted popularity, placed
+     * on the known items' scale (shift + scale · score). From the pack (tuned on pseudo-cold items
+     * by the `localrec` cold-items evaluation) or the library default; `ignored` lists pack values
+     * that were out of range.
+     */
+    coldBridge: { settings: BridgeSettingsReport; source: 'model pack' | 'library default'; ignored: string[] };
   };
   /**
    * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
@@ -395,4 +404,23 @@ export interface ExportedData {
   settings: Record<string, unknown>;
   catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
   checkpoints: { name: string; savedAt: number }[];
+}
+
+/** The cold bridge's settings as status() reports them (src/rank/cold-bridge.ts). */
+export interface BridgeSettingsReport {
+  /** Nearest known items per new item. */
+  neighbours: number;
+  /** Weight of the carried-over collaborative score (nearest known items) next to the content score. */
+  cfWeight: number;
+  /** Weight of the kernel-ridge collaborative score (0 = off: nothing is precomputed). */
+  ridgeWeight: number;
+  /** Ridge of the kernel-ridge map. */
+  ridgeMu: number;
+  /** Weight of the new item's predicted popularity (carried over from its nearest known items). */
+  priorWeight: number;
+  /** A new item's score on the known items' standardised scale: shift + scale · (its combined score). */
+  scale: number;
+  shift: number;
+  /** Weight of the popularity prior when a shopper's history has no item the model knows. */
+  popularityWeight: number;
 }

@@ -29,7 +29,8 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --lambda X          λ of the EASE part (default ${DEFAULT_VAE_MODEL_CONFIG.easeLambda})
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
   --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; a \`loo\` line of a
-                      NAME+recency model also sets the pack's recency half-life (tuned on validation)
+                      NAME+recency model also sets the pack's recency half-life (tuned on validation),
+                      and a \`cold-items\` line of \`localrec\` the cold-start bridge (tuned on pseudo-cold items)
   --half-life N|uniform  the recency half-life to record instead (in distinct items)`;
 
 class UsageError extends Error {}
@@ -126,6 +127,18 @@ function tunedHalfLife(records: unknown[] | null): { halfLife: number | 'uniform
   return null;
 }
 
+/** The cold-start bridge a `cold-items` `localrec` line tuned on pseudo-cold items, with where. */
+function tunedColdStart(records: unknown[] | null): { bridge: Record<string, number>; tunedOn: string } | null {
+  for (const record of records ?? []) {
+    const r = record as { protocol?: string; model?: string; dataset?: string; seed?: number; settings?: { tuning?: { chosen?: Record<string, number> } } };
+    const chosen = r.settings?.tuning?.chosen;
+    if (r.protocol === 'cold-items' && r.model === 'localrec' && chosen && typeof chosen === 'object') {
+      return { bridge: chosen, tunedOn: `pseudo-cold items of ${r.dataset}, seed ${r.seed} (cold-items, localrec)` };
+    }
+  }
+  return null;
+}
+
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
@@ -181,12 +194,14 @@ async function main(): Promise<number> {
     interactions: data.interactions,
   };
   const ranking = args.halfLife !== null ? { halfLife: args.halfLife, tunedOn: 'given with --half-life' } : tunedHalfLife(evaluation);
+  const coldStart = tunedColdStart(evaluation);
   const pack = await vaeModelPack(model.scorer, data.itemIds, {
     dataFingerprint: fingerprint.digest(),
     evaluation,
     backend: args.backend,
     training,
     ...(ranking ? { ranking } : {}),
+    ...(coldStart ? { coldStart } : {}),
   });
   savePackToDir(args.out, encodePack(pack, args.dtype));
   model.scorer.network.dispose();
@@ -203,6 +218,7 @@ async function main(): Promise<number> {
     weights: args.dtype,
     blend: model.report.weights,
     ranking: ranking ?? 'none (the library default half-life applies)',
+    coldStart: coldStart ?? 'none (the library default bridge applies)',
   });
   return 0;
 }

@@ -1,4 +1,5 @@
 import { LocalrecError } from '../api/errors';
+import { bridgeSettingsFrom, type BridgeSettings } from '../rank/cold-bridge';
 import { csrFromRows } from './vae/sparse';
 import type { ModelPack } from './vae/vae-pack';
 import { vaeScorerFromPack } from './vae/vae-pack';
@@ -23,6 +24,8 @@ export class CollaborativeModel {
     readonly covered: number,
     /** The recency half-life tuned for this model (from the pack's manifest), if it has one. */
     readonly halfLife: number | undefined,
+    /** How new items are bridged to this model (from the pack's manifest), if it says. */
+    readonly coldStart: { settings: BridgeSettings; tunedOn: string; ignored: string[] } | undefined = undefined,
   ) {}
 
   /**
@@ -39,7 +42,9 @@ export class CollaborativeModel {
     const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
     const tuned = pack.manifest.ranking?.halfLife;
     const halfLife = tuned === 'uniform' ? Infinity : typeof tuned === 'number' && tuned > 0 ? tuned : undefined;
-    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, halfLife);
+    const cold = pack.manifest.coldStart;
+    const coldStart = cold && typeof cold === 'object' ? { ...bridgeSettingsFrom(cold.bridge), tunedOn: String(cold.tunedOn ?? '') } : undefined;
+    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, halfLife, coldStart);
   }
 
   /** A scorer over `itemIds` (its columns), mapped onto the catalog. Takes ownership of the scorer. */
@@ -50,6 +55,7 @@ export class CollaborativeModel {
     catalogSize: number,
     version: string,
     halfLife?: number,
+    coldStart?: { settings: BridgeSettings; tunedOn: string; ignored: string[] },
   ): CollaborativeModel {
     const vocabOfRow = new Int32Array(catalogSize).fill(-1);
     const rowOfVocab = new Int32Array(itemIds.length).fill(-1);
@@ -65,7 +71,7 @@ export class CollaborativeModel {
       scorer.network.dispose();
       throw new LocalrecError('MODEL_INVALID', 'The model shares no item with the catalog.');
     }
-    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, halfLife);
+    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, halfLife, coldStart);
   }
 
   /** The network's shape (what a personal checkpoint must match). */
@@ -106,7 +112,7 @@ export class CollaborativeModel {
   /** The same model with other VAE weights (e.g. a personal checkpoint); shares the base weights. */
   withWeights(weights: VaeWeights, version: string): CollaborativeModel {
     const scorer = new VaeScorer(new VaeNetwork(this.architecture, weights, false), this.scorer.parts, this.scorer.weights);
-    const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.halfLife);
+    const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.halfLife, this.coldStart);
     copy.baseWeights = this.trainedWeights();
     return copy;
   }
@@ -127,7 +133,7 @@ export class CollaborativeModel {
       rowOfVocab[v] = row;
       covered++;
     });
-    return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.halfLife);
+    return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.halfLife, this.coldStart);
   }
 
   /** Whether the model knows this catalog row. */

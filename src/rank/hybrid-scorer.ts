@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content-model';
 import type { WeightedHistory } from './profile-weights';
-import { ColdRowBridge, ENGINE_BRIDGE } from './cold-bridge';
+import { ColdRowBridge, ENGINE_BRIDGE, type BridgeSettings } from './cold-bridge';
 
 /** Each value minus the mean over `mask`ed entries, over their standard deviation. */
 function standardise(values: Float32Array, include: (i: number) => boolean): Float32Array {
@@ -22,6 +22,21 @@ function standardise(values: Float32Array, include: (i: number) => boolean): Flo
   return out;
 }
 
+/** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
+export interface ScoreParts {
+  /** Standardised content scores (raw cosine when `raw`: no collaborative model at all). */
+  text: Float32Array;
+  raw?: boolean;
+  /** For a history the collaborative model knows nothing of: popularity in this catalog. */
+  popularity?: Float32Array;
+  /** Standardised collaborative scores (NaN at rows the model does not know). */
+  collaborative?: Float32Array;
+  ridge?: Float32Array | null;
+  /** Popularity in this catalog (new rows: predicted from their nearest known rows), when the bridge uses it. */
+  prior?: Float32Array | null;
+  bridge?: ColdRowBridge;
+}
+
 /**
  * Scores catalog rows for weighted histories with every model the engine has: the collaborative
  * model (the pack's VAE) for the items it knows, once the history contains one of them; the
@@ -33,14 +48,23 @@ export class HybridScorer {
   constructor(
     private readonly content: ContentModel,
     private readonly collaborative: CollaborativeModel | null,
+    /** How rows the collaborative model does not know are scored: given, else the pack's, else the defaults. */
+    readonly bridgeSettings: BridgeSettings = collaborative?.coldStart?.settings ?? ENGINE_BRIDGE,
   ) {}
+
+  /** Where the bridge settings came from. */
+  get bridgeSource(): 'model pack' | 'library default' | 'given' {
+    if (this.bridgeSettings === ENGINE_BRIDGE) return 'library default';
+    return this.bridgeSettings === this.collaborative?.coldStart?.settings ? 'model pack' : 'given';
+  }
 
   /** Generated collaborative scores for rows the collaborative model does not know (cold-bridge.ts), built on first use. */
   private bridge: Promise<ColdRowBridge> | null = null;
 
   private coldBridge(): Promise<ColdRowBridge> {
     const collaborative = this.collaborative!;
-    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row));
+    const settings = this.bridgeSettings;
+    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row), settings.neighbours, settings.ridgeWeight !== 0 ? settings.ridgeMu : null);
     return this.bridge;
   }
 
@@ -51,7 +75,7 @@ export class HybridScorer {
     const collaborative = this.collaborative!;
     this.popularity ??= Promise.all([collaborative.scoreHistories([new Map()]), this.coldBridge()]).then(([[raw], bridge]) => {
       const pop = standardise(raw!, (row) => collaborative.knows(row));
-      bridge.apply(pop, new Float32Array(pop.length), 1);
+      bridge.apply(pop, new Float32Array(pop.length), { cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 });
       return pop;
     });
     return this.popularity;
@@ -101,8 +125,24 @@ export class HybridScorer {
     return this.content.profileScoresBatch(rows, weights, queries.map((q) => this.content.queryVector(q)), queryWeights);
   }
 
+  /** The bridge's settings, for reports. */
+  coldBridgeSettings(): string {
+    return JSON.stringify(this.bridgeSettings);
+  }
+
   /** Scores of every catalog row for each history, in one batch per model. */
   async scoreHistories(histories: readonly WeightedHistory[]): Promise<Float32Array[]> {
+    const parts = await this.scoreParts(histories);
+    return parts.map((part) => this.combine(part, this.bridgeSettings));
+  }
+
+  /**
+   * What scoreHistories combines, per history: the standardised content scores, and where the
+   * collaborative model knows the history its standardised scores (NaN at rows it does not know),
+   * the kernel-ridge scores, or else popularity in this catalog. combine() turns them into scores;
+   * the evaluation tunes the bridge settings on them without scoring twice.
+   */
+  async scoreParts(histories: readonly WeightedHistory[]): Promise<ScoreParts[]> {
     const contentTensor = this.contentBatch(histories);
     let contentFlat: Float32Array;
     try {
@@ -113,27 +153,48 @@ export class HybridScorer {
     const size = this.content.size;
     const content = histories.map((_, p) => contentFlat.subarray(p * size, (p + 1) * size));
     const collaborative = this.collaborative;
-    if (!collaborative) return content.map((c) => c.slice());
+    if (!collaborative) return content.map((c) => ({ text: c.slice(), raw: true }));
     const using = histories.map((h) => this.usesCollaborative(h));
     const known = using.some(Boolean) ? await collaborative.scoreHistories(histories.map((h, p) => (using[p] ? h.items : new Map()))) : [];
     // A history the model knows nothing of (a new shopper, a product page or query as context):
     // popularity in this catalog plus content.
-    const popularity = using.every(Boolean) ? null : await this.popularityScores();
+    const popularity = using.every(Boolean) && this.bridgeSettings.priorWeight === 0 ? null : await this.popularityScores();
     const bridge = await this.coldBridge();
-    return histories.map((history, p) => {
+    const vae = histories.map((_, p) => (using[p] ? standardise(known[p]!, (row) => collaborative.knows(row)) : null));
+    const knownOnes = vae.filter((v): v is Float32Array => v !== null);
+    const ridge = (await bridge.ridgeScores(knownOnes)) ?? [];
+    let at = 0;
+    return histories.map((_, p) => {
       const text = standardise(content[p]!, () => true);
-      if (!using[p]) {
-        const out = new Float32Array(size);
-        for (let row = 0; row < size; row++) out[row] = text[row]! + ENGINE_BRIDGE.popularityWeight * popularity![row]!;
-        return out;
-      }
-      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
-      bridge.apply(vae, text);
-      return vae;
+      const v = vae[p];
+      if (!v) return { text, popularity: popularity! };
+      return { text, collaborative: v, ridge: ridge[at++] ?? null, prior: popularity, bridge };
     });
+  }
+
+  /** One history's scores from its parts (see scoreParts). */
+  combine(part: ScoreParts, settings: BridgeSettings): Float32Array {
+    if (part.raw) return part.text;
+    if (part.popularity) {
+      const out = new Float32Array(part.text.length);
+      for (let row = 0; row < out.length; row++) out[row] = part.text[row]! + settings.popularityWeight * part.popularity[row]!;
+      return out;
+    }
+    const out = part.collaborative!.slice();
+    part.bridge!.apply(out, part.text, settings, part.ridge ?? null, part.prior ?? null);
+    return out;
+  }
+
+  /** Frees the cold bridge's tensors (it is rebuilt on next use); the models stay. */
+  async disposeBridge(): Promise<void> {
+    const bridge = this.bridge;
+    this.bridge = null;
+    this.popularity = null;
+    if (bridge) (await bridge).dispose();
   }
 
   dispose(): void {
     this.collaborative?.dispose();
+    void this.disposeBridge();
   }
 }

@@ -670,6 +670,7 @@ export class Engine {
         halfLife: ((h) => (Number.isFinite(h) ? h : 'uniform'))(this.scorer.halfLife ?? DEFAULT_HALF_LIFE),
         halfLifeSource: this.scorer.halfLife !== undefined ? 'model pack' : 'library default',
         topK: this.topKCalibration,
+        coldBridge: { settings: { ...this.scorer.bridgeSettings }, source: this.scorer.bridgeSource === 'model pack' ? 'model pack' : 'library default', ignored: this.scorer.collaborativeModel?.coldStart?.ignored ?? [] },
       },
       personalModel: this.personal ? { ...this.personal.state } : null,
       personalModelError: this.personalError,

@@ -72,4 +72,39 @@ describe('Engine with a model pack', () => {
     expect(engine.status().model.error?.code).toBe('MODEL_FETCH_FAILED');
     engine.dispose();
   });
+
+  it('scores new items with the pack’s tuned cold bridge (kernel ridge included), says so in status(), and leaks no tensors', async () => {
+    cpSync(join(dir, 'good'), join(dir, 'tuned'), { recursive: true });
+    const manifestPath = join(dir, 'tuned', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, bogus: 3 }, tunedOn: 'test' };
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    // A product the pack has never seen: a copy of a known one under a new id.
+    const source = items[1]!;
+    const catalog = [...items, { ...source, id: 'NEW-COPY' }];
+    const engine = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-tuned', maxEvents: 100, persist: false, models: `${server.url}/tuned/` });
+    const defaults = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-default', maxEvents: 100, persist: false, models: `${server.url}/good/` });
+    expect(engine.status().ranking.coldBridge).toEqual({
+      settings: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5 },
+      source: 'model pack',
+      ignored: ['bogus'],
+    });
+    expect(defaults.status().ranking.coldBridge.source).toBe('library default');
+    for (const e of [engine, defaults]) {
+      await e.track({ type: 'purchase', itemId: source.id });
+      await e.track({ type: 'view', itemId: items[2]!.id });
+    }
+    const tuned = await engine.recommend({ k: catalog.length });
+    const plain = await defaults.recommend({ k: catalog.length });
+    const at = (list: { itemId: string }[]) => list.findIndex((r) => r.itemId === 'NEW-COPY');
+    // The new copy of a bought item ranks high either way; its score differs with the settings.
+    expect(at(tuned)).toBeGreaterThanOrEqual(0);
+    expect(at(tuned)).toBeLessThan(20);
+    expect(tuned[at(tuned)]!.score).not.toBeCloseTo(plain[at(plain)]!.score, 3);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) await engine.recommend({ k: 5 });
+    expect(tf.memory().numTensors).toBe(before);
+    engine.dispose();
+    defaults.dispose();
+  });
 });

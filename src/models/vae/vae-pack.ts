@@ -47,6 +47,12 @@ export interface PackManifest {
    * where it was tuned. Absent in older packs: the library's default is used and status() says so.
    */
   ranking?: { halfLife: number | 'uniform'; tunedOn: string };
+  /**
+   * How the worker scores catalog items this model was not trained on (src/rank/cold-bridge.ts),
+   * as tuned on pseudo-cold items by the `localrec` cold-items evaluation, and where. Absent: the
+   * library's defaults (ENGINE_BRIDGE).
+   */
+  coldStart?: { bridge: Record<string, number>; tunedOn: string };
   weights: { file: string; dtype: WeightDtype; bytes: number };
 }
 
@@ -263,7 +269,7 @@ export interface VaeTopology {
 export async function vaeModelPack(
   scorer: VaeScorer,
   itemIds: readonly string[],
-  meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training' | 'ranking'>,
+  meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training' | 'ranking' | 'coldStart'>,
 ): Promise<Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }> {
   const arch = scorer.network.arch;
   if (itemIds.length !== arch.items) throw new Error(`${itemIds.length} item ids for a model of ${arch.items} items`);
