@@ -6,6 +6,7 @@ import { RandomModel } from './baselines/random';
 import { SknnModel } from './baselines/sknn';
 import { VaeEvalModel } from '../models/vae/vae-eval-model';
 import { ColdStartEvalModel } from '../models/cold-start/cold-eval-model';
+import { EngineEvalModel } from '../models/cold-start/engine-eval-model';
 import { BridgeEvalModel } from '../models/cold-start/bridge-eval-model';
 import type { EvalModel } from './eval-model';
 import { RecencyModel } from './recency-model';
@@ -41,10 +42,15 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
   'vae+finetune': (o) => new FineTuneEvalModel({ tuneMetric: o.tuneMetric }),
   'localrec-cold': (o) => new ColdStartEvalModel({ tuneMetric: o.tuneMetric }),
-  // The full system: VAE for warm items, the content bridge for never-bought ones (src/models/cold-start).
-  localrec: (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric }),
-  // Ablation: the same with EASE instead of the VAE for warm items (fast).
-  'localrec-ease': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, useVae: false, name: 'localrec-ease' }),
+  // The full system as a store runs it: the worker's own ranking code (src/rank/hybrid-scorer.ts)
+  // over a VAE trained here, its cold bridge tuned on pseudo-cold items (src/models/cold-start/engine-eval-model.ts).
+  localrec: (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric }),
+  // The same with the library's default bridge settings (ENGINE_BRIDGE): a pack without tuned ones.
+  'localrec-default': (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric, tune: false, name: 'localrec-default' }),
+  // Research bridge, evaluation only: field-weighted sparse TF-IDF and an EASE kernel-ridge map (content-bridge.ts).
+  'localrec-bridge': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, name: 'localrec-bridge' }),
+  // Ablation of the research bridge: EASE instead of the VAE for warm items (fast).
+  'localrec-bridge-ease': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, useVae: false, name: 'localrec-bridge-ease' }),
 };
 
 /** Models run when --models is not given: the baselines every report includes. */

@@ -9,7 +9,7 @@ import { BridgeEvalModel } from '../../src/models/cold-start/bridge-eval-model';
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
 const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
 
-describe('localrec (the bridge eval model)', () => {
+describe('localrec-bridge (the research bridge eval model)', () => {
   it('tunes on pseudo-cold warm items only, then scores the cold items on the warm scale, without leaking tensors', async () => {
     const split = coldItemsSplit(data, 42);
     const n = split.columns.length;

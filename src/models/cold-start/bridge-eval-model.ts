@@ -15,7 +15,8 @@ export const FIELD_VARIANTS: BridgeFieldWeights[] = [
 ];
 
 /**
- * `localrec`: the full system as a store runs it. Warm items (with training interactions) are
+ * `localrec-bridge`: a research bridge, in the evaluation only (the worker runs `localrec`,
+ * engine-eval-model.ts). Warm items (with training interactions) are
  * scored by the VAE (src/models/vae: Mult-VAE blended with EASE / item-kNN / text parts); items
  * without interactions by the content bridge (content-bridge.ts): content similarity to the
  * shopper's history + the shopper's collaborative scores carried over from the cold item's
@@ -60,7 +61,7 @@ interface Calibration {
 const CAL_SCALES = [0.5, 0.75, 1, 1.5, 2];
 const CAL_SHIFTS = Array.from({ length: 21 }, (_, i) => -4 + i * 0.25);
 
-function ndcgAt20(scores: Float32Array | Float64Array, ids: ArrayLike<number>, targets: ReadonlySet<number>, blocked?: ReadonlySet<number>): number {
+export function ndcgAt20(scores: Float32Array | Float64Array, ids: ArrayLike<number>, targets: ReadonlySet<number>, blocked?: ReadonlySet<number>): number {
   const k = 20;
   const best: number[] = [];
   for (let p = 0; p < scores.length; p++) {
@@ -82,10 +83,46 @@ function ndcgAt20(scores: Float32Array | Float64Array, ids: ArrayLike<number>, t
   return idcg > 0 ? dcg / idcg : 0;
 }
 
-function rowsOf(m: Csr): number[][] {
+export function rowsOf(m: Csr): number[][] {
   const out: number[][] = [];
   for (let r = 0; r < m.rows; r++) out.push(Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!)));
   return out;
+}
+
+/**
+ * The VAE that scores warm items in `localrec`: trained on `train`, early-stopped on the protocol's
+ * validation users, or (when it has none) on a seeded 10% of the shoppers held out with a random
+ * 20% of their items as targets.
+ */
+export async function trainWarmVae(train: Csr, context: FitContext, o: { tuneMetric?: string; vae?: Partial<VaeModelConfig> } = {}): Promise<TrainedVaeModel> {
+  await ensureBackend('wasm');
+  const n = train.cols;
+  const rows = rowsOf(train);
+  let vaeTrain = train;
+  let validation = context.validation && context.validation.inputs.rows > 0 ? context.validation : null;
+  if (!validation) {
+    const vRng = rngFor(context.seed, 'localrec-vae-validation');
+    const candidates = rows.map((_, u) => u).filter((u) => rows[u]!.length >= 3);
+    shuffle(candidates, vRng);
+    const held = new Set(candidates.slice(0, Math.floor(0.1 * candidates.length)));
+    const inputs: number[][] = [];
+    const targets: number[][] = [];
+    const kept: number[][] = [];
+    rows.forEach((r, u) => {
+      if (!held.has(u)) return void kept.push(r);
+      const s = shuffle([...r], vRng);
+      const nt = Math.max(1, Math.floor(0.2 * r.length));
+      targets.push(s.slice(0, nt));
+      inputs.push(s.slice(nt));
+    });
+    vaeTrain = csrFromRows(kept, n);
+    validation = { inputs: csrFromRows(inputs, n), targets };
+  }
+  return trainVaeModel(
+    vaeTrain,
+    { seed: context.seed, ...DEFAULT_COLD_VAE, ...(o.tuneMetric ? { validationMetric: o.tuneMetric } : {}), ...o.vae },
+    { validation, ...(context.onProgress ? { onProgress: context.onProgress } : {}), items: context.items },
+  );
 }
 
 /** Σ_h B[h, :] for a history (EASE scores). */
@@ -139,7 +176,7 @@ export class BridgeEvalModel implements EvalModel {
 
   constructor(options: BridgeEvalOptions = {}) {
     this.o = options;
-    this.name = options.name ?? 'localrec';
+    this.name = options.name ?? 'localrec-bridge';
   }
 
   async fit(train: Csr, context: FitContext): Promise<void> {
@@ -175,32 +212,7 @@ export class BridgeEvalModel implements EvalModel {
       lap('bridge');
     }
     if (o.useVae !== false) {
-      await ensureBackend('wasm');
-      let vaeTrain = train;
-      let validation = context.validation && context.validation.inputs.rows > 0 ? context.validation : null;
-      if (!validation) {
-        const vRng = rngFor(context.seed, 'localrec-vae-validation');
-        const candidates = rows.map((_, u) => u).filter((u) => rows[u]!.length >= 3);
-        shuffle(candidates, vRng);
-        const held = new Set(candidates.slice(0, Math.floor(0.1 * candidates.length)));
-        const inputs: number[][] = [];
-        const targets: number[][] = [];
-        const kept: number[][] = [];
-        rows.forEach((r, u) => {
-          if (!held.has(u)) return void kept.push(r);
-          const s = shuffle([...r], vRng);
-          const nt = Math.max(1, Math.floor(0.2 * r.length));
-          targets.push(s.slice(0, nt));
-          inputs.push(s.slice(nt));
-        });
-        vaeTrain = csrFromRows(kept, n);
-        validation = { inputs: csrFromRows(inputs, n), targets };
-      }
-      this.vae = await trainVaeModel(
-        vaeTrain,
-        { seed: context.seed, ...DEFAULT_COLD_VAE, ...(o.tuneMetric ? { validationMetric: o.tuneMetric } : {}), ...o.vae },
-        { validation, ...(context.onProgress ? { onProgress: context.onProgress } : {}), items: context.items },
-      );
+      this.vae = await trainWarmVae(train, context, { ...(o.tuneMetric ? { tuneMetric: o.tuneMetric } : {}), ...(o.vae ? { vae: o.vae } : {}) });
       lap('vae');
     }
     this.report.seconds = seconds;
