@@ -10,11 +10,11 @@ export type BridgeSettings = BridgeSettingsReport;
  * The library's defaults, for packs without tuned settings (a pack built with `npm run train --
  * --evaluation FILE` carries its own; status().ranking.coldBridge says which are in use). From the
  * `localrec` cold-items tuning on pseudo-cold warm items (seed 42, never the protocol's cold items;
- * src/models/cold-start/engine-eval-model.ts): both office and scientific chose carried-over weight
- * 1; the kernel-ridge part helped office (+2.8% validation NDCG@20) and not scientific (−1.3%), so
- * it is off by default (it costs a [dims × dims] inverse per catalog); scale / shift were 1 / 1.5
- * (office) and 1.5 / 1 (scientific), and the default sits between. The popularity weight for
- * histories the model does not know is set, not tuned.
+ * src/models/cold-start/engine-eval-model.ts): office and scientific both chose carried-over weight
+ * 1 and no kernel ridge (on office it gained 1.5% validation NDCG@20, under the 2% its cost
+ * requires; on scientific nothing); scale / shift were 1 / 1.5 and 1.5 / 1 in a first run without
+ * the popularity part, and the default sits between. The popularity weight for histories the
+ * model does not know is set, not tuned.
  */
 export const ENGINE_BRIDGE: BridgeSettings = {
   neighbours: 5,
