@@ -412,10 +412,12 @@ export interface BridgeSettingsReport {
   neighbours: number;
   /** Weight of the carried-over collaborative score (nearest known items) next to the content score. */
   cfWeight: number;
-  /** Weight of the kernel-ridge collaborative score (0 = off: nothing is precomputed). */
+  /** Weight of the local kernel-ridge collaborative score (0 = off: nothing is precomputed). */
   ridgeWeight: number;
-  /** Ridge of the kernel-ridge map. */
+  /** Ridge μ of the kernel-ridge map. */
   ridgeMu: number;
+  /** Nearest known items the kernel-ridge map of a new item is fitted over. */
+  ridgeNeighbours: number;
   /** Weight of the new item's predicted popularity (carried over from its nearest known items). */
   priorWeight: number;
   /** A new item's score on the known items' standardised scale: shift + scale · (its combined score). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../api/types';
 import { HashedTfIdf } from '../catalog/hashed-vectors';
+import { SparseTfIdf } from '../catalog/sparse-tfidf';
 import { itemFeatures, queryFeatures } from '../catalog/item-features';
 
 /**
@@ -29,7 +30,10 @@ export class ContentModel {
   readonly itemMatrixT: tf.Tensor2D;
   private readonly vectorizer: HashedTfIdf;
 
-  constructor(items: readonly Item[], dims = defaultDims(items.length)) {
+  constructor(
+    private readonly items: readonly Item[],
+    dims = defaultDims(items.length),
+  ) {
     const bags = items.map(itemFeatures);
     this.vectorizer = new HashedTfIdf(dims, bags);
     // Unit rows written straight into the [dims, items] layout the scorer multiplies with: one
@@ -46,6 +50,17 @@ export class ContentModel {
       for (let d = 0; d < dims; d++) if (row[d] !== 0) transposed[d * n + i] = row[d]! * inv;
     });
     this.itemMatrixT = tf.tensor2d(transposed, [dims, n]);
+  }
+
+  private exact: SparseTfIdf | null = null;
+
+  /**
+   * The catalog's exact (unhashed) sparse TF-IDF vectors, built on first use: the cold bridge
+   * scores new items with them (sparse-tfidf.ts says why). Not built when every item is known.
+   */
+  exactVectors(): SparseTfIdf {
+    this.exact ??= new SparseTfIdf(this.items.map(itemFeatures));
+    return this.exact;
   }
 
   get version(): string {

@@ -1,7 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { BridgeSettingsReport } from '../api/types';
+import { queryFeatures } from '../catalog/item-features';
 import type { ContentModel } from '../models/content-model';
-import { spdInverseWithRidge } from '../models/spd-inverse';
+import { gaussJordanInverseInPlace } from '../models/spd-inverse';
+import { BestK } from './best-k';
+import type { WeightedHistory } from './profile-weights';
 
 /** How rows the collaborative model does not know are scored (see ColdRowBridge; fields in api/types). */
 export type BridgeSettings = BridgeSettingsReport;
@@ -10,18 +12,18 @@ export type BridgeSettings = BridgeSettingsReport;
  * The library's defaults, for packs without tuned settings (a pack built with `npm run train --
  * --evaluation FILE` carries its own; status().ranking.coldBridge says which are in use). From the
  * `localrec` cold-items tuning on pseudo-cold warm items (seed 42, never the protocol's cold items;
- * src/models/cold-start/engine-eval-model.ts): office and scientific both chose carried-over weight
- * 1 and no kernel ridge (on office it gained 1.5% validation NDCG@20, under the 2% its cost
- * requires; on scientific nothing); scale / shift were 1 / 1.5 and 1.5 / 1 in a first run without
- * the popularity part, and the default sits between. The popularity weight for histories the
- * model does not know is set, not tuned.
+ * src/models/cold-start/engine-eval-model.ts). Both office and scientific chose the local kernel
+ * ridge (weight 1, μ 0.3) and some predicted popularity (0.4 / 0.2). They chose carried-over
+ * weights 1 / 0.35 and scale / shift 1.5 / −1 and 1 / 2; the defaults sit between. The popularity
+ * weight for histories the model does not know is set, not tuned.
  */
 export const ENGINE_BRIDGE: BridgeSettings = {
   neighbours: 5,
-  cfWeight: 1,
-  ridgeWeight: 0,
-  ridgeMu: 1,
-  priorWeight: 0,
+  cfWeight: 0.7,
+  ridgeWeight: 1,
+  ridgeMu: 0.3,
+  ridgeNeighbours: 30,
+  priorWeight: 0.2,
   scale: 1,
   shift: 1,
   popularityWeight: 0.5,
@@ -39,7 +41,7 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
       ignored.push(key);
       continue;
     }
-    const ok = typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 100 && (key === 'shift' || value >= 0) && (key !== 'neighbours' || (Number.isInteger(value) && value <= 50)) && (key !== 'ridgeMu' || value > 0);
+    const ok = typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 100 && (key === 'shift' || value >= 0) && ((key !== 'neighbours' && key !== 'ridgeNeighbours') || (Number.isInteger(value) && value >= 1 && value <= 200)) && (key !== 'ridgeMu' || value > 0);
     if (ok) settings[key as keyof BridgeSettings] = value as number;
     else ignored.push(key);
   }
@@ -47,100 +49,83 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
 }
 
 /**
- * Scores catalog rows the collaborative model does not know (products added after training):
- * each gets a generated collaborative score, the similarity-weighted mean of the shopper's
- * (standardised) collaborative scores of its nearest known rows by content, added to its content
- * score. The neighbours are found once per catalog on the backend, so adding items costs one
- * [new × dims]·[dims × items] product and no retraining.
+ * Scores catalog rows the collaborative model does not know (products added after training).
+ * Everything here uses the catalog's exact sparse TF-IDF vectors (ContentModel.exactVectors), not
+ * the hashed ones: new rows are few, and hashing cost cold-start accuracy (sparse-tfidf.ts).
+ *
+ * Once per catalog, each new row gets its nearest known rows by content and, when the kernel-ridge
+ * part is on, local kernel-ridge weights a = (K_NN + μI)⁻¹ k_N over its `ridgeNeighbours` nearest
+ * (K the cosine kernel). Per shopper, a new row's parts are: its content similarity to the
+ * history; the carried-over score (similarity-weighted mean of the shopper's standardised
+ * collaborative scores of its `neighbours` nearest known rows); the kernel-ridge score Σ aᵢ·sᵢ
+ * (the cold item's collaborative column regressed on its neighbours' by content: the generator of
+ * LinMap / GAR in closed form, locally); and its predicted popularity. No retraining.
  */
 export class ColdRowBridge {
   private constructor(
+    private readonly content: ContentModel,
     /** Rows without a collaborative vector. */
     readonly rows: Int32Array,
-    /** rows.length × k: neighbour rows (known ones), -1 where none. */
+    /** rows.length × k: neighbour rows (known ones, best first), -1 where none. */
     private readonly neighbourRows: Int32Array,
     private readonly neighbourSims: Float32Array,
     readonly k: number,
-    /** Kernel-ridge map, when its weight is not 0 (see ridgeScores). */
-    private readonly ridge: { content: ContentModel; inverse: tf.Tensor2D; known: Uint8Array } | null,
+    /** Neighbours used by the carried-over score (≤ k). */
+    private readonly carryK: number,
+    /** rows.length × k local kernel-ridge weights (over neighbourRows), or null when off. */
+    private readonly ridgeWeights: Float32Array | null,
   ) {}
 
-  /**
-   * @param k nearest known rows per new row
-   * @param ridgeMu the kernel-ridge map's ridge, or null for none
-   */
-  static async build(content: ContentModel, knows: (row: number) => boolean, k = ENGINE_BRIDGE.neighbours, ridgeMu: number | null = null): Promise<ColdRowBridge> {
+  /** Builds the bridge for `settings` (neighbours, and the ridge when its weight is not 0). */
+  static build(content: ContentModel, knows: (row: number) => boolean, settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = ENGINE_BRIDGE): ColdRowBridge {
     const size = content.size;
     const cold: number[] = [];
     for (let row = 0; row < size; row++) if (!knows(row)) cold.push(row);
-    const known = size - cold.length;
-    const kk = Math.max(0, Math.min(k, known));
-    const neighbourRows = new Int32Array(cold.length * kk).fill(-1);
-    const neighbourSims = new Float32Array(cold.length * kk);
-    if (kk > 0 && cold.length > 0) {
-      const penalty = tf.tensor1d(Float32Array.from({ length: size }, (_, row) => (knows(row) ? 0 : -10)));
-      try {
-        const chunk = 256;
-        for (let from = 0; from < cold.length; from += chunk) {
-          const ids = cold.slice(from, from + chunk);
-          const { values, indices } = tf.tidy(() => {
-            const columns = tf.gather(content.itemMatrixT, tf.tensor1d(ids, 'int32'), 1);
-            const sims = tf.add(tf.matMul(columns, content.itemMatrixT, true, false), penalty);
-            return tf.topk(sims, kk);
-          });
-          const [v, i] = await Promise.all([values.data(), indices.data()]);
-          tf.dispose([values, indices]);
-          for (let p = 0; p < ids.length; p++) {
-            for (let q = 0; q < kk; q++) {
-              const s = v[p * kk + q]!;
-              if (s <= 0) continue; // unknown rows (penalised) or no shared feature
-              neighbourRows[(from + p) * kk + q] = i[p * kk + q]!;
-              neighbourSims[(from + p) * kk + q] = s;
-            }
+    const ridgeOn = settings.ridgeWeight !== 0;
+    const k = Math.max(settings.neighbours, ridgeOn ? settings.ridgeNeighbours : 0);
+    const neighbourRows = new Int32Array(cold.length * k).fill(-1);
+    const neighbourSims = new Float32Array(cold.length * k);
+    const ridgeWeights = ridgeOn ? new Float32Array(cold.length * k) : null;
+    if (cold.length > 0 && cold.length < size) {
+      const exact = content.exactVectors();
+      cold.forEach((row, p) => {
+        const sims = exact.cosineRow(row);
+        const best = new BestK(k);
+        for (let other = 0; other < size; other++) {
+          const s = sims[other]!;
+          if (s > 0 && knows(other)) best.push(s, other);
+        }
+        const { ids, scores } = best.take();
+        ids.forEach((id, q) => {
+          neighbourRows[p * k + q] = id;
+          neighbourSims[p * k + q] = scores[q]!;
+        });
+        if (ridgeWeights) {
+          const m = Math.min(ids.length, settings.ridgeNeighbours);
+          if (m === 0) return;
+          // a = (K_NN + μI)⁻¹ k_N over the m nearest known rows.
+          const gram = new Float64Array(m * m);
+          for (let i = 0; i < m; i++) {
+            gram[i * m + i] = 1 + settings.ridgeMu; // unit vectors: cos(x, x) = 1
+            for (let j = i + 1; j < m; j++) gram[i * m + j] = gram[j * m + i] = exact.cosine(ids[i]!, ids[j]!);
+          }
+          gaussJordanInverseInPlace(gram, m);
+          for (let i = 0; i < m; i++) {
+            let a = 0;
+            for (let j = 0; j < m; j++) a += gram[i * m + j]! * scores[j]!;
+            ridgeWeights[p * k + i] = a;
           }
         }
-      } finally {
-        penalty.dispose();
-      }
+      });
     }
-    let ridge: { content: ContentModel; inverse: tf.Tensor2D; known: Uint8Array } | null = null;
-    if (ridgeMu !== null && cold.length > 0 && known > 0) {
-      const knownMask = Uint8Array.from({ length: size }, (_, row) => (knows(row) ? 1 : 0));
-      ridge = { content, inverse: await ridgeInverse(content, knownMask, ridgeMu), known: knownMask };
-    }
-    return new ColdRowBridge(Int32Array.from(cold), neighbourRows, neighbourSims, kk, ridge);
+    return new ColdRowBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
   }
 
-  /**
-   * Kernel-ridge collaborative scores of every row, standardised over all rows, one array per
-   * history: the shopper's known-row scores s regressed on the content kernel K (cosine) among
-   * known rows and mapped to every row, k_rᵀ(K_kk + μI)⁻¹ s. In feature space (push-through
-   * identity) that is φ_rᵀ (Φ_k Φ_kᵀ + μI)⁻¹ Φ_k s: a [dims × dims] inverse computed once per
-   * catalog, then three products per batch, so new rows need no retraining. Null when off.
-   */
-  async ridgeScores(knownScores: readonly Float32Array[]): Promise<Float32Array[] | null> {
-    const ridge = this.ridge;
-    if (!ridge || knownScores.length === 0) return null;
-    const size = ridge.known.length;
-    const s = new Float32Array(knownScores.length * size);
-    knownScores.forEach((scores, p) => {
-      for (let row = 0; row < size; row++) if (ridge.known[row]) s[p * size + row] = scores[row]!;
-    });
-    const out = tf.tidy(() => {
-      const m = ridge.content.itemMatrixT;
-      const v = tf.matMul(tf.tensor2d(s, [knownScores.length, size]), m, false, true);
-      return tf.matMul(tf.matMul(v, ridge.inverse), m);
-    });
-    const flat = (await out.data()) as Float32Array;
-    out.dispose();
-    return knownScores.map((_, p) => standardiseAll(flat.subarray(p * size, (p + 1) * size)));
-  }
-
-  /** The generated collaborative score of cold row #p (index into `rows`) from known-row scores. */
+  /** The carried-over collaborative score of cold row #p (index into `rows`) from known-row scores. */
   carried(p: number, knownScores: Float32Array): number {
     let a = 0;
     let s = 0;
-    for (let q = 0; q < this.k; q++) {
+    for (let q = 0; q < this.carryK; q++) {
       const row = this.neighbourRows[p * this.k + q]!;
       if (row < 0) continue;
       const w = this.neighbourSims[p * this.k + q]!;
@@ -148,6 +133,29 @@ export class ColdRowBridge {
       s += w;
     }
     return s > 0 ? a / s : 0;
+  }
+
+  /** The local kernel-ridge score of cold row #p, or 0 when the ridge is off. */
+  ridge(p: number, knownScores: Float32Array): number {
+    if (!this.ridgeWeights) return 0;
+    let t = 0;
+    for (let q = 0; q < this.k; q++) {
+      const row = this.neighbourRows[p * this.k + q]!;
+      if (row >= 0) t += this.ridgeWeights[p * this.k + q]! * knownScores[row]!;
+    }
+    return t;
+  }
+
+  /**
+   * Content similarity of every row to a history (its items and queries, weighted), with the exact
+   * vectors, standardised over all rows. Only the new rows' entries are used.
+   */
+  contentScores(history: WeightedHistory): Float32Array {
+    const exact = this.content.exactVectors();
+    const profile = new Map<number, number>();
+    for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
+    for (const { query, weight } of history.queries) exact.addBag(profile, queryFeatures(query), weight);
+    return standardiseAll(exact.dotAll(profile));
   }
 
   /**
@@ -159,32 +167,19 @@ export class ColdRowBridge {
     scores: Float32Array,
     text: Float32Array,
     settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = ENGINE_BRIDGE,
-    ridge: Float32Array | null = null,
     prior: Float32Array | null = null,
   ): void {
-    const generated = new Float32Array(this.rows.length);
-    for (let p = 0; p < this.rows.length; p++) generated[p] = this.carried(p, scores);
+    const carried = new Float32Array(this.rows.length);
+    const ridge = new Float32Array(this.rows.length);
+    for (let p = 0; p < this.rows.length; p++) {
+      carried[p] = this.carried(p, scores);
+      ridge[p] = this.ridge(p, scores);
+    }
     this.rows.forEach((row, p) => {
-      const raw = text[row]! + settings.cfWeight * generated[p]! + (ridge ? settings.ridgeWeight * ridge[row]! : 0) + (prior ? settings.priorWeight * prior[row]! : 0);
+      const raw = text[row]! + settings.cfWeight * carried[p]! + settings.ridgeWeight * ridge[p]! + (prior ? settings.priorWeight * prior[row]! : 0);
       scores[row] = settings.shift + settings.scale * raw;
     });
   }
-
-  dispose(): void {
-    this.ridge?.inverse.dispose();
-  }
-}
-
-/** (Φ_k Φ_kᵀ + μI)⁻¹ over the known rows' content vectors, on the backend. */
-async function ridgeInverse(content: ContentModel, known: Uint8Array, mu: number): Promise<tf.Tensor2D> {
-  const gram = tf.tidy(() => {
-    const m = tf.mul(content.itemMatrixT, tf.tensor1d(Float32Array.from(known)));
-    return tf.matMul(m, m, false, true);
-  });
-  const g = (await gram.data()) as Float32Array;
-  gram.dispose();
-  const dims = content.dims;
-  return tf.tensor2d(spdInverseWithRidge(g, dims, mu), [dims, dims]);
 }
 
 /** (x − mean) / sd over every entry (a copy). */

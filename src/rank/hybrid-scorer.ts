@@ -31,7 +31,6 @@ export interface ScoreParts {
   popularity?: Float32Array;
   /** Standardised collaborative scores (NaN at rows the model does not know). */
   collaborative?: Float32Array;
-  ridge?: Float32Array | null;
   /** Popularity in this catalog (new rows: predicted from their nearest known rows), when the bridge uses it. */
   prior?: Float32Array | null;
   bridge?: ColdRowBridge;
@@ -59,12 +58,11 @@ export class HybridScorer {
   }
 
   /** Generated collaborative scores for rows the collaborative model does not know (cold-bridge.ts), built on first use. */
-  private bridge: Promise<ColdRowBridge> | null = null;
+  private bridge: ColdRowBridge | null = null;
 
-  private coldBridge(): Promise<ColdRowBridge> {
+  private coldBridge(): ColdRowBridge {
     const collaborative = this.collaborative!;
-    const settings = this.bridgeSettings;
-    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row), settings.neighbours, settings.ridgeWeight !== 0 ? settings.ridgeMu : null);
+    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings);
     return this.bridge;
   }
 
@@ -73,7 +71,8 @@ export class HybridScorer {
 
   private popularityScores(): Promise<Float32Array> {
     const collaborative = this.collaborative!;
-    this.popularity ??= Promise.all([collaborative.scoreHistories([new Map()]), this.coldBridge()]).then(([[raw], bridge]) => {
+    this.popularity ??= collaborative.scoreHistories([new Map()]).then(([raw]) => {
+      const bridge = this.coldBridge();
       const pop = standardise(raw!, (row) => collaborative.knows(row));
       bridge.apply(pop, new Float32Array(pop.length), { cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 });
       return pop;
@@ -138,8 +137,8 @@ export class HybridScorer {
 
   /**
    * What scoreHistories combines, per history: the standardised content scores, and where the
-   * collaborative model knows the history its standardised scores (NaN at rows it does not know),
-   * the kernel-ridge scores, or else popularity in this catalog. combine() turns them into scores;
+   * collaborative model knows the history its standardised scores (NaN at rows it does not know)
+   * and the cold bridge, or else popularity in this catalog. combine() turns them into scores;
    * the evaluation tunes the bridge settings on them without scoring twice.
    */
   async scoreParts(histories: readonly WeightedHistory[]): Promise<ScoreParts[]> {
@@ -159,16 +158,13 @@ export class HybridScorer {
     // A history the model knows nothing of (a new shopper, a product page or query as context):
     // popularity in this catalog plus content.
     const popularity = using.every(Boolean) && this.bridgeSettings.priorWeight === 0 ? null : await this.popularityScores();
-    const bridge = await this.coldBridge();
-    const vae = histories.map((_, p) => (using[p] ? standardise(known[p]!, (row) => collaborative.knows(row)) : null));
-    const knownOnes = vae.filter((v): v is Float32Array => v !== null);
-    const ridge = (await bridge.ridgeScores(knownOnes)) ?? [];
-    let at = 0;
-    return histories.map((_, p) => {
-      const text = standardise(content[p]!, () => true);
-      const v = vae[p];
-      if (!v) return { text, popularity: popularity! };
-      return { text, collaborative: v, ridge: ridge[at++] ?? null, prior: popularity, bridge };
+    const bridge = this.coldBridge();
+    return histories.map((history, p) => {
+      if (!using[p]) return { text: standardise(content[p]!, () => true), popularity: popularity! };
+      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
+      // Content only matters at the new rows here: scored with the exact vectors (cold-bridge.ts).
+      const text = bridge.rows.length > 0 ? bridge.contentScores(history) : content[p]!;
+      return { text, collaborative: vae, prior: popularity, bridge };
     });
   }
 
@@ -181,20 +177,11 @@ export class HybridScorer {
       return out;
     }
     const out = part.collaborative!.slice();
-    part.bridge!.apply(out, part.text, settings, part.ridge ?? null, part.prior ?? null);
+    part.bridge!.apply(out, part.text, settings, part.prior ?? null);
     return out;
-  }
-
-  /** Frees the cold bridge's tensors (it is rebuilt on next use); the models stay. */
-  async disposeBridge(): Promise<void> {
-    const bridge = this.bridge;
-    this.bridge = null;
-    this.popularity = null;
-    if (bridge) (await bridge).dispose();
   }
 
   dispose(): void {
     this.collaborative?.dispose();
-    void this.disposeBridge();
   }
 }

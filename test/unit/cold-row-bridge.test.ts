@@ -16,7 +16,7 @@ describe('ColdRowBridge (engine)', () => {
     ];
     const content = new ContentModel(items, 256);
     const before = tf.memory().numTensors;
-    const bridge = await ColdRowBridge.build(content, (row) => row < 3, 2);
+    const bridge = ColdRowBridge.build(content, (row) => row < 3, { neighbours: 2, ridgeWeight: 0, ridgeNeighbours: 30, ridgeMu: 1 });
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(bridge.rows)).toEqual([3]);
     // Known rows' standardised collaborative scores; the new row is unknown (NaN) until bridged.
@@ -30,7 +30,7 @@ describe('ColdRowBridge (engine)', () => {
     content.dispose();
   });
 
-  it('maps a shopper’s known-row scores to every row by kernel ridge over the content kernel (feature-space form = the dual formula)', async () => {
+  it('fits each new row’s local kernel ridge over its nearest known rows by exact cosine, and scores its content exactly', async () => {
     await tf.setBackend('cpu');
     const items: Item[] = [
       { id: 'a', title: 'Laser printer toner black', brand: 'Acme' },
@@ -42,28 +42,26 @@ describe('ColdRowBridge (engine)', () => {
     const content = new ContentModel(items, 64);
     const mu = 0.5;
     const before = tf.memory().numTensors;
-    const bridge = await ColdRowBridge.build(content, (row) => row < 4, 2, mu);
-    const known = Float32Array.from([1.5, -0.5, -1, 0, Number.NaN]);
-    const [ridge] = (await bridge.ridgeScores([known]))!;
-    // The dual form on the CPU: k_rᵀ (K_kk + μI)⁻¹ s, K the cosine kernel, standardised over all rows.
-    const vectors = (await content.itemMatrixT.array()).map((_, d, m) => m[d]!);
-    const dims = vectors.length;
-    const cos = (i: number, j: number) => {
-      let t = 0;
-      for (let d = 0; d < dims; d++) t += vectors[d]![i]! * vectors[d]![j]!;
-      return t;
-    };
-    const k = 4;
-    const a = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => cos(i, j) + (i === j ? mu : 0)));
-    const alpha = solve(a, Array.from(known.subarray(0, k)));
-    const dual = items.map((_, r) => alpha.reduce((t, x, i) => t + x * cos(r, i), 0));
-    const mean = dual.reduce((t, x) => t + x, 0) / dual.length;
-    const sd = Math.sqrt(dual.reduce((t, x) => t + (x - mean) ** 2, 0) / dual.length);
-    dual.forEach((x, r) => expect(ridge![r]).toBeCloseTo((x - mean) / sd, 3));
-    // The new toner inherits the high score of the known toner.
-    expect(ridge![4]).toBeGreaterThan(ridge![1]!);
-    bridge.dispose();
+    const bridge = ColdRowBridge.build(content, (row) => row < 4, { neighbours: 2, ridgeWeight: 1, ridgeNeighbours: 3, ridgeMu: mu });
     expect(tf.memory().numTensors).toBe(before);
+    const known = Float32Array.from([1.5, -0.5, -1, 0, Number.NaN]);
+    // By hand: the 3 known rows with the highest exact cosine to the new row, then a = (K_NN + μI)⁻¹ k_N.
+    const exact = content.exactVectors();
+    const sims = exact.cosineRow(4);
+    const nearest = [0, 1, 2, 3].filter((r) => sims[r]! > 0).sort((x, y) => sims[y]! - sims[x]!).slice(0, 3);
+    const gram = nearest.map((i) => nearest.map((j) => (i === j ? 1 + mu : exact.cosine(i, j))));
+    const a = solve(gram, nearest.map((r) => sims[r]!));
+    const expected = a.reduce((t, x, i) => t + x * known[nearest[i]!]!, 0);
+    expect(bridge.ridge(0, known)).toBeCloseTo(expected, 5);
+    // The new toner inherits the score of the known toner, not of the beakers.
+    expect(bridge.ridge(0, known)).toBeGreaterThan(0.5);
+    // Content: exact cosine to the history, standardised over all rows.
+    const text = bridge.contentScores({ items: new Map([[0, 1]]), queries: [] });
+    const raw = exact.cosineRow(0);
+    const mean = raw.reduce((t, x) => t + x, 0) / raw.length;
+    const sd = Math.sqrt(raw.reduce((t, x) => t + (x - mean) ** 2, 0) / raw.length);
+    expect(text[4]).toBeCloseTo((raw[4]! - mean) / sd, 5);
+    expect(text[4]).toBe(Math.max(...Array.from(text).filter((_, r) => r !== 0)));
     content.dispose();
   });
 });

@@ -20,7 +20,7 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
   it('tunes the engine bridge on pseudo-cold warm items, then ranks cold items next to warm ones with the hybrid scorer, without leaking tensors', async () => {
     const split = coldItemsSplit(data, 42);
     const n = split.columns.length;
-    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], priorWeight: [0], scale: [1, 2], shift: [0, 1] } });
+    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], scale: [1, 2], shift: [0, 1] } });
     await initEvalBackend();
     const tensorsBefore = tf.memory().numTensors;
     await model.fit(csrFromRows(split.train, n), { seed: 42, items: split.items });

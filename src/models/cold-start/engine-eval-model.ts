@@ -32,16 +32,13 @@ export interface BridgeGrid {
   shift: number[];
 }
 
-/** Relative validation gain the kernel-ridge part must bring to be used (see tune()). */
-const RIDGE_MIN_GAIN = 0.02;
-
 const DEFAULT_GRID: BridgeGrid = {
   cfWeight: [0, 0.35, 0.7, 1],
   ridgeWeight: [0, 0.5, 1, 2],
-  ridgeMu: [1],
+  ridgeMu: [0.3, 1],
   priorWeight: [0, 0.2, 0.4],
   scale: [0.5, 0.75, 1, 1.5, 2],
-  shift: Array.from({ length: 13 }, (_, i) => -1 + i * 0.25),
+  shift: Array.from({ length: 21 }, (_, i) => -2 + i * 0.25),
 };
 
 /**
@@ -55,8 +52,7 @@ const DEFAULT_GRID: BridgeGrid = {
  * seeded 20% of the warm items become pseudo-cold (their interactions dropped), and a seeded 20% of
  * the warm items of up to 2,500 shoppers with pseudo-cold items are held out as warm targets. A VAE
  * trained on what remains plays the pack. The carried-over and kernel-ridge weights (and the
- * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view; the
- * kernel-ridge part only when it gains ≥ 2% there, for its cost), then
+ * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view), then
  * scale and shift by NDCG@20 of the mixed ranking (pseudo-cold and held-out warm targets). The
  * engine's defaults (ENGINE_BRIDGE) come from these runs.
  */
@@ -149,9 +145,7 @@ export class EngineEvalModel implements EvalModel {
     const pseudoList = Int32Array.from(order.slice(0, nPseudo)).sort();
     const ids = Int32Array.from({ length: n }, (_, j) => j);
     const coldTable: Record<string, number> = {};
-    // The best cell without and with the kernel-ridge part: the ridge costs a [dims × dims] inverse
-    // per catalog and ~10–25 ms per recommendation (10k items, WASM), so it must earn its keep.
-    const best: { plain?: { settings: BridgeSettings; value: number }; ridge?: { settings: BridgeSettings; value: number } } = {};
+    let best: { settings: BridgeSettings; value: number } | null = null;
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
     try {
       for (const ridgeMu of grid.ridgeMu) {
@@ -177,14 +171,10 @@ export class EngineEvalModel implements EvalModel {
           if (cell.ridgeWeight === 0 && ridgeMu !== grid.ridgeMu[0]) return;
           const value = sums[c]! / Math.max(1, tune.length);
           coldTable[`cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${ridgeMu}` : ''} prior ${cell.priorWeight}`] = round4(value);
-          const slot = cell.ridgeWeight === 0 ? 'plain' : 'ridge';
-          if (!best[slot] || value > best[slot]!.value) best[slot] = { settings: cell, value };
+          if (!best || value > best.value) best = { settings: cell, value };
         });
-        // The scorer shares the models; only its bridge is its own.
-        await scorer.disposeBridge();
       }
-      const ridgeGain = best.ridge && best.plain ? best.ridge.value / best.plain.value - 1 : 0;
-      const chosen = best.ridge && (!best.plain || ridgeGain >= RIDGE_MIN_GAIN) ? best.ridge : best.plain!;
+      const chosen = (best as { settings: BridgeSettings; value: number } | null)!;
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
       const scorer = new HybridScorer(content, collaborative, chosen.settings);
       const calSums = new Float64Array(grid.scale.length * grid.shift.length);
@@ -205,7 +195,6 @@ export class EngineEvalModel implements EvalModel {
           );
         });
       }
-      await scorer.disposeBridge();
       let at = 0;
       calSums.forEach((v, i) => {
         if (v > calSums[at]!) at = i;
@@ -218,7 +207,6 @@ export class EngineEvalModel implements EvalModel {
         grid,
         coldValidationNDCG20: coldTable,
         chosenColdNDCG20: round4(chosen.value),
-        ridgeGain: `${(ridgeGain * 100).toFixed(1)}% (used only from ${RIDGE_MIN_GAIN * 100}%)`,
         mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
         mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),
         chosen: settings,
