@@ -95,6 +95,13 @@ export class SparseTfIdf {
     return out;
   }
 
+  /** Dot product of a sparse profile with one row. */
+  dotRow(profile: ReadonlyMap<number, number>, row: number): number {
+    let t = 0;
+    for (let a = this.ptr[row]!; a < this.ptr[row + 1]!; a++) t += (profile.get(this.idx[a]!) ?? 0) * this.val[a]!;
+    return t;
+  }
+
   /** Cosine of two rows. */
   cosine(a: number, b: number): number {
     let i = this.ptr[a]!;

@@ -147,15 +147,31 @@ export class ColdRowBridge {
   }
 
   /**
-   * Content similarity of every row to a history (its items and queries, weighted), with the exact
-   * vectors, standardised over all rows. Only the new rows' entries are used.
+   * Content scores of a history, standardised: `reference` holds every row's cosine with the
+   * hashed vectors (already computed on the backend); the new rows' entries are replaced by their
+   * exact cosines, put on the same scale (the reference's mean and deviation over all rows). Costs
+   * (new rows × their features), not a pass over the catalog.
    */
-  contentScores(history: WeightedHistory): Float32Array {
+  contentScores(history: WeightedHistory, reference: Float32Array): Float32Array {
+    const out = standardiseAll(reference);
+    if (this.rows.length === 0) return out;
+    let sum = 0;
+    let squares = 0;
+    for (const x of reference) {
+      sum += x;
+      squares += x * x;
+    }
+    const mean = sum / reference.length;
+    const sd = Math.sqrt(Math.max(squares / reference.length - mean * mean, 1e-12));
     const exact = this.content.exactVectors();
     const profile = new Map<number, number>();
     for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
     for (const { query, weight } of history.queries) exact.addBag(profile, queryFeatures(query), weight);
-    return standardiseAll(exact.dotAll(profile));
+    let norm = 0;
+    for (const x of profile.values()) norm += x * x;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (const row of this.rows) out[row] = (exact.dotRow(profile, row) * inv - mean) / sd;
+    return out;
   }
 
   /**
@@ -192,5 +208,7 @@ function standardiseAll(values: Float32Array): Float32Array {
   }
   const mean = sum / Math.max(1, values.length);
   const sd = Math.sqrt(Math.max(squares / Math.max(1, values.length) - mean * mean, 1e-12));
-  return Float32Array.from(values, (x) => (x - mean) / sd);
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / sd;
+  return out;
 }

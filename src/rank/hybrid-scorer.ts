@@ -163,7 +163,7 @@ export class HybridScorer {
       if (!using[p]) return { text: standardise(content[p]!, () => true), popularity: popularity! };
       const vae = standardise(known[p]!, (row) => collaborative.knows(row));
       // Content only matters at the new rows here: scored with the exact vectors (cold-bridge.ts).
-      const text = bridge.rows.length > 0 ? bridge.contentScores(history) : content[p]!;
+      const text = bridge.contentScores(history, content[p]!);
       return { text, collaborative: vae, prior: popularity, bridge };
     });
   }

@@ -55,13 +55,16 @@ describe('ColdRowBridge (engine)', () => {
     expect(bridge.ridge(0, known)).toBeCloseTo(expected, 5);
     // The new toner inherits the score of the known toner, not of the beakers.
     expect(bridge.ridge(0, known)).toBeGreaterThan(0.5);
-    // Content: exact cosine to the history, standardised over all rows.
-    const text = bridge.contentScores({ items: new Map([[0, 1]]), queries: [] });
-    const raw = exact.cosineRow(0);
-    const mean = raw.reduce((t, x) => t + x, 0) / raw.length;
-    const sd = Math.sqrt(raw.reduce((t, x) => t + (x - mean) ** 2, 0) / raw.length);
-    expect(text[4]).toBeCloseTo((raw[4]! - mean) / sd, 5);
-    expect(text[4]).toBe(Math.max(...Array.from(text).filter((_, r) => r !== 0)));
+    // Content: the new row's exact cosine to the history, on the scale of the hashed cosines of all rows.
+    const hashed = content.similarityTo(0);
+    const reference = (await hashed.data()) as Float32Array;
+    hashed.dispose();
+    const text = bridge.contentScores({ items: new Map([[0, 1]]), queries: [] }, reference);
+    const mean = reference.reduce((t, x) => t + x, 0) / reference.length;
+    const sd = Math.sqrt(reference.reduce((t, x) => t + (x - mean) ** 2, 0) / reference.length);
+    expect(text[4]).toBeCloseTo((exact.cosineRow(0)[4]! - mean) / sd, 4);
+    expect(text[1]).toBeCloseTo((reference[1]! - mean) / sd, 4);
+    expect(exact.cosineRow(0)[4]).toBeGreaterThan(0.3);
     content.dispose();
   });
 });
