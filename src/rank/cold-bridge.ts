@@ -3,6 +3,7 @@ import { queryFeatures } from '../catalog/item-features';
 import type { ContentModel } from '../models/content-model';
 import { gaussJordanInverseInPlace } from '../models/spd-inverse';
 import { BestK } from './best-k';
+import { moments, standardise } from './standardise';
 import type { WeightedHistory } from './profile-weights';
 
 /** How rows the collaborative model does not know are scored (see ColdRowBridge; fields in api/types). */
@@ -153,16 +154,9 @@ export class ColdRowBridge {
    * (new rows × their features), not a pass over the catalog.
    */
   contentScores(history: WeightedHistory, reference: Float32Array): Float32Array {
-    const out = standardiseAll(reference);
+    const out = standardise(reference);
     if (this.rows.length === 0) return out;
-    let sum = 0;
-    let squares = 0;
-    for (const x of reference) {
-      sum += x;
-      squares += x * x;
-    }
-    const mean = sum / reference.length;
-    const sd = Math.sqrt(Math.max(squares / reference.length - mean * mean, 1e-12));
+    const { mean, sd } = moments(reference);
     const exact = this.content.exactVectors();
     const profile = new Map<number, number>();
     for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
@@ -196,19 +190,4 @@ export class ColdRowBridge {
       scores[row] = settings.shift + settings.scale * raw;
     });
   }
-}
-
-/** (x − mean) / sd over every entry (a copy). */
-function standardiseAll(values: Float32Array): Float32Array {
-  let sum = 0;
-  let squares = 0;
-  for (const x of values) {
-    sum += x;
-    squares += x * x;
-  }
-  const mean = sum / Math.max(1, values.length);
-  const sd = Math.sqrt(Math.max(squares / Math.max(1, values.length) - mean * mean, 1e-12));
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / sd;
-  return out;
 }

@@ -3,24 +3,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { ColdRowBridge, ENGINE_BRIDGE, type BridgeSettings } from './cold-bridge';
-
-/** Each value minus the mean over `mask`ed entries, over their standard deviation. */
-function standardise(values: Float32Array, include: (i: number) => boolean): Float32Array {
-  let n = 0;
-  let sum = 0;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!include(i)) continue;
-    n++;
-    sum += values[i]!;
-    squares += values[i]! * values[i]!;
-  }
-  const mean = n > 0 ? sum / n : 0;
-  const std = Math.sqrt(Math.max(n > 0 ? squares / n - mean * mean : 0, 1e-12));
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / std;
-  return out;
-}
+import { standardise } from './standardise';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
 export interface ScoreParts {
@@ -160,7 +143,7 @@ export class HybridScorer {
     const popularity = using.every(Boolean) && this.bridgeSettings.priorWeight === 0 ? null : await this.popularityScores();
     const bridge = this.coldBridge();
     return histories.map((history, p) => {
-      if (!using[p]) return { text: standardise(content[p]!, () => true), popularity: popularity! };
+      if (!using[p]) return { text: standardise(content[p]!), popularity: popularity! };
       const vae = standardise(known[p]!, (row) => collaborative.knows(row));
       // Content only matters at the new rows here: scored with the exact vectors (cold-bridge.ts).
       const text = bridge.contentScores(history, content[p]!);

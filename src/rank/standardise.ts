@@ -1,0 +1,25 @@
+/** Mean and standard deviation of the entries `include` accepts (all by default); sd ≥ 1e-6. */
+export function moments(values: Float32Array, include?: (i: number) => boolean): { mean: number; sd: number } {
+  let n = 0;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (include && !include(i)) continue;
+    n++;
+    sum += values[i]!;
+    squares += values[i]! * values[i]!;
+  }
+  const mean = n > 0 ? sum / n : 0;
+  return { mean, sd: Math.sqrt(Math.max(n > 0 ? squares / n - mean * mean : 0, 1e-12)) };
+}
+
+/**
+ * (x − mean) / sd, a copy, with the moments of the entries `include` accepts. Scores from
+ * different models are put on one scale this way (per history).
+ */
+export function standardise(values: Float32Array, include?: (i: number) => boolean): Float32Array {
+  const { mean, sd } = moments(values, include);
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / sd;
+  return out;
+}
