@@ -33,12 +33,12 @@ export interface BridgeGrid {
 }
 
 const DEFAULT_GRID: BridgeGrid = {
-  cfWeight: [0, 0.35, 0.7, 1],
+  cfWeight: [0, 0.35, 0.7, 1, 1.5],
   ridgeWeight: [0, 0.5, 1, 2],
   ridgeMu: [0.3, 1],
-  priorWeight: [0, 0.2, 0.4],
+  priorWeight: [0, 0.2, 0.4, 0.7],
   scale: [0.5, 0.75, 1, 1.5, 2],
-  shift: Array.from({ length: 21 }, (_, i) => -2 + i * 0.25),
+  shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
 };
 
 /**
