@@ -425,4 +425,10 @@ export interface BridgeSettingsReport {
   shift: number;
   /** Weight of the popularity prior when a shopper's history has no item the model knows. */
   popularityWeight: number;
+  /**
+   * How much of the pack blend's catalog-text part stays in the known items' scores that are
+   * carried over to new items (0: only its collaborative parts, the VAE and item–item; 1: the whole
+   * blend). A new item gets its own content score, so the text part is counted twice when kept.
+   */
+  carryText: number;
 }

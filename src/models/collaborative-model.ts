@@ -146,16 +146,38 @@ export class CollaborativeModel {
    * one Float32Array per history, NaN where the model does not know the row.
    */
   async scoreHistories(histories: readonly ReadonlyMap<number, number>[]): Promise<Float32Array[]> {
-    const vocab = this.rowOfVocab.length;
+    const csr = this.csrOf(histories);
+    return this.toRows(await this.scorer.scoreRows(csr), histories.length);
+  }
+
+  /**
+   * The blend's catalog-text part for each history, times its blend weight (standardised, NaN
+   * where the model does not know the row), or null when the pack's blend has no such part.
+   * Subtracted from scoreHistories() this leaves the blend's purely collaborative parts: what the
+   * cold bridge carries over to new items, which get their own content score.
+   */
+  async textPartScores(histories: readonly ReadonlyMap<number, number>[]): Promise<Float32Array[] | null> {
+    const part = await this.scorer.partScores(this.csrOf(histories), 'content');
+    if (!part) return null;
+    const rows = this.toRows(part.scores, histories.length);
+    for (const row of rows) for (let r = 0; r < row.length; r++) row[r]! *= part.weight;
+    return rows;
+  }
+
+  private csrOf(histories: readonly ReadonlyMap<number, number>[]) {
     const rows = histories.map((h) => [...h.keys()].filter((r) => this.knows(r)));
-    const csr = csrFromRows(
+    return csrFromRows(
       rows.map((r) => r.map((row) => this.vocabOfRow[row]!)),
-      vocab,
+      this.rowOfVocab.length,
       histories.map((h, i) => rows[i]!.map((row) => h.get(row)!)),
     );
-    const flat = await this.scorer.scoreRows(csr);
+  }
+
+  /** [histories × vocabulary] scores mapped onto catalog rows (NaN at rows the model does not know). */
+  private toRows(flat: Float32Array, count: number): Float32Array[] {
+    const vocab = this.rowOfVocab.length;
     const catalogSize = this.vocabOfRow.length;
-    return histories.map((_, p) => {
+    return Array.from({ length: count }, (_, p) => {
       const out = new Float32Array(catalogSize).fill(Number.NaN);
       for (let v = 0; v < vocab; v++) {
         const row = this.rowOfVocab[v]!;

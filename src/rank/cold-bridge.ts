@@ -28,6 +28,7 @@ export const ENGINE_BRIDGE: BridgeSettings = {
   scale: 1,
   shift: 1,
   popularityWeight: 0.5,
+  carryText: 0,
 };
 
 /**
@@ -42,7 +43,7 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
       ignored.push(key);
       continue;
     }
-    const ok = typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 100 && (key === 'shift' || value >= 0) && ((key !== 'neighbours' && key !== 'ridgeNeighbours') || (Number.isInteger(value) && value >= 1 && value <= 200)) && (key !== 'ridgeMu' || value > 0);
+    const ok = typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 100 && (key === 'shift' || value >= 0) && ((key !== 'neighbours' && key !== 'ridgeNeighbours') || (Number.isInteger(value) && value >= 1 && value <= 200)) && (key !== 'ridgeMu' || value > 0) && (key !== 'carryText' || value <= 1);
     if (ok) settings[key as keyof BridgeSettings] = value as number;
     else ignored.push(key);
   }
@@ -171,19 +172,21 @@ export class ColdRowBridge {
   /**
    * Writes the score of every cold row into `scores` (standardised collaborative scores at the
    * known rows): shift + scale · (content z-score + cfWeight · carried-over score + ridgeWeight ·
-   * kernel-ridge score + priorWeight · predicted popularity).
+   * kernel-ridge score + priorWeight · predicted popularity). The carried-over and ridge scores
+   * read the known rows of `carrySource` (standardised too), or of `scores` when none is given.
    */
   apply(
     scores: Float32Array,
     text: Float32Array,
     settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = ENGINE_BRIDGE,
     prior: Float32Array | null = null,
+    carrySource: Float32Array = scores,
   ): void {
     const carried = new Float32Array(this.rows.length);
     const ridge = new Float32Array(this.rows.length);
     for (let p = 0; p < this.rows.length; p++) {
-      carried[p] = this.carried(p, scores);
-      ridge[p] = this.ridge(p, scores);
+      carried[p] = this.carried(p, carrySource);
+      ridge[p] = this.ridge(p, carrySource);
     }
     this.rows.forEach((row, p) => {
       const raw = text[row]! + settings.cfWeight * carried[p]! + settings.ridgeWeight * ridge[p]! + (prior ? settings.priorWeight * prior[row]! : 0);

@@ -17,6 +17,12 @@ export interface ScoreParts {
   /** Popularity in this catalog (new rows: predicted from their nearest known rows), when the bridge uses it. */
   prior?: Float32Array | null;
   bridge?: ColdRowBridge;
+  /**
+   * When there are new rows and the pack's blend has a catalog-text part: the raw blend and that
+   * part (its weight included), to carry over scores without it (BridgeSettings.carryText); the
+   * standardised result per carryText value is cached.
+   */
+  carry?: { raw: Float32Array; textPart: Float32Array; known: (row: number) => boolean; byCarryText: Map<number, Float32Array> };
 }
 
 /**
@@ -142,12 +148,16 @@ export class HybridScorer {
     // popularity in this catalog plus content.
     const popularity = using.every(Boolean) && this.bridgeSettings.priorWeight === 0 ? null : await this.popularityScores();
     const bridge = this.coldBridge();
+    const knows = (row: number) => collaborative.knows(row);
+    // Only needed to carry scores over to new rows without the text part: otherwise no extra pass.
+    const textParts = bridge.rows.length > 0 && this.bridgeSettings.carryText !== 1 && using.some(Boolean) ? await collaborative.textPartScores(histories.map((h, p) => (using[p] ? h.items : new Map()))) : null;
     return histories.map((history, p) => {
       if (!using[p]) return { text: standardise(content[p]!), popularity: popularity! };
-      const vae = standardise(known[p]!, (row) => collaborative.knows(row));
+      const vae = standardise(known[p]!, knows);
       // Content only matters at the new rows here: scored with the exact vectors (cold-bridge.ts).
       const text = bridge.contentScores(history, content[p]!);
-      return { text, collaborative: vae, prior: popularity, bridge };
+      const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;
+      return { text, collaborative: vae, prior: popularity, bridge, ...(carry ? { carry } : {}) };
     });
   }
 
@@ -160,11 +170,25 @@ export class HybridScorer {
       return out;
     }
     const out = part.collaborative!.slice();
-    part.bridge!.apply(out, part.text, settings, part.prior ?? null);
+    part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
     return out;
   }
 
   dispose(): void {
     this.collaborative?.dispose();
   }
+}
+
+/** The standardised known-row scores the bridge carries over: the blend with (1 − carryText) of its text part taken out. */
+function carrySource(part: ScoreParts, carryText: number): Float32Array | undefined {
+  const carry = part.carry;
+  if (!carry || carryText === 1) return undefined;
+  let out = carry.byCarryText.get(carryText);
+  if (!out) {
+    const raw = carry.raw.slice();
+    for (let row = 0; row < raw.length; row++) raw[row]! -= (1 - carryText) * carry.textPart[row]!;
+    out = standardise(raw, carry.known);
+    carry.byCarryText.set(carryText, out);
+  }
+  return out;
 }

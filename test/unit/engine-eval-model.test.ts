@@ -20,7 +20,7 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
   it('tunes the engine bridge on pseudo-cold warm items, then ranks cold items next to warm ones with the hybrid scorer, without leaking tensors', async () => {
     const split = coldItemsSplit(data, 42);
     const n = split.columns.length;
-    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], scale: [1, 2], shift: [0, 1] } });
+    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], carryText: [0, 1], scale: [1, 2], shift: [0, 1] } });
     await initEvalBackend();
     const tensorsBefore = tf.memory().numTensors;
     await model.fit(csrFromRows(split.train, n), { seed: 42, items: split.items });
@@ -36,8 +36,8 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
     expect(coldScores.size).toBeGreaterThan(1);
     const settings = model.settings() as { tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; chosenColdNDCG20: number } };
     expect(settings.tuning.pseudoColdItems).toBeGreaterThan(0);
-    expect(Object.keys(settings.tuning.coldValidationNDCG20)).toHaveLength(4);
-    expect(settings.tuning.chosenColdNDCG20).toBeGreaterThanOrEqual(settings.tuning.coldValidationNDCG20['cf 0 ridge 0 prior 0']!);
+    expect(Object.keys(settings.tuning.coldValidationNDCG20)).toHaveLength(8);
+    expect(settings.tuning.chosenColdNDCG20).toBeGreaterThanOrEqual(settings.tuning.coldValidationNDCG20['cf 0 ridge 0 prior 0 carryText 1']!);
     // What train --evaluation would put in a pack is read back unchanged.
     expect(bridgeSettingsFrom(settings.tuning.chosen)).toEqual({ settings: settings.tuning.chosen, ignored: [] });
     model.dispose();
@@ -45,8 +45,8 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
   }, 240_000);
 
   it('takes bridge settings from a pack only when they are sound', () => {
-    const { settings, ignored } = bridgeSettingsFrom({ cfWeight: 1, ridgeWeight: -2, ridgeMu: 0, shift: -0.5, neighbours: 3.5, scale: Number.NaN, bogus: 1 } as Record<string, unknown>);
+    const { settings, ignored } = bridgeSettingsFrom({ cfWeight: 1, ridgeWeight: -2, ridgeMu: 0, shift: -0.5, neighbours: 3.5, scale: Number.NaN, carryText: 1.5, bogus: 1 } as Record<string, unknown>);
     expect(settings).toEqual({ ...ENGINE_BRIDGE, cfWeight: 1, shift: -0.5 });
-    expect(ignored.sort()).toEqual(['bogus', 'neighbours', 'ridgeMu', 'ridgeWeight', 'scale']);
+    expect(ignored.sort()).toEqual(['bogus', 'carryText', 'neighbours', 'ridgeMu', 'ridgeWeight', 'scale']);
   });
 });

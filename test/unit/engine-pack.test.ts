@@ -77,7 +77,7 @@ describe('Engine with a model pack', () => {
     cpSync(join(dir, 'good'), join(dir, 'tuned'), { recursive: true });
     const manifestPath = join(dir, 'tuned', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, bogus: 3 }, tunedOn: 'test' };
+    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1, bogus: 3 }, tunedOn: 'test' };
     writeFileSync(manifestPath, JSON.stringify(manifest));
     // A product the pack has never seen: a copy of a known one under a new id.
     const source = items[1]!;
@@ -85,7 +85,7 @@ describe('Engine with a model pack', () => {
     const engine = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-tuned', maxEvents: 100, persist: false, models: `${server.url}/tuned/` });
     const defaults = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-default', maxEvents: 100, persist: false, models: `${server.url}/good/` });
     expect(engine.status().ranking.coldBridge).toEqual({
-      settings: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5 },
+      settings: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1 },
       source: 'model pack',
       ignored: ['bogus'],
     });

@@ -28,6 +28,7 @@ export interface BridgeGrid {
   ridgeWeight: number[];
   ridgeMu: number[];
   priorWeight: number[];
+  carryText: number[];
   scale: number[];
   shift: number[];
 }
@@ -37,6 +38,7 @@ const DEFAULT_GRID: BridgeGrid = {
   ridgeWeight: [0, 0.5, 1, 2],
   ridgeMu: [0.3, 1],
   priorWeight: [0, 0.2, 0.4, 0.7],
+  carryText: [0, 1],
   scale: [0.5, 0.75, 1, 1.5, 2],
   shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
 };
@@ -153,7 +155,8 @@ export class EngineEvalModel implements EvalModel {
         const cells: BridgeSettings[] = [];
         for (const cfWeight of grid.cfWeight)
           for (const ridgeWeight of grid.ridgeWeight)
-            for (const priorWeight of grid.priorWeight) cells.push({ ...ENGINE_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight });
+            for (const priorWeight of grid.priorWeight)
+              for (const carryText of grid.carryText) cells.push({ ...ENGINE_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
         const sums = new Float64Array(cells.length);
         const candidate = new Float32Array(pseudoList.length);
         for (let from = 0; from < histories.length; from += 128) {
@@ -170,7 +173,7 @@ export class EngineEvalModel implements EvalModel {
         cells.forEach((cell, c) => {
           if (cell.ridgeWeight === 0 && ridgeMu !== grid.ridgeMu[0]) return;
           const value = sums[c]! / Math.max(1, tune.length);
-          coldTable[`cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${ridgeMu}` : ''} prior ${cell.priorWeight}`] = round4(value);
+          coldTable[`cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${ridgeMu}` : ''} prior ${cell.priorWeight} carryText ${cell.carryText}`] = round4(value);
           if (!best || value > best.value) best = { settings: cell, value };
         });
       }

@@ -69,6 +69,18 @@ export class VaeScorer {
   }
 
   /**
+   * The weight of the first part of this kind in the blend and its standardised scores
+   * ([rows × items]), or null when the blend has no such part with a weight above 0. Costs the
+   * part's sparse neighbour pass only, not the network.
+   */
+  async partScores(inputs: Csr, kind: string): Promise<{ weight: number; scores: Float32Array } | null> {
+    const p = this.parts.findIndex((part) => part.kind === kind);
+    if (p < 0 || !(this.weights[p]! > 0)) return null;
+    const scores = await this.score(inputs, undefined, this.parts.map((_, q) => (q === p ? 1 : 0)), true);
+    return { weight: this.weights[p]!, scores };
+  }
+
+  /**
    * The standardised score rows of each component ([vae, ...parts], each [rows × items]), for
    * tuning blend weights without rescoring.
    */
