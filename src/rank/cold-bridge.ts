@@ -14,9 +14,10 @@ export type BridgeSettings = BridgeSettingsReport;
  * --evaluation FILE` carries its own; status().ranking.coldBridge says which are in use). From the
  * `localrec` cold-items tuning on pseudo-cold warm items (seed 42, never the protocol's cold items;
  * src/models/cold-start/engine-eval-model.ts). Both office and scientific chose the local kernel
- * ridge (weight 1, μ 0.3) and some predicted popularity (0.4 / 0.2). They chose carried-over
- * weights 1 / 0.35 and scale / shift 1.5 / −1 and 1 / 2; the defaults sit between. The popularity
- * weight for histories the model does not know is set, not tuned.
+ * ridge and carrying over the blend without its text part (carryText 0). With that, they chose
+ * carried-over weights 0.7 / 0 and scale / shift 1.5 / 1.25 and 2 / 2.75; the defaults sit between
+ * (scale and shift only place new items among known ones: the order among new items is the same).
+ * The popularity weight for histories the model does not know is set, not tuned.
  */
 export const ENGINE_BRIDGE: BridgeSettings = {
   neighbours: 5,
@@ -25,8 +26,8 @@ export const ENGINE_BRIDGE: BridgeSettings = {
   ridgeMu: 0.3,
   ridgeNeighbours: 30,
   priorWeight: 0.2,
-  scale: 1,
-  shift: 1,
+  scale: 1.5,
+  shift: 2,
   popularityWeight: 0.5,
   carryText: 0,
 };
