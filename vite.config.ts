@@ -34,7 +34,7 @@ export default defineConfig(({ mode }) => {
         sourcemap: true,
         minify: true,
         target: 'es2022',
-        lib: { entry: 'src/api/script-tag.ts', name: 'localrec', formats: ['iife'], fileName: () => 'localrec.iife.js' },
+        lib: { entry: 'src/client/script-tag.ts', name: 'localrec', formats: ['iife'], fileName: () => 'localrec.iife.js' },
       },
     };
   }

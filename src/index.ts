@@ -1,3 +1,3 @@
-export { createRecommender, type Recommender } from './api/create-recommender';
-export { LocalrecError, ERROR_CODES, isLocalrecError, type ErrorCode } from './api/errors';
-export type * from './api/types';
+export { createRecommender, type Recommender } from './client/create-recommender';
+export { LocalrecError, ERROR_CODES, isLocalrecError, type ErrorCode } from './shared/errors';
+export type * from './shared/types';

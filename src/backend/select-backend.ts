@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LocalrecError } from '../api/errors';
-import type { BackendName, BackendPreference, RecommenderStatus } from '../api/types';
+import { LocalrecError } from '../shared/errors';
+import type { BackendName, BackendPreference, RecommenderStatus } from '../shared/types';
 
 export type AdapterInfo = NonNullable<RecommenderStatus['adapter']>;
 

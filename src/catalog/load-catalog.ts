@@ -1,5 +1,5 @@
-import { LocalrecError } from '../api/errors';
-import type { CatalogReport, Item } from '../api/types';
+import { LocalrecError } from '../shared/errors';
+import type { CatalogReport, Item } from '../shared/types';
 import type { BehaviourStore } from '../store/behaviour-store';
 import { catalogFingerprint, normalizeCatalog } from './normalize-catalog';
 

@@ -1,4 +1,5 @@
-import type { CatalogReport, Item } from '../api/types';
+import { fnv1a, FNV_OFFSET } from '../util/hash';
+import type { CatalogReport, Item } from '../shared/types';
 
 /** Length limits: longer strings are cut (and counted), so one bad row cannot bloat storage. */
 export const LIMITS = {
@@ -102,18 +103,9 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
 
 /** A cheap, stable fingerprint of the catalog content (FNV-1a over ids, titles and categories). */
 export function catalogFingerprint(items: readonly Item[]): string {
-  let hash = 0x811c9dc5;
-  const mix = (text: string): void => {
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-  };
+  let hash = FNV_OFFSET;
   for (const item of items) {
-    mix(item.id);
-    mix(item.title);
-    mix(item.category?.join('>') ?? '');
-    mix(item.brand ?? '');
+    for (const text of [item.id, item.title, item.category?.join('>') ?? '', item.brand ?? '']) hash = fnv1a(text, hash);
   }
-  return `${items.length}-${(hash >>> 0).toString(16)}`;
+  return `${items.length}-${hash.toString(16)}`;
 }

@@ -1,4 +1,4 @@
-import type { Evidence, Explanation, Item, StoredEvent } from '../api/types';
+import type { Evidence, Explanation, Item, StoredEvent } from '../shared/types';
 import type { HybridScorer } from '../rank/hybrid-scorer';
 import type { WeightedHistory } from '../rank/profile-weights';
 import { sharedAttributes } from './shared-attributes';

@@ -1,5 +1,5 @@
-import type { Item, SharedAttribute } from '../api/types';
-import { priceBand } from '../catalog/item-features';
+import type { Item, SharedAttribute } from '../shared/types';
+import { priceBand } from '../features/item-features';
 
 /** Human text for a price band ($a–$b), the same bands the content features use. */
 export function priceBandLabel(price: number): string {

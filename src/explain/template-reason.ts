@@ -1,4 +1,4 @@
-import type { Evidence, SharedAttribute } from '../api/types';
+import type { Evidence, SharedAttribute } from '../shared/types';
 
 const MAX_TITLE = 60;
 

@@ -1,9 +1,9 @@
-import { LocalrecError } from '../api/errors';
-import { bridgeSettingsFrom, type BridgeSettings } from '../rank/cold-bridge';
-import { csrFromRows } from './vae/sparse';
-import type { ModelPack } from './vae/vae-pack';
-import { vaeScorerFromPack } from './vae/vae-pack';
-import { VaeScorer } from './vae/vae-scorer';
+import { LocalrecError } from '../shared/errors';
+import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge';
+import { csrFromRows } from '../util/csr';
+import type { ModelPack } from './packs/vae-pack';
+import { vaeScorerFromPack } from './packs/vae-pack';
+import { VaeScorer } from './collaborative-blend';
 import { fineTuneVae, type FineTuneOptions, type FineTuneResult } from './vae/fine-tune';
 import { VaeNetwork, type VaeArchitecture, type VaeWeights } from './vae/vae-network';
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CollaborativeModel } from '../models/collaborative-model';
-import type { ContentModel } from '../models/content-model';
+import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
-import { ColdRowBridge, ENGINE_BRIDGE, type BridgeSettings } from './cold-bridge';
+import { ColdRowBridge, ENGINE_BRIDGE, type BridgeSettings } from './new-item-bridge';
 import { standardise } from './standardise';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */

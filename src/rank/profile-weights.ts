@@ -1,4 +1,4 @@
-import type { EventType, StoredEvent } from '../api/types';
+import type { EventType, StoredEvent } from '../shared/types';
 import { recencyWeight } from './recency';
 
 /** How strongly each kind of event says "I want things like this". */

@@ -1,7 +1,7 @@
 /**
  * Recency decay: an item seen `age` positions before the newest one weighs 0.5^(age / halfLife).
  * halfLife = Infinity is uniform weighting. The half-life is not hand-set: the evaluation's
- * `+recency` models tune it on `loo` validation users (src/eval/recency-model.ts) and
+ * `+recency` models tune it on `loo` validation users (eval/adapters/recency-model.ts) and
  * `npm run train --evaluation` writes the tuned value into the model pack's manifest.
  */
 export function recencyWeight(age: number, halfLife: number): number {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BestK } from './best-k';
+import { BestK } from '../util/best-k';
 
 /** Added to the score of an item that must not be returned. */
 const EXCLUDED = -1e9;

@@ -1,4 +1,4 @@
-import { describeValue, LocalrecError } from '../api/errors';
+import { describeValue, LocalrecError } from '../shared/errors';
 import type { SearchHit } from './search-index';
 
 /** A search result re-ranked for this shopper. */
@@ -20,7 +20,7 @@ export interface PersonalizedHit {
 export type InterestScores = (rows: number[]) => ArrayLike<number> | null;
 
 /**
- * Blend weight for the engine, from the `search` protocol (src/eval/search-protocol.ts), which
+ * Blend weight for the engine, from the `search` protocol (eval/search-protocol.ts), which
  * picks the weight on validation users: 0.25–0.4 on office and scientific with item-kNN, EASE
  * and content-kNN interest (seeds 42–44); this is the median of those picks. Rerun the protocol
  * when the interest model changes (e.g. the VAE) and update it from the `weight` it reports.

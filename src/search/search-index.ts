@@ -1,8 +1,8 @@
-import { describeValue, LocalrecError } from '../api/errors';
-import type { Item } from '../api/types';
+import { describeValue, LocalrecError } from '../shared/errors';
+import type { Item } from '../shared/types';
 import { boundedEditDistance } from './edit-distance';
 import { fieldTerms, fieldText, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
-import { BestK } from '../rank/best-k';
+import { BestK } from '../util/best-k';
 
 /** One search result: a catalog row (position in the items the index was built from) and its score. */
 export interface SearchHit {

@@ -1,5 +1,5 @@
-import type { Item } from '../api/types';
-import { tokenize } from '../catalog/tokenize';
+import type { Item } from '../shared/types';
+import { tokenize } from '../features/tokenize';
 import { MAX_QUERY_LENGTH } from '../worker/validate-event';
 
 /** The item fields search reads, in the order they are indexed. */

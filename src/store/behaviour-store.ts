@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../api/types';
+import type { StoredEvent } from '../shared/types';
 import type { CatalogCacheRecord, CheckpointRecord, SettingRecord } from './schema';
 
 /** An event before the store gives it a sequence number. */

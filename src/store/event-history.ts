@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../api/types';
+import type { StoredEvent } from '../shared/types';
 
 /**
  * The shopper's history as the engine sees it: stored events ordered by `seq`, each once, at most

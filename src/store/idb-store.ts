@@ -1,6 +1,6 @@
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
-import { LocalrecError } from '../api/errors';
-import type { StoredEvent } from '../api/types';
+import { LocalrecError } from '../shared/errors';
+import type { StoredEvent } from '../shared/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
 import { DB_VERSION, type CatalogCacheRecord, type CheckpointRecord, type LocalrecDB } from './schema';
 

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../api/types';
+import type { StoredEvent } from '../shared/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
 import type { CatalogCacheRecord, CheckpointRecord } from './schema';
 

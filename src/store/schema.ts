@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb';
-import type { Item, StoredEvent } from '../api/types';
+import type { Item, StoredEvent } from '../shared/types';
 
 /** Bump when a store's shape changes; `upgrade` in idb-store.ts migrates from every older version. */
 export const DB_VERSION = 1;

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../api/types';
+import type { StoredEvent } from '../shared/types';
 
 export type TabMessage = { kind: 'event'; event: StoredEvent } | { kind: 'forget' };
 

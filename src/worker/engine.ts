@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeValue, LocalrecError } from '../api/errors';
+import { describeValue, LocalrecError } from '../shared/errors';
 import type {
   FineTuneReasonsOptions,
   FineTuneReasonsReport,
@@ -25,16 +25,16 @@ import type {
   TrainOptions,
   TrainReport,
   TrackInput,
-} from '../api/types';
+} from '../shared/types';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { normalizeCatalog } from '../catalog/normalize-catalog';
-import { ContentModel } from '../models/content-model';
-import { loadCollaborativeModel, type ModelReport } from '../models/load-collaborative-model';
+import { ContentModel } from '../models/content/content-model';
+import { loadCollaborativeModel, type ModelReport } from '../models/packs/load-model-pack';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { Explainer } from '../explain/explainer';
-import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../reasons/reason-writer';
-import { tuneReasonWriter } from '../reasons/fine-tune-reasons';
+import { loadReasonWriter, type ReasonsReport, type ReasonWriter } from '../explain/generator/reason-writer';
+import { tuneReasonWriter } from '../explain/generator/fine-tune-reasons';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize, SearchIndex } from '../search';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { availabilityMask, calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
@@ -559,7 +559,7 @@ export class Engine {
   /**
    * Adds, replaces (same id) or removes catalog items at run time, without retraining: new items
    * get content vectors and, where a collaborative model is loaded, generated collaborative scores
-   * from their nearest known items (src/rank/cold-bridge.ts). Rows are checked like the initial
+   * from their nearest known items (src/rank/new-item-bridge.ts). Rows are checked like the initial
    * catalog (unusable rows are skipped and counted). Lasts for this engine (the cached catalog
    * is not rewritten).
    * @throws LocalrecError INVALID_ARGUMENT | CATALOG_EMPTY

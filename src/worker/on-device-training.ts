@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LocalrecError } from '../api/errors';
-import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../api/types';
+import { LocalrecError } from '../shared/errors';
+import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../shared/types';
 import { CollaborativeModel } from '../models/collaborative-model';
-import { buildTrainingMatrix, parseInteractions } from '../models/training-data';
+import { buildTrainingMatrix, parseInteractions } from '../models/vae/training-data';
 import { VaeNetwork, VAE_PARAM_NAMES, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
-import { VaeScorer } from '../models/vae/vae-scorer';
+import { VaeScorer } from '../models/collaborative-blend';
 import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 

@@ -1,4 +1,4 @@
-import type { FineTuneReport, ProgressEvent } from '../api/types';
+import type { FineTuneReport, ProgressEvent } from '../shared/types';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { VAE_PARAM_NAMES, type VaeWeights } from '../models/vae/vae-network';

@@ -1,9 +1,9 @@
 // A worker of its own for on-device training, started by the serving worker: training never
 // holds up recommend(). It writes its checkpoints to the same IndexedDB database.
 import { expose, transfer } from 'comlink';
-import { registerErrorTransfer } from '../api/error-transfer';
-import type { BackendName, ProgressEvent, TrainOptions } from '../api/types';
-import { LocalrecError } from '../api/errors';
+import { registerErrorTransfer } from '../shared/error-transfer';
+import type { BackendName, ProgressEvent, TrainOptions } from '../shared/types';
+import { LocalrecError } from '../shared/errors';
 import { deviceLost, nextBackend, selectBackend } from '../backend/select-backend';
 import { IdbStore } from '../store/idb-store';
 import { MemoryStore } from '../store/memory-store';

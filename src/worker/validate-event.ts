@@ -1,5 +1,5 @@
-import { describeValue, LocalrecError } from '../api/errors';
-import type { EventType } from '../api/types';
+import { describeValue, LocalrecError } from '../shared/errors';
+import type { EventType } from '../shared/types';
 import type { NewEvent } from '../store/behaviour-store';
 
 export const MAX_QUERY_LENGTH = 500;

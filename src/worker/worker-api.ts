@@ -1,4 +1,4 @@
-import { LocalrecError } from '../api/errors';
+import { LocalrecError } from '../shared/errors';
 import type {
   CatalogUpdate,
   CatalogUpdateReport,
@@ -20,7 +20,7 @@ import type {
   TrainOptions,
   TrainReport,
   TrackInput,
-} from '../api/types';
+} from '../shared/types';
 import { Engine, type EngineConfig } from './engine';
 
 /** Every answer carries the status after the call, so the page's `status()` is never stale. */

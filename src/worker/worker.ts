@@ -1,6 +1,6 @@
 // The worker entry: a few lines that expose the engine to the page through comlink.
 import { expose } from 'comlink';
-import { registerErrorTransfer } from '../api/error-transfer';
+import { registerErrorTransfer } from '../shared/error-transfer';
 import { createWorkerApi } from './worker-api';
 
 registerErrorTransfer();

@@ -1,7 +1,7 @@
 // Shared set-up for browser tests: one static server and one Chromium per test file.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../tools/chromium';
-import { startStaticServer, type StaticServer } from '../tools/static-server';
+import { launchChromium } from '../../tools/browser/chromium';
+import { startStaticServer, type StaticServer } from '../../tools/browser/static-server';
 
 export type LocalrecModule = typeof import('../../src/index');
 /** What test pages put on `window`. */

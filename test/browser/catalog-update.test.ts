@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../../src/api/types';
+import type { Item } from '../../src/shared/types';
 import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
 
 // The demo catalog and its committed model pack, in Chromium's worker: a product added at run

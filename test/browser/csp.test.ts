@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../tools/chromium';
-import { startStaticServer, type StaticServer } from '../tools/static-server';
+import { launchChromium } from '../../tools/browser/chromium';
+import { startStaticServer, type StaticServer } from '../../tools/browser/static-server';
 
 // A storefront with the strictest policy that still allows WebAssembly.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; report-uri /csp-report";

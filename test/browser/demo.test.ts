@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../tools/chromium';
+import { launchChromium } from '../../tools/browser/chromium';
 
 // `npm run demo` for real: the vite dev server on the demo config, driven like a shopper would.
 let server: ViteDevServer;

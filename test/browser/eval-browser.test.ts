@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../src/eval/dataset-node';
-import { runProtocol } from '../../src/eval/run-protocol';
-import { runEvalInBrowser } from '../../src/eval/run-in-browser';
+import { loadDataset } from '../../tools/io/dataset-node';
+import { runProtocol } from '../../eval/run-protocol';
+import { runEvalInBrowser } from '../../eval/run-in-browser';
 
 const OFFICE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../../src/api/types';
-import { checkReason, FactWords } from '../../src/reasons/checker';
+import type { Item } from '../../src/shared/types';
+import { checkReason, FactWords } from '../../src/explain/generator/checker';
 import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
 
 // The committed reasons pack (npm run train-reasons on musical_instruments), run in Chromium's worker.

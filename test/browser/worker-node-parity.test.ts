@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../../src/api/types';
+import type { Item } from '../../src/shared/types';
 import { Engine } from '../../src/worker/engine';
 import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
 

@@ -1,4 +1,4 @@
-// Benchmark scenarios run inside Chromium by `npm run bench` (src/cli/bench.ts drives this page).
+// Benchmark scenarios run inside Chromium by `npm run bench` (tools/bench.ts drives this page).
 import * as localrec from '../../dist/index.js';
 
 const percentile = (values, p) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Item } from '../../src/api/types';
+import type { Item } from '../../src/shared/types';
 
 /** The 400-item slice of the real Industrial & Scientific catalog. */
 export function scientificItems(): Item[] {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './rng';
+import { Rng } from '../../util/random';
 import { VaeNetwork, VAE_PARAM_NAMES, type VaeArchitecture, type VaeWeights } from './vae-network';
 
 export interface FineTuneOptions {
@@ -18,7 +18,7 @@ export interface FineTuneOptions {
 
 /**
  * Defaults. Measured with `npm run eval -- --data ../shared/data/office --protocol strong --models
- * vae+finetune` (src/eval/fine-tune-model.ts): on validation users NDCG@100 was .1509 without
+ * vae+finetune` (eval/adapters/fine-tune-model.ts): on validation users NDCG@100 was .1509 without
  * fine-tuning, .1504 encoder-only (lr 1e-3) and .1512 whole network (lr 1e-4) — within noise, so
  * fine-tuning on one shopper's history neither helps nor hurts ranking there. Encoder-only is the
  * default because its checkpoint is half the size and the item decoder, shared by every product

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './rng';
+import { Rng } from '../../util/random';
 
 /** Shape of the network: items → hidden → latent (mean, log-variance) → hidden → items. */
 export interface VaeArchitecture {
@@ -73,7 +73,7 @@ export function initialVaeWeights(arch: VaeArchitecture, seed: number): VaeWeigh
  * tfjs-core's Node bundle registers no gradient functions (they live in an ESM-only side-effect
  * module that would also add every op's gradient to the worker bundle), and the analytic form
  * keeps every product an untransposed matmul (tfjs-wasm runs transposed matmuls ~20× slower
- * than an explicit transpose followed by XNNPACK's matmul). `test/unit/vae-network.test.ts` checks them against finite differences.
+ * than an explicit transpose followed by XNNPACK's matmul). `test/unit/models/vae-network.test.ts` checks them against finite differences.
  */
 export class VaeNetwork {
   readonly arch: VaeArchitecture;

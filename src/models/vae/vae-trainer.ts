@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './rng';
-import type { Csr } from './sparse';
-import { parseMetric, topK } from './vae-metrics';
+import { Rng } from '../../util/random';
+import type { Csr } from '../../util/csr';
+import { metricValue, parseMetric, topK } from '../../util/ranking-metrics';
 import { VaeNetwork, type VaeWeights } from './vae-network';
-import { VaeScorer } from './vae-scorer';
+import { VaeScorer } from '../collaborative-blend';
 
 export interface VaeTrainConfig {
   hidden: number;
@@ -302,17 +302,19 @@ export function rankingMetric(
   ids: ArrayLike<number>,
   metric: string,
 ): { sum: number; n: number } {
-  const { k, fn } = parseMetric(metric);
+  const spec = parseMetric(metric);
   const { inputs, targets } = validation;
+  const seen = new Uint8Array(cols);
   let sum = 0;
   let n = 0;
   for (let r = 0; r < ids.length; r++) {
     const u = ids[r]!;
     const target = targets[u]!;
     if (target.length === 0) continue;
-    const row = scores.subarray(r * cols, (r + 1) * cols);
-    const seen = new Set<number>(inputs.indices.subarray(inputs.indptr[u]!, inputs.indptr[u + 1]!));
-    sum += fn(topK(row, k, seen), new Set(target), k);
+    const history = inputs.indices.subarray(inputs.indptr[u]!, inputs.indptr[u + 1]!);
+    for (const i of history) seen[i] = 1;
+    sum += metricValue(spec, topK(scores, r * cols, cols, spec.k, null, seen), new Set(target));
+    for (const i of history) seen[i] = 0;
     n++;
   }
   return { sum, n };

@@ -1,0 +1,261 @@
+import type { Item } from '../../src/shared/types';
+import { csrFromRows } from '../../src/util/csr';
+import type { Csr, EvalModel, FitContext } from '../eval-model';
+import { rngFor, shuffle } from '../../src/util/random';
+import { initEvalBackend } from '../../tools/io/node-backend';
+import { ENGINE_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
+import { HybridScorer } from '../../src/rank/hybrid-scorer';
+import type { WeightedHistory } from '../../src/rank/profile-weights';
+import { CollaborativeModel } from '../../src/models/collaborative-model';
+import { ContentModel } from '../../src/models/content/content-model';
+import type { VaeModelConfig } from '../../tools/recipe/vae-recipe';
+import { ndcgAt20, rowsOf, trainWarmVae } from '../../research/cold-start/bridge-eval-model';
+
+export interface EngineEvalOptions {
+  tuneMetric?: string;
+  vae?: Partial<VaeModelConfig>;
+  /**
+   * Tune the bridge settings on pseudo-cold warm items (default true), or use these settings as
+   * they are (false: the engine's defaults, ENGINE_BRIDGE).
+   */
+  tune?: boolean;
+  grid?: Partial<BridgeGrid>;
+  name?: string;
+}
+
+export interface BridgeGrid {
+  cfWeight: number[];
+  ridgeWeight: number[];
+  ridgeMu: number[];
+  priorWeight: number[];
+  carryText: number[];
+  scale: number[];
+  shift: number[];
+}
+
+const DEFAULT_GRID: BridgeGrid = {
+  cfWeight: [0, 0.35, 0.7, 1, 1.5],
+  ridgeWeight: [0, 0.5, 1, 2],
+  ridgeMu: [0.3, 1],
+  priorWeight: [0, 0.2, 0.4, 0.7],
+  carryText: [0, 1],
+  scale: [0.5, 0.75, 1, 1.5, 2],
+  shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
+};
+
+/**
+ * `localrec`: the worker's own ranking code, measured. A VAE trained on the protocol's training
+ * data plays the model pack; the worker's HybridScorer (src/rank/hybrid-scorer.ts) then ranks
+ * every catalog row exactly as recommend() does: the VAE for items it was trained on, and for
+ * items without interactions the engine's cold bridge (src/rank/new-item-bridge.ts) over the
+ * catalog's content model (src/models/content/content-model.ts), on one scale.
+ *
+ * The bridge's settings (BridgeSettings) are tuned here, never on the protocol's cold items: a
+ * seeded 20% of the warm items become pseudo-cold (their interactions dropped), and a seeded 20% of
+ * the warm items of up to 2,500 shoppers with pseudo-cold items are held out as warm targets. A VAE
+ * trained on what remains plays the pack. The carried-over and kernel-ridge weights (and the
+ * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view), then
+ * scale and shift by NDCG@20 of the mixed ranking (pseudo-cold and held-out warm targets). The
+ * engine's defaults (ENGINE_BRIDGE) come from these runs.
+ */
+export class EngineEvalModel implements EvalModel {
+  readonly name: string;
+  private scorer: HybridScorer | null = null;
+  private content: ContentModel | null = null;
+  private tuning: Record<string, unknown> | null = null;
+  private n = 0;
+  private report: Record<string, unknown> = {};
+  private backendName = 'wasm';
+
+  constructor(private readonly o: EngineEvalOptions = {}) {
+    this.name = o.name ?? 'localrec';
+  }
+
+  async fit(train: Csr, context: FitContext): Promise<void> {
+    const n = train.cols;
+    this.n = n;
+    if (context.items.length !== n) throw new Error(`${this.name} needs catalog items aligned to ${n} columns, got ${context.items.length}`);
+    this.backendName = await initEvalBackend();
+    const t0 = performance.now();
+    let settings: BridgeSettings = ENGINE_BRIDGE;
+    let hasCold = false;
+    const seen = new Uint8Array(n);
+    for (const j of train.indices) seen[j] = 1;
+    for (let j = 0; j < n && !hasCold; j++) if (!seen[j]) hasCold = true;
+    // Nothing to bridge when every item has interactions (cold-users, strong): no tuning run.
+    if (this.o.tune !== false && hasCold) settings = await this.tune(train, context);
+    const tTune = performance.now();
+    const vae = await trainWarmVae(train, context, { ...(this.o.tuneMetric ? { tuneMetric: this.o.tuneMetric } : {}), ...(this.o.vae ? { vae: this.o.vae } : {}) });
+    const t1 = performance.now();
+    // The pack's vocabulary: the items with training interactions. Items without any are left out,
+    // as a product added after the pack was built would be.
+    const count = new Int32Array(n);
+    for (const j of train.indices) count[j]! += 1;
+    const rowById = new Map(context.items.map((item, row) => [item.id, row]));
+    const vocabulary = vocabularyOf(context.items, count);
+    const collaborative = CollaborativeModel.fromScorer(vae.scorer, vocabulary, rowById, n, 'eval-vae');
+    const content = new ContentModel(context.items);
+    this.content = content;
+    this.scorer = new HybridScorer(content, collaborative, settings);
+    // Build the cold bridge now, so its cost counts as training time.
+    await this.scorer.scoreHistories([{ items: new Map(), queries: [] }]);
+    const t2 = performance.now();
+    this.report = {
+      code: 'src/rank/hybrid-scorer.ts (the worker’s ranking) over a VAE trained here and the catalog content model',
+      warm: 'vae (src/models/vae, trainVaeModel)',
+      cold: `engine cold bridge (src/rank/new-item-bridge.ts), ${this.scorer.coldBridgeSettings()}`,
+      contentDims: content.dims,
+      coldRows: n - collaborative.covered,
+      ...(this.tuning ? { tuning: this.tuning } : {}),
+      seconds: { tune: round((tTune - t0) / 1000), vae: round((t1 - tTune) / 1000), content_and_bridge: round((t2 - t1) / 1000) },
+    };
+  }
+
+  /** Chooses the bridge settings on pseudo-cold warm items (see the class comment). */
+  private async tune(train: Csr, context: FitContext): Promise<BridgeSettings> {
+    const n = train.cols;
+    const grid: BridgeGrid = { ...DEFAULT_GRID, ...this.o.grid };
+    const rows = rowsOf(train);
+    const warm = new Uint8Array(n);
+    for (const r of rows) for (const j of r) warm[j] = 1;
+    const rng = rngFor(context.seed, 'localrec-engine-pseudo-cold');
+    const order = shuffle([...Array(n).keys()].filter((j) => warm[j]), rng);
+    const pseudo = new Uint8Array(n);
+    const nPseudo = Math.floor(0.2 * order.length);
+    for (let k = 0; k < nPseudo; k++) pseudo[order[k]!] = 1;
+    const tune: { input: number[]; cold: Set<number>; warm: Set<number> }[] = [];
+    const fitRows: number[][] = [];
+    for (const u of shuffle(rows.map((_, u) => u), rng)) {
+      const r = rows[u]!;
+      const kept = r.filter((j) => !pseudo[j]);
+      const cold = r.filter((j) => pseudo[j]);
+      if (tune.length >= 2500 || cold.length === 0 || kept.length === 0) {
+        fitRows.push(kept);
+        continue;
+      }
+      const shuffled = shuffle([...kept], rng);
+      const nw = kept.length >= 3 ? Math.max(1, Math.floor(0.2 * kept.length)) : 0;
+      fitRows.push(shuffled.slice(nw));
+      tune.push({ input: shuffled.slice(nw), cold: new Set(cold), warm: new Set(shuffled.slice(0, nw)) });
+    }
+    const fitTrain = csrFromRows(fitRows, n);
+    const vae = await trainWarmVae(fitTrain, { ...context, validation: undefined } as FitContext, { ...(this.o.tuneMetric ? { tuneMetric: this.o.tuneMetric } : {}), ...(this.o.vae ? { vae: this.o.vae } : {}) });
+    const count = new Int32Array(n);
+    for (const j of fitTrain.indices) count[j]! += 1;
+    const collaborative = CollaborativeModel.fromScorer(vae.scorer, vocabularyOf(context.items, count), new Map(context.items.map((item, row) => [item.id, row])), n, 'tuning-vae');
+    const content = new ContentModel(context.items);
+    const pseudoList = Int32Array.from(order.slice(0, nPseudo)).sort();
+    const ids = Int32Array.from({ length: n }, (_, j) => j);
+    const coldTable: Record<string, number> = {};
+    let best: { settings: BridgeSettings; value: number } | null = null;
+    const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
+    try {
+      for (const ridgeMu of grid.ridgeMu) {
+        const scorer = new HybridScorer(content, collaborative, { ...ENGINE_BRIDGE, ridgeMu, ridgeWeight: 1, priorWeight: 1 });
+        const cells: BridgeSettings[] = [];
+        for (const cfWeight of grid.cfWeight)
+          for (const ridgeWeight of grid.ridgeWeight)
+            for (const priorWeight of grid.priorWeight)
+              for (const carryText of grid.carryText) cells.push({ ...ENGINE_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
+        const sums = new Float64Array(cells.length);
+        const candidate = new Float32Array(pseudoList.length);
+        for (let from = 0; from < histories.length; from += 128) {
+          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
+          parts.forEach((part, p) => {
+            const t = tune[from + p]!;
+            cells.forEach((cell, c) => {
+              const scores = scorer.combine(part, cell);
+              pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
+              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
+            });
+          });
+        }
+        cells.forEach((cell, c) => {
+          if (cell.ridgeWeight === 0 && ridgeMu !== grid.ridgeMu[0]) return;
+          const value = sums[c]! / Math.max(1, tune.length);
+          coldTable[`cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${ridgeMu}` : ''} prior ${cell.priorWeight} carryText ${cell.carryText}`] = round4(value);
+          if (!best || value > best.value) best = { settings: cell, value };
+        });
+      }
+      const chosen = (best as { settings: BridgeSettings; value: number } | null)!;
+      // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
+      const scorer = new HybridScorer(content, collaborative, chosen.settings);
+      const calSums = new Float64Array(grid.scale.length * grid.shift.length);
+      let calUsers = 0;
+      for (let from = 0; from < histories.length; from += 128) {
+        const parts = await scorer.scoreParts(histories.slice(from, from + 128));
+        parts.forEach((part, p) => {
+          const t = tune[from + p]!;
+          if (t.warm.size === 0) return;
+          calUsers++;
+          const targets = new Set([...t.cold, ...t.warm]);
+          const blocked = new Set<number>(t.input);
+          for (let j = 0; j < n; j++) if (!warm[j]) blocked.add(j); // the protocol's own cold items
+          grid.scale.forEach((scale, a) =>
+            grid.shift.forEach((shift, b) => {
+              calSums[a * grid.shift.length + b]! += ndcgAt20(scorer.combine(part, { ...chosen.settings, scale, shift }), ids, targets, blocked);
+            }),
+          );
+        });
+      }
+      let at = 0;
+      calSums.forEach((v, i) => {
+        if (v > calSums[at]!) at = i;
+      });
+      const settings = { ...chosen.settings, scale: grid.scale[Math.floor(at / grid.shift.length)]!, shift: grid.shift[at % grid.shift.length]! };
+      this.tuning = {
+        pseudoColdItems: nPseudo,
+        tuneUsers: tune.length,
+        calibrationUsers: calUsers,
+        grid,
+        coldValidationNDCG20: coldTable,
+        chosenColdNDCG20: round4(chosen.value),
+        mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
+        mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),
+        chosen: settings,
+      };
+      return settings;
+    } finally {
+      collaborative.dispose();
+      content.dispose();
+    }
+  }
+
+  async scoreBatch(inputs: Csr): Promise<Float32Array> {
+    const scorer = this.scorer;
+    if (!scorer) throw new Error(`${this.name}: fit() first`);
+    const n = this.n;
+    const out = new Float32Array(inputs.rows * n);
+    const rows = rowsOf(inputs);
+    const chunk = 128;
+    for (let from = 0; from < rows.length; from += chunk) {
+      const histories: WeightedHistory[] = rows.slice(from, from + chunk).map((r) => ({ items: new Map(r.map((j) => [j, 1])), queries: [] }));
+      const scores = await scorer.scoreHistories(histories);
+      scores.forEach((s, p) => out.set(s, (from + p) * n));
+    }
+    return out;
+  }
+
+  settings(): Record<string, unknown> {
+    return this.report;
+  }
+
+  backend(): string {
+    return this.backendName;
+  }
+
+  dispose(): void {
+    this.scorer?.dispose();
+    this.scorer = null;
+    this.content?.dispose();
+    this.content = null;
+  }
+}
+
+/** The pack's vocabulary: items with interactions keep their id, the others get one no row has. */
+function vocabularyOf(items: readonly Item[], count: Int32Array): string[] {
+  return items.map((item, j) => (count[j]! > 0 ? item.id : `\u0000not-in-pack:${j}`));
+}
+
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+const round = (x: number): number => Math.round(x * 100) / 100;

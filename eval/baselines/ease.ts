@@ -1,0 +1,137 @@
+import { gramMatrix } from '../../src/util/csr';
+import { sparseTimesDense } from '../sparse-products';
+import type { Csr, EvalModel, FitContext } from '../eval-model';
+import { evaluateUsers } from '../evaluate';
+import { tieRanks } from '../metrics';
+import { spdInverseWithRidge } from '../../src/util/spd-inverse';
+import { initEvalBackend } from '../../tools/io/node-backend';
+
+export interface EaseOptions {
+  /** λ values tried on the validation users, ascending. */
+  lambdas?: number[];
+  /** Validation metric that picks λ, e.g. `NDCG@100`. */
+  tuneMetric?: string;
+  /** λ used when a protocol has no validation users (cold-items). */
+  defaultLambda?: number;
+}
+
+export const DEFAULT_LAMBDAS = [20, 50, 100, 200, 500, 1000, 2000];
+
+/**
+ * EASE (Steck 2019): B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹, diag(B) = 0; score = x·B.
+ * One inverse per λ (tfjs WASM matMuls, see spd-inverse.ts); λ is picked on the validation
+ * users by a hill climb over the grid (validation quality is unimodal in λ in practice), so a
+ * typical fit costs 3–4 inverses instead of one per grid value.
+ */
+export class EaseModel implements EvalModel {
+  readonly name = 'ease';
+  private readonly lambdas: number[];
+  private readonly tuneMetric: string;
+  private readonly defaultLambda: number;
+  private b: Float32Array = new Float32Array(0);
+  private n = 0;
+  private lambda = 0;
+  private tried: Record<string, number> = {};
+  private backendName = 'wasm';
+
+  constructor(options: EaseOptions = {}) {
+    this.lambdas = [...(options.lambdas ?? DEFAULT_LAMBDAS)].sort((x, y) => x - y);
+    this.tuneMetric = options.tuneMetric ?? 'NDCG@100';
+    this.defaultLambda = options.defaultLambda ?? 500;
+  }
+
+  async fit(train: Csr, context: FitContext): Promise<void> {
+    this.backendName = await initEvalBackend();
+    const n = train.cols;
+    this.n = n;
+    const g = Float32Array.from(gramMatrix(train)); // integer counts: exact in float32
+    this.tried = {};
+    const validation = context.validation;
+    if (!validation || validation.inputs.rows === 0) {
+      this.lambda = this.defaultLambda;
+      this.b = easeWeights(g, n, this.lambda);
+      return;
+    }
+    const inputs: number[][] = [];
+    for (let r = 0; r < validation.inputs.rows; r++) {
+      inputs.push(Array.from(validation.inputs.indices.subarray(validation.inputs.indptr[r], validation.inputs.indptr[r + 1])));
+    }
+    const tieRank = tieRanks(n, context.seed);
+    const weights = new Map<number, Float32Array>();
+    const quality = new Map<number, number>();
+    const tryAt = async (at: number): Promise<number> => {
+      const lambda = this.lambdas[at] as number;
+      const known = quality.get(at);
+      if (known !== undefined) return known;
+      const b = easeWeights(g, n, lambda);
+      const result = await evaluateUsers({
+        score: async (x) => sparseTimesDense(x, b, n),
+        inputs,
+        targets: validation.targets,
+        cols: n,
+        metrics: [this.tuneMetric],
+        tieRank,
+        maskInputs: context.maskInputs,
+      });
+      const value = result[this.tuneMetric] as number;
+      quality.set(at, value);
+      weights.set(at, b);
+      this.tried[String(lambda)] = Number(value.toFixed(5));
+      context.onProgress?.({ stage: 'ease-lambda', loaded: quality.size, total: this.lambdas.length, lambda, [this.tuneMetric]: value });
+      return value;
+    };
+    // Hill climb over the sorted grid from its middle: move to the better neighbour until neither
+    // neighbour improves. Each step is one full inverse, the expensive part.
+    let at = Math.min(this.lambdas.length - 1, Math.floor((this.lambdas.length - 1) / 2));
+    let value = await tryAt(at);
+    for (;;) {
+      let next = at;
+      let nextValue = value;
+      for (const nb of [at - 1, at + 1]) {
+        if (nb < 0 || nb >= this.lambdas.length) continue;
+        const v = await tryAt(nb);
+        if (v > nextValue) [next, nextValue] = [nb, v];
+      }
+      // Free the weights we will not return to (n² floats each).
+      for (const key of weights.keys()) if (key !== next) weights.delete(key);
+      if (next === at) break;
+      [at, value] = [next, nextValue];
+    }
+    this.lambda = this.lambdas[at] as number;
+    this.b = weights.get(at) ?? easeWeights(g, n, this.lambda);
+  }
+
+  async scoreBatch(inputs: Csr): Promise<Float32Array> {
+    return sparseTimesDense(inputs, this.b, this.n);
+  }
+
+  settings(): Record<string, unknown> {
+    const tuned = Object.keys(this.tried).length > 0;
+    return {
+      lambda: this.lambda,
+      lambda_grid: this.lambdas,
+      ...(tuned ? { tuned_on: `validation ${this.tuneMetric}`, validation: this.tried } : { tuned_on: 'none (no validation users in this protocol)' }),
+      inverse: 'float32 block Schur recursion (tfjs matMul)',
+    };
+  }
+
+  backend(): string {
+    return this.backendName;
+  }
+
+  dispose(): void {
+    this.b = new Float32Array(0);
+  }
+}
+
+/** B for one λ: B_ij = −P_ij / P_jj off the diagonal, 0 on it (computed in place over P). */
+export function easeWeights(g: Float32Array, n: number, lambda: number): Float32Array {
+  const p = spdInverseWithRidge(g, n, lambda);
+  const diag = new Float64Array(n);
+  for (let j = 0; j < n; j++) diag[j] = p[j * n + j] as number;
+  for (let i = 0; i < n; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) p[o + j] = i === j ? 0 : -(p[o + j] as number) / (diag[j] as number);
+  }
+  return p;
+}

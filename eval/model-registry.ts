@@ -1,0 +1,84 @@
+import { ContentKnnModel } from './baselines/content-knn';
+import { EaseModel } from './baselines/ease';
+import { ItemKnnModel } from './baselines/item-knn';
+import { PopularModel } from './baselines/popular';
+import { RandomModel } from './baselines/random';
+import { SknnModel } from './baselines/sknn';
+import { VaeEvalModel } from './adapters/vae-eval-model';
+import { ColdStartEvalModel } from '../research/cold-start/cold-eval-model';
+import { EngineEvalModel } from './adapters/localrec-eval-model';
+import { BridgeEvalModel } from '../research/cold-start/bridge-eval-model';
+import type { EvalModel } from './eval-model';
+import { RecencyModel } from './adapters/recency-model';
+import { FineTuneEvalModel } from './adapters/fine-tune-model';
+
+export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
+export const PROTOCOLS: readonly ProtocolName[] = ['strong', 'loo', 'cold-items', 'cold-users', 'sessions'];
+
+/** What a factory may want to know about the run it is created for. */
+export interface ModelOptions {
+  protocol: ProtocolName;
+  seed: number;
+  /** The protocol's headline ranking metric, for models that tune on validation users. */
+  tuneMetric: string;
+}
+
+export type ModelFactory = (options: ModelOptions) => EvalModel;
+
+/**
+ * Model name → factory. Names are the report's model names (shared/EVALUATION.md).
+ * To evaluate a new model, implement EvalModel and add one line here, e.g.
+ *   vae: (o) => new VaeEvalModel(o),
+ *   localrec: (o) => new LocalrecEvalModel(o),
+ */
+export const MODEL_REGISTRY: Record<string, ModelFactory> = {
+  popular: () => new PopularModel(),
+  itemknn: () => new ItemKnnModel(),
+  ease: (o) => new EaseModel({ tuneMetric: o.tuneMetric }),
+  'content-knn': () => new ContentKnnModel(),
+  random: () => new RandomModel(),
+  sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
+  // ── register further models below this line ──
+  vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
+  'vae+finetune': (o) => new FineTuneEvalModel({ tuneMetric: o.tuneMetric }),
+  'localrec-cold': (o) => new ColdStartEvalModel({ tuneMetric: o.tuneMetric }),
+  // The full system as a store runs it: the worker's own ranking code (src/rank/hybrid-scorer.ts)
+  // over a VAE trained here, its cold bridge tuned on pseudo-cold items (eval/adapters/localrec-eval-model.ts).
+  localrec: (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric }),
+  // The same with the library's default bridge settings (ENGINE_BRIDGE): a pack without tuned ones.
+  'localrec-default': (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric, tune: false, name: 'localrec-default' }),
+  // Research bridge, evaluation only: field-weighted sparse TF-IDF and an EASE kernel-ridge map (content-bridge.ts).
+  'localrec-bridge': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, name: 'localrec-bridge' }),
+  // Ablation of the research bridge: EASE instead of the VAE for warm items (fast).
+  'localrec-bridge-ease': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, useVae: false, name: 'localrec-bridge-ease' }),
+};
+
+/** Models run when --models is not given: the baselines every report includes. */
+export const DEFAULT_MODELS: Record<ProtocolName, string[]> = {
+  strong: ['popular', 'itemknn', 'ease'],
+  loo: ['popular', 'itemknn', 'ease'],
+  'cold-users': ['popular', 'itemknn', 'ease'],
+  // Interaction-only models score never-bought items 0 (their cold_ figures are the tie order's):
+  // they are run anyway so the report shows that, next to the text model and random.
+  'cold-items': ['random', 'popular', 'itemknn', 'ease', 'content-knn'],
+  sessions: ['popular', 'itemknn', 'sknn', 'ease'],
+};
+
+/** Any registered model name + this suffix = that model with a recency decay tuned on validation. */
+export const RECENCY_SUFFIX = '+recency';
+
+/** Whether `name` is a registered model, or one with the `+recency` suffix. */
+export function isKnownModel(name: string): boolean {
+  const base = name.endsWith(RECENCY_SUFFIX) ? name.slice(0, -RECENCY_SUFFIX.length) : name;
+  return Object.hasOwn(MODEL_REGISTRY, base);
+}
+
+/** @throws Error naming the unknown model and the known ones. */
+export function createModel(name: string, options: ModelOptions): EvalModel {
+  if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
+    return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
+  }
+  const factory = Object.hasOwn(MODEL_REGISTRY, name) ? MODEL_REGISTRY[name] : undefined;
+  if (!factory) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
+  return factory(options);
+}

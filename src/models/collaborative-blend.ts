@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { neighbourScores, type ItemNeighbours } from './item-item/item-item';
+import { csrFromRows, densifyRows, type Csr } from '../util/csr';
+import type { VaeNetwork } from './vae/vae-network';
+
+const l2Normalised = (value: number, norm: number): number => (norm > 0 ? value / norm : 0);
+
+/** Each row minus its mean, over its standard deviation (rows that are constant become 0). */
+function standardiseRows(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, 1, true);
+    return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-12))) as tf.Tensor2D;
+  });
+}
+
+/** Blend weight of each item–item part (by position); the VAE gets 1 − Σ. */
+export type PartWeights = readonly number[];
+
+/**
+ * Fold-in scoring. A history (item indices + weights) is L2-normalised, encoded to the mean of
+ * q(z | x) and decoded in one forward pass (no sampling, no dropout): the decoder's logits rank
+ * items as the multinomial probabilities do. With item–item parts (EASE, item-kNN, content
+ * neighbours), each part scores x·S from the raw history; every score row is standardised per
+ * user and the rows are blended: (1 − Σw)·z(vae) + Σ w_p·z(x·S_p).
+ */
+export class VaeScorer {
+  readonly weights: PartWeights;
+
+  constructor(
+    readonly network: VaeNetwork,
+    readonly parts: readonly ItemNeighbours[] = [],
+    weights: PartWeights = [],
+    readonly batchSize = 256,
+  ) {
+    for (const part of parts) {
+      if (part.items !== network.arch.items) throw new RangeError(`${part.kind} part has ${part.items} items, network ${network.arch.items}`);
+    }
+    if (weights.length !== parts.length) throw new RangeError(`${weights.length} blend weights for ${parts.length} parts`);
+    this.weights = [...weights];
+  }
+
+  get items(): number {
+    return this.network.arch.items;
+  }
+
+  /** Weight of the VAE in the blend. */
+  get vaeWeight(): number {
+    return Math.max(0, 1 - this.weights.reduce((a, b) => a + b, 0));
+  }
+
+  /** The same network and parts with other blend weights. */
+  withWeights(weights: PartWeights): VaeScorer {
+    return new VaeScorer(this.network, this.parts, weights, this.batchSize);
+  }
+
+  /** Scores of every item for one history. */
+  async scoreHistory(indices: readonly number[], weights?: readonly number[]): Promise<Float32Array> {
+    for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < this.items)) throw new RangeError(`item index ${i} out of range [0, ${this.items})`);
+    // Repeated items add up, as in a weighted history.
+    const merged = new Map<number, number>();
+    indices.forEach((i, k) => merged.set(i, (merged.get(i) ?? 0) + (weights ? weights[k]! : 1)));
+    const row = csrFromRows([[...merged.keys()]], this.items, [[...merged.values()]]);
+    return this.scoreRows(row);
+  }
+
+  /** Scores of every item for each row of `inputs` (or rows `rowIds`): [rows × items], row-major. */
+  async scoreRows(inputs: Csr, rowIds?: ArrayLike<number>): Promise<Float32Array> {
+    return this.score(inputs, rowIds, this.weights);
+  }
+
+  /**
+   * The weight of the first part of this kind in the blend and its standardised scores
+   * ([rows × items]), or null when the blend has no such part with a weight above 0. Costs the
+   * part's sparse neighbour pass only, not the network.
+   */
+  async partScores(inputs: Csr, kind: string): Promise<{ weight: number; scores: Float32Array } | null> {
+    const p = this.parts.findIndex((part) => part.kind === kind);
+    if (p < 0 || !(this.weights[p]! > 0)) return null;
+    const scores = await this.score(inputs, undefined, this.parts.map((_, q) => (q === p ? 1 : 0)), true);
+    return { weight: this.weights[p]!, scores };
+  }
+
+  /**
+   * The standardised score rows of each component ([vae, ...parts], each [rows × items]), for
+   * tuning blend weights without rescoring.
+   */
+  async componentScores(inputs: Csr, rowIds?: ArrayLike<number>): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    out.push(await this.score(inputs, rowIds, this.parts.map(() => 0), true));
+    for (let p = 0; p < this.parts.length; p++) {
+      out.push(await this.score(inputs, rowIds, this.parts.map((_, q) => (q === p ? 1 : 0)), true));
+    }
+    return out;
+  }
+
+  private async score(inputs: Csr, rowIds: ArrayLike<number> | undefined, weights: PartWeights, standardise = false): Promise<Float32Array> {
+    const items = this.items;
+    if (inputs.cols !== items) throw new RangeError(`inputs have ${inputs.cols} columns, model has ${items} items`);
+    const ids = rowIds ?? Int32Array.from({ length: inputs.rows }, (_, r) => r);
+    const out = new Float32Array(ids.length * items);
+    const rows = Math.min(this.batchSize, Math.max(1, ids.length));
+    const vaeWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
+    const used = this.parts.map((_, p) => weights[p]! > 0);
+    const blended = standardise || used.some(Boolean);
+    const dense = vaeWeight > 0 ? new Float32Array(rows * items) : null;
+    const partBuffer = used.some(Boolean) ? new Float32Array(rows * items) : null;
+    for (let from = 0; from < ids.length; from += this.batchSize) {
+      const to = Math.min(ids.length, from + this.batchSize);
+      const n = to - from;
+      if (dense) densifyRows(inputs, ids, from, to, dense, l2Normalised);
+      let total: tf.Tensor2D | null = null;
+      if (dense) {
+        total = tf.tidy(() => {
+          const logits = this.network.score(tf.tensor2d(dense.subarray(0, n * items), [n, items]));
+          return blended ? (tf.mul(standardiseRows(logits), vaeWeight) as tf.Tensor2D) : logits;
+        });
+      }
+      for (let p = 0; p < this.parts.length; p++) {
+        if (!used[p]) continue;
+        neighbourScores(this.parts[p]!, inputs, ids, from, to, partBuffer!);
+        const next: tf.Tensor2D = tf.tidy(() => {
+          const z = tf.mul(standardiseRows(tf.tensor2d(partBuffer!.subarray(0, n * items), [n, items])), weights[p]!) as tf.Tensor2D;
+          return total ? (tf.add(total, z) as tf.Tensor2D) : z;
+        });
+        total?.dispose();
+        total = next;
+      }
+      if (!total) throw new Error('VaeScorer: nothing to score with (all weights zero)');
+      try {
+        out.set((await total.data()) as Float32Array, from * items);
+      } finally {
+        total.dispose();
+      }
+    }
+    return out;
+  }
+}

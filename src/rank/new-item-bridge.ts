@@ -1,0 +1,197 @@
+import type { BridgeSettingsReport } from '../shared/types';
+import { queryFeatures } from '../features/item-features';
+import type { ContentModel } from '../models/content/content-model';
+import { gaussJordanInverseInPlace } from '../util/spd-inverse';
+import { BestK } from '../util/best-k';
+import { moments, standardise } from './standardise';
+import type { WeightedHistory } from './profile-weights';
+
+/** How rows the collaborative model does not know are scored (see ColdRowBridge; fields in api/types). */
+export type BridgeSettings = BridgeSettingsReport;
+
+/**
+ * The library's defaults, for packs without tuned settings (a pack built with `npm run train --
+ * --evaluation FILE` carries its own; status().ranking.coldBridge says which are in use). From the
+ * `localrec` cold-items tuning on pseudo-cold warm items (seed 42, never the protocol's cold items;
+ * eval/adapters/localrec-eval-model.ts). Both office and scientific chose the local kernel
+ * ridge and carrying over the blend without its text part (carryText 0). With that, they chose
+ * carried-over weights 0.7 / 0 and scale / shift 1.5 / 1.25 and 2 / 2.75; the defaults sit between
+ * (scale and shift only place new items among known ones: the order among new items is the same).
+ * The popularity weight for histories the model does not know is set, not tuned.
+ */
+export const ENGINE_BRIDGE: BridgeSettings = {
+  neighbours: 5,
+  cfWeight: 0.7,
+  ridgeWeight: 1,
+  ridgeMu: 0.3,
+  ridgeNeighbours: 30,
+  priorWeight: 0.2,
+  scale: 1.5,
+  shift: 2,
+  popularityWeight: 0.5,
+  carryText: 0,
+};
+
+/**
+ * Bridge settings from a model pack's manifest over the defaults: finite numbers in range are
+ * taken, anything else is left at its default and named in `ignored`.
+ */
+export function bridgeSettingsFrom(values: Record<string, unknown> | undefined): { settings: BridgeSettings; ignored: string[] } {
+  const settings: BridgeSettings = { ...ENGINE_BRIDGE };
+  const ignored: string[] = [];
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (!(key in ENGINE_BRIDGE)) {
+      ignored.push(key);
+      continue;
+    }
+    const ok = typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 100 && (key === 'shift' || value >= 0) && ((key !== 'neighbours' && key !== 'ridgeNeighbours') || (Number.isInteger(value) && value >= 1 && value <= 200)) && (key !== 'ridgeMu' || value > 0) && (key !== 'carryText' || value <= 1);
+    if (ok) settings[key as keyof BridgeSettings] = value as number;
+    else ignored.push(key);
+  }
+  return { settings, ignored };
+}
+
+/**
+ * Scores catalog rows the collaborative model does not know (products added after training).
+ * Everything here uses the catalog's exact sparse TF-IDF vectors (ContentModel.exactVectors), not
+ * the hashed ones: new rows are few, and hashing cost cold-start accuracy (sparse-tfidf.ts).
+ *
+ * Once per catalog, each new row gets its nearest known rows by content and, when the kernel-ridge
+ * part is on, local kernel-ridge weights a = (K_NN + μI)⁻¹ k_N over its `ridgeNeighbours` nearest
+ * (K the cosine kernel). Per shopper, a new row's parts are: its content similarity to the
+ * history; the carried-over score (similarity-weighted mean of the shopper's standardised
+ * collaborative scores of its `neighbours` nearest known rows); the kernel-ridge score Σ aᵢ·sᵢ
+ * (the cold item's collaborative column regressed on its neighbours' by content: the generator of
+ * LinMap / GAR in closed form, locally); and its predicted popularity. No retraining.
+ */
+export class ColdRowBridge {
+  private constructor(
+    private readonly content: ContentModel,
+    /** Rows without a collaborative vector. */
+    readonly rows: Int32Array,
+    /** rows.length × k: neighbour rows (known ones, best first), -1 where none. */
+    private readonly neighbourRows: Int32Array,
+    private readonly neighbourSims: Float32Array,
+    readonly k: number,
+    /** Neighbours used by the carried-over score (≤ k). */
+    private readonly carryK: number,
+    /** rows.length × k local kernel-ridge weights (over neighbourRows), or null when off. */
+    private readonly ridgeWeights: Float32Array | null,
+  ) {}
+
+  /** Builds the bridge for `settings` (neighbours, and the ridge when its weight is not 0). */
+  static build(content: ContentModel, knows: (row: number) => boolean, settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = ENGINE_BRIDGE): ColdRowBridge {
+    const size = content.size;
+    const cold: number[] = [];
+    for (let row = 0; row < size; row++) if (!knows(row)) cold.push(row);
+    const ridgeOn = settings.ridgeWeight !== 0;
+    const k = Math.max(settings.neighbours, ridgeOn ? settings.ridgeNeighbours : 0);
+    const neighbourRows = new Int32Array(cold.length * k).fill(-1);
+    const neighbourSims = new Float32Array(cold.length * k);
+    const ridgeWeights = ridgeOn ? new Float32Array(cold.length * k) : null;
+    if (cold.length > 0 && cold.length < size) {
+      const exact = content.exactVectors();
+      cold.forEach((row, p) => {
+        const sims = exact.cosineRow(row);
+        const best = new BestK(k);
+        for (let other = 0; other < size; other++) {
+          const s = sims[other]!;
+          if (s > 0 && knows(other)) best.push(s, other);
+        }
+        const { ids, scores } = best.take();
+        ids.forEach((id, q) => {
+          neighbourRows[p * k + q] = id;
+          neighbourSims[p * k + q] = scores[q]!;
+        });
+        if (ridgeWeights) {
+          const m = Math.min(ids.length, settings.ridgeNeighbours);
+          if (m === 0) return;
+          // a = (K_NN + μI)⁻¹ k_N over the m nearest known rows.
+          const gram = new Float64Array(m * m);
+          for (let i = 0; i < m; i++) {
+            gram[i * m + i] = 1 + settings.ridgeMu; // unit vectors: cos(x, x) = 1
+            for (let j = i + 1; j < m; j++) gram[i * m + j] = gram[j * m + i] = exact.cosine(ids[i]!, ids[j]!);
+          }
+          gaussJordanInverseInPlace(gram, m);
+          for (let i = 0; i < m; i++) {
+            let a = 0;
+            for (let j = 0; j < m; j++) a += gram[i * m + j]! * scores[j]!;
+            ridgeWeights[p * k + i] = a;
+          }
+        }
+      });
+    }
+    return new ColdRowBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
+  }
+
+  /** The carried-over collaborative score of cold row #p (index into `rows`) from known-row scores. */
+  carried(p: number, knownScores: Float32Array): number {
+    let a = 0;
+    let s = 0;
+    for (let q = 0; q < this.carryK; q++) {
+      const row = this.neighbourRows[p * this.k + q]!;
+      if (row < 0) continue;
+      const w = this.neighbourSims[p * this.k + q]!;
+      a += w * knownScores[row]!;
+      s += w;
+    }
+    return s > 0 ? a / s : 0;
+  }
+
+  /** The local kernel-ridge score of cold row #p, or 0 when the ridge is off. */
+  ridge(p: number, knownScores: Float32Array): number {
+    if (!this.ridgeWeights) return 0;
+    let t = 0;
+    for (let q = 0; q < this.k; q++) {
+      const row = this.neighbourRows[p * this.k + q]!;
+      if (row >= 0) t += this.ridgeWeights[p * this.k + q]! * knownScores[row]!;
+    }
+    return t;
+  }
+
+  /**
+   * Content scores of a history, standardised: `reference` holds every row's cosine with the
+   * hashed vectors (already computed on the backend); the new rows' entries are replaced by their
+   * exact cosines, put on the same scale (the reference's mean and deviation over all rows). Costs
+   * (new rows × their features), not a pass over the catalog.
+   */
+  contentScores(history: WeightedHistory, reference: Float32Array): Float32Array {
+    const out = standardise(reference);
+    if (this.rows.length === 0) return out;
+    const { mean, sd } = moments(reference);
+    const exact = this.content.exactVectors();
+    const profile = new Map<number, number>();
+    for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
+    for (const { query, weight } of history.queries) exact.addBag(profile, queryFeatures(query), weight);
+    let norm = 0;
+    for (const x of profile.values()) norm += x * x;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (const row of this.rows) out[row] = (exact.dotRow(profile, row) * inv - mean) / sd;
+    return out;
+  }
+
+  /**
+   * Writes the score of every cold row into `scores` (standardised collaborative scores at the
+   * known rows): shift + scale · (content z-score + cfWeight · carried-over score + ridgeWeight ·
+   * kernel-ridge score + priorWeight · predicted popularity). The carried-over and ridge scores
+   * read the known rows of `carrySource` (standardised too), or of `scores` when none is given.
+   */
+  apply(
+    scores: Float32Array,
+    text: Float32Array,
+    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = ENGINE_BRIDGE,
+    prior: Float32Array | null = null,
+    carrySource: Float32Array = scores,
+  ): void {
+    const carried = new Float32Array(this.rows.length);
+    const ridge = new Float32Array(this.rows.length);
+    for (let p = 0; p < this.rows.length; p++) {
+      carried[p] = this.carried(p, carrySource);
+      ridge[p] = this.ridge(p, carrySource);
+    }
+    this.rows.forEach((row, p) => {
+      const raw = text[row]! + settings.cfWeight * carried[p]! + settings.ridgeWeight * ridge[p]! + (prior ? settings.priorWeight * prior[row]! : 0);
+      scores[row] = settings.shift + settings.scale * raw;
+    });
+  }
+}

@@ -1,0 +1,434 @@
+/**
+ * Public types of localrec. Everything here is plain data: it crosses the worker boundary by
+ * structured clone, so no functions, classes or symbols appear in these shapes.
+ */
+
+/** A catalog item as the store provides it. Only `id` and `title` are required. */
+export interface Item {
+  id: string;
+  title: string;
+  /** Category path, broad to narrow. */
+  category?: string[];
+  brand?: string;
+  price?: number;
+  description?: string;
+  /** `false` hides the item from recommendations and similar-item lists. */
+  available?: boolean;
+  url?: string;
+  image?: string;
+}
+
+/** The tfjs backends localrec can run on. */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** `'auto'` picks the fastest backend that really works on this device (see README). */
+export type BackendPreference = 'auto' | BackendName;
+
+export interface StorageOptions {
+  /** IndexedDB database name. Default `'localrec'`. */
+  dbName?: string;
+  /** Oldest events are dropped beyond this many. Default 50,000. */
+  maxEvents?: number;
+  /** `false` keeps everything in memory only: nothing touches IndexedDB. Default `true`. */
+  persist?: boolean;
+}
+
+/** Stages of start-up work, in the order they run. */
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons';
+
+/**
+ * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
+ * the whole job and never goes down.
+ */
+export interface ProgressEvent {
+  stage: ProgressStage;
+  loaded: number;
+  total: number;
+  overall: number;
+  /** Training only: the epoch in progress (1-based) and the mean loss of the last slice. */
+  epoch?: number;
+  loss?: number;
+  /** Training only: the backend this slice ran on (it changes if a GPU device is lost). */
+  backend?: BackendName;
+}
+
+/** One anonymous interaction for on-device training: a basket/session id (no identity) and an item. */
+export interface Interaction {
+  sessionId: string;
+  itemId: string;
+}
+
+export interface TrainOptions {
+  /** Anonymous baskets or sessions: an array, or the URL of `interactions.csv` (user_id/session_id,item_id) or JSONL. */
+  interactions: Interaction[] | string | URL;
+  /** Default 10. */
+  epochs?: number;
+  /** Network size. Defaults 300 / 100 (the pack recipe). */
+  hidden?: number;
+  latent?: number;
+  /** Optimizer steps between chances for recommend() and other calls to run. Default 2. */
+  sliceSteps?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TrainReport {
+  backend: BackendName;
+  epochs: number;
+  /** Epochs restored from the IndexedDB checkpoint instead of being trained again. */
+  resumedFromEpoch: number;
+  sessions: number;
+  items: number;
+  /** Interactions skipped (unknown item, malformed row). */
+  skipped: number;
+  examples: number;
+  seconds: number;
+  examplesPerSecond: number;
+  loss: number;
+  /** 'training-worker': a worker of its own, so serving never waits; 'in-thread': slices in the serving thread. */
+  where: 'training-worker' | 'in-thread';
+  /**
+   * Backends lost during this run (e.g. the WebGPU device was lost), in order: training went on
+   * from the last checkpoint on the next backend of the chain (`backend` is the one that finished).
+   */
+  backendFailures: { backend: BackendName; error: string }[];
+  /**
+   * tfjs memory of the training run: the peak of one profiled training step (weights, Adam
+   * moments, activations, gradients) and the largest steady state between steps, in bytes.
+   */
+  memory: { peakTensorBytes: number; steadyTensorBytes: number };
+  /** Why a stored training checkpoint could not be used (unknown format, damaged weights); it was rebuilt. */
+  checkpointError: { code: 'MODEL_INVALID'; message: string } | null;
+}
+
+/** Options of `fineTune()`: the shopper's own history refines the model, on the device. */
+export interface FineTuneOptions {
+  /** Optimizer steps (default 10, the setting chosen on validation users; at most 200). */
+  steps?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface FineTuneReport {
+  steps: number;
+  /** Noisy copies of the history trained on (steps × copies). */
+  examples: number;
+  /** History items the model knows (the rest cannot be trained on). */
+  historyItems: number;
+  /** Loss of the first and the last step. */
+  firstLoss: number;
+  lastLoss: number;
+  seconds: number;
+  backend: BackendName;
+  /** Whether the personal model was saved in IndexedDB for the next visit. */
+  saved: boolean;
+}
+
+/** Options of `fineTuneReasons()`: the store's own review texts refine the reason generator. */
+export interface FineTuneReasonsOptions {
+  /** Reviews of catalog items (public store text, not this shopper's behaviour); at most 50,000. */
+  reviews: { itemId: string; text: string }[];
+  /** Passes over the reviews (default 2, at most 20). */
+  epochs?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface FineTuneReasonsReport {
+  /** Review sentences trained on. */
+  examples: number;
+  /** Reviews left out: unknown item, not text, or no sentence left once facts are taken out. */
+  skipped: number;
+  epochs: number;
+  /** Mean loss over the examples before and after fine-tuning. */
+  lossBefore: number;
+  lossAfter: number;
+  seconds: number;
+  backend: BackendName;
+}
+
+export interface RecommenderOptions {
+  /** The catalog: an array of items, or the URL of `items.json` (array) or `items.jsonl`. */
+  catalog: Item[] | string | URL;
+  /** URL of a model pack (reserved for the VAE; the content model needs none). */
+  models?: string | URL;
+  /**
+   * URL of a reasons pack folder (`npm run train-reasons`): reasons are then written by the neural
+   * generator in the worker and checked against the evidence; without one, by the template.
+   */
+  reasons?: string | URL;
+  /** Default `'auto'`. */
+  backend?: BackendPreference;
+  storage?: StorageOptions;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Where `localrec.worker.js` lives. Default: next to the loader script. */
+  workerUrl?: string | URL;
+}
+
+export type EventType = 'view' | 'cart' | 'purchase' | 'search';
+
+/** What the host page tracks. Item events need `itemId`; search events need `query`. */
+export type TrackInput =
+  | { type: 'view' | 'cart' | 'purchase'; itemId: string; timestamp?: number }
+  | { type: 'search'; query: string; timestamp?: number };
+
+/** A stored behaviour event (`seq` is assigned by the store, increasing). */
+export interface StoredEvent {
+  seq: number;
+  type: EventType;
+  itemId?: string;
+  query?: string;
+  /** Unix milliseconds. */
+  timestamp: number;
+}
+
+/** Which of the shopper's own interactions to leave out of recommendations. */
+export type ExcludeRule = 'viewed' | 'carted' | 'purchased';
+
+/** One piece of the shopper's history and how much it lifts an item's score. */
+export type Evidence =
+  | { kind: 'item'; itemId: string; title: string; event: 'view' | 'cart' | 'purchase'; influence: number }
+  | { kind: 'search'; query: string; influence: number };
+
+/** An attribute the recommended item shares with an item of the shopper's history. */
+export interface SharedAttribute {
+  attribute: 'brand' | 'category' | 'price band';
+  value: string;
+  /** The history item it is shared with. */
+  itemId: string;
+}
+
+/**
+ * Why an item is recommended: the history that drives its score (influence = how much the score
+ * drops when that piece is left out of the profile), shared attributes, and a plain-text reason
+ * built only from these facts.
+ */
+export interface Explanation {
+  itemId: string;
+  score: number;
+  /** Most influential first; only pieces that raise the score. */
+  evidence: Evidence[];
+  shared: SharedAttribute[];
+  /** Plain text (never HTML): render it with textContent. */
+  reason: string;
+  /** Who wrote `reason`: the neural generator (its sentence passed the evidence check) or the template. */
+  reasonSource?: 'generator' | 'template';
+  /** Aspects of the item the reason may mention (from its reviews, else its title). */
+  aspects?: string[];
+  /** With `versus`: what favours this item over the other one, and what favours the other. */
+  versus?: { itemId: string; score: number; favours: Evidence[]; against: Evidence[]; reason: string };
+}
+
+export interface ExplainOptions {
+  /** Another item to contrast with: "why this rather than that?". */
+  versus?: string;
+}
+
+export interface RecommendOptions {
+  /** Attach `{ reason, evidence }` to every recommendation. Default false. */
+  explain?: boolean;
+  /** How many items. Default 12, at most 1000. */
+  k?: number;
+  /** Default `['viewed', 'carted', 'purchased']`: show the shopper something new. */
+  exclude?: ExcludeRule[];
+  /** Item ids never to return (e.g. what is in the cart right now). */
+  excludeIds?: string[];
+  /**
+   * Where the shopper is right now: the product page they are on, the query they typed. Counts as
+   * fresh evidence for this call only (nothing is stored), so even a first-time shopper gets
+   * relevant items. The context item itself is not returned.
+   */
+  context?: { itemId?: string; query?: string };
+}
+
+export interface SearchOptions {
+  /** How many results. Default 12, at most 1000. */
+  k?: number;
+  /** Plain-data filters (functions cannot cross into the worker). */
+  filter?: { brand?: string; category?: string; excludeIds?: string[] };
+  /** Also store the query as a `search` event (use on submit, not on every keystroke). Default false. */
+  track?: boolean;
+}
+
+export interface SearchResult extends Recommendation {
+  /** Text relevance, relative to the best match: (0, 1]. */
+  lexical: number;
+  /** This shopper's interest, scaled over the results: [0, 1] (0 with no history). */
+  interest: number;
+}
+
+export interface SimilarOptions {
+  /** Default 8, at most 1000. */
+  k?: number;
+}
+
+/** A change of the catalog at run time (`rec.updateCatalog`). */
+export interface CatalogUpdate {
+  /** New items, or new versions of existing ones (same id): checked like the initial catalog. */
+  add?: Item[];
+  /** Ids of items to take out of the catalog. */
+  remove?: string[];
+}
+
+/** What `updateCatalog` did. */
+export interface CatalogUpdateReport {
+  added: number;
+  /** Existing ids whose item was replaced by the new version. */
+  replaced: number;
+  removed: number;
+  /** Ids in `remove` that were not in the catalog. */
+  notFound: number;
+  /** Rows of `add` that were not usable items (as in CatalogReport.skipped), and fields dropped or cut. */
+  skipped: CatalogReport['skipped'];
+  droppedFields: number;
+  truncatedFields: number;
+  /** Catalog size after the update. */
+  size: number;
+  /** Items the collaborative model knows; the others get generated collaborative scores from their nearest known items. */
+  coveredItems: number;
+}
+
+export interface Recommendation {
+  itemId: string;
+  score: number;
+  item: Item;
+  /** With `recommend({ explain: true })`: a plain-text reason. */
+  reason?: string;
+  /** With `recommend({ explain: true })`: the history behind the score. */
+  evidence?: Evidence[];
+  /** With `recommend({ explain: true })`: the neural generator or the template wrote `reason`. */
+  reasonSource?: 'generator' | 'template';
+}
+
+/** Why catalog rows were skipped or trimmed while loading. */
+export interface CatalogReport {
+  /** Rows read from the source. */
+  rows: number;
+  /** Items kept. */
+  size: number;
+  skipped: {
+    notAnObject: number;
+    /** Missing, empty, non-string or over-long id. */
+    invalidId: number;
+    duplicateId: number;
+    invalidTitle: number;
+  };
+  /** Fields dropped because of a wrong type or value (e.g. a NaN price). */
+  droppedFields: number;
+  /** Strings cut to the length limit. */
+  truncatedFields: number;
+  source: 'array' | 'url' | 'cache';
+  /** Whether a copy of a URL catalog is kept in IndexedDB for offline starts (false: storage refused it). */
+  cached: boolean;
+}
+
+export interface RecommenderStatus {
+  backend: BackendName;
+  /** Why this backend was chosen, in one sentence. */
+  backendReason: string;
+  /** The WebGPU adapter seen, if any (even when it was not used). */
+  adapter: { vendor: string; architecture: string; isFallback: boolean } | null;
+  /** Backends tried and why each failed, in order. */
+  backendFailures: { backend: BackendName; error: string }[];
+  /** Stored behaviour events. */
+  events: number;
+  catalogSize: number;
+  catalog: CatalogReport;
+  /** The models answering `recommend()`. */
+  modelVersion: string;
+  /** The model pack: where it came from, how much of the catalog it knows, or why it was not used. */
+  model: {
+    pack: string | null;
+    source: 'network' | 'cache' | null;
+    /** Catalog items the pack's model knows (the rest are scored by content). */
+    coveredItems: number;
+    error: { code: string; message: string } | null;
+    /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
+    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  };
+  /**
+   * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
+   * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
+   */
+  ranking: {
+    halfLife: number | 'uniform';
+    halfLifeSource: 'model pack' | 'library default';
+    /**
+     * How the top k are taken: a topk kernel on the backend (only k values read back) or reading
+     * every score back and selecting in JavaScript — whichever was faster here, timed at start-up
+     * (median ms of each), or null if the timing failed (then 'backend').
+     */
+    topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
+    /**
+     * How items the model pack was not trained on (new products) are scored next to known ones:
+     * content similarity, the shopper's scores carried over from the new item's nearest known items,
+     * a kernel-ridge map of those scores through the content kernel, and predicted popularity, placed
+     * on the known items' scale (shift + scale · score). From the pack (tuned on pseudo-cold items
+     * by the `localrec` cold-items evaluation) or the library default; `ignored` lists pack values
+     * that were out of range.
+     */
+    coldBridge: { settings: BridgeSettingsReport; source: 'model pack' | 'library default'; ignored: string[] };
+  };
+  /**
+   * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
+   * this device): when it was saved and from how many history items; null when none is in use.
+   * `personalModelError`: why a stored one was rejected and deleted (code MODEL_INVALID, e.g. made
+   * for another model or of an unknown format); the next fineTune() rebuilds it.
+   */
+  personalModel: { savedAt: number; historyItems: number } | null;
+  personalModelError: { code: 'MODEL_INVALID'; message: string } | null;
+  /**
+   * Where reasons come from: 'generator' when a reasons pack is loaded (each of its sentences is
+   * checked against the evidence, a failing one is replaced by the template), else 'template'.
+   */
+  reasons: {
+    source: 'generator' | 'template';
+    pack: string | null;
+    from: 'network' | 'cache' | null;
+    error: { code: string; message: string } | null;
+  };
+  persistent: boolean;
+  /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
+  storageNote: string | null;
+  /** Oldest events dropped because the browser's storage quota was full. */
+  prunedForQuota: number;
+  /** Live tfjs tensors in the worker (leak check) and the bytes they hold. */
+  tensors: number;
+  tensorBytes: number;
+}
+
+/** Everything localrec stores for this shopper, as plain JSON. */
+export interface ExportedData {
+  format: 'localrec-export';
+  version: 1;
+  exportedAt: string;
+  dbName: string;
+  events: StoredEvent[];
+  settings: Record<string, unknown>;
+  catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
+  checkpoints: { name: string; savedAt: number }[];
+}
+
+/** The cold bridge's settings as status() reports them (src/rank/new-item-bridge.ts). */
+export interface BridgeSettingsReport {
+  /** Nearest known items per new item. */
+  neighbours: number;
+  /** Weight of the carried-over collaborative score (nearest known items) next to the content score. */
+  cfWeight: number;
+  /** Weight of the local kernel-ridge collaborative score (0 = off: nothing is precomputed). */
+  ridgeWeight: number;
+  /** Ridge μ of the kernel-ridge map. */
+  ridgeMu: number;
+  /** Nearest known items the kernel-ridge map of a new item is fitted over. */
+  ridgeNeighbours: number;
+  /** Weight of the new item's predicted popularity (carried over from its nearest known items). */
+  priorWeight: number;
+  /** A new item's score on the known items' standardised scale: shift + scale · (its combined score). */
+  scale: number;
+  shift: number;
+  /** Weight of the popularity prior when a shopper's history has no item the model knows. */
+  popularityWeight: number;
+  /**
+   * How much of the pack blend's catalog-text part stays in the known items' scores that are
+   * carried over to new items (0: only its collaborative parts, the VAE and item–item; 1: the whole
+   * blend). A new item gets its own content score, so the text part is counted twice when kept.
+   */
+  carryText: number;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseCatalogText } from '../../../src/catalog/load-catalog';
+import { catalogFingerprint, LIMITS, normalizeCatalog } from '../../../src/catalog/normalize-catalog';
+import { LocalrecError } from '../../../src/shared/errors';
+import { scientificItems } from '../load-fixture';
+
+describe('normalizeCatalog', () => {
+  it('keeps every row of a real catalog slice unchanged in meaning', () => {
+    const items = scientificItems();
+    const { items: clean, report } = normalizeCatalog(items);
+    expect(report.size).toBe(items.length);
+    expect(report.skipped).toEqual({ notAnObject: 0, invalidId: 0, duplicateId: 0, invalidTitle: 0 });
+    expect(clean[0]!.id).toBe(items[0]!.id);
+    expect(clean[0]!.category).toEqual(items[0]!.category);
+  });
+
+  it('skips rows without a usable id or title and counts why', () => {
+    const { items, report } = normalizeCatalog([
+      { id: 'a', title: 'A' },
+      { id: 'a', title: 'dup' },
+      { id: 7, title: 'number id' },
+      { id: 'x'.repeat(LIMITS.id + 1), title: 'long id' },
+      { id: 'b', title: ['not', 'a', 'string'] },
+      { id: 'c', title: '   ' },
+      42,
+      null,
+    ]);
+    expect(items.map((i) => i.id)).toEqual(['a']);
+    expect(report.skipped).toEqual({ notAnObject: 2, invalidId: 2, duplicateId: 1, invalidTitle: 2 });
+  });
+
+  it('drops wrongly typed optional fields, cuts huge strings, and repairs invalid UTF-16', () => {
+    const { items, report } = normalizeCatalog([
+      { id: 'a', title: 'T\uD800 lone', price: Number.NaN, brand: 5, category: 'flat', available: 'yes', description: 'd'.repeat(LIMITS.description * 3) },
+      { id: 'b', title: 'ok', price: -1, category: ['Tools', 3, 'Hand Tools'] },
+    ]);
+    expect(items[0]).toEqual({ id: 'a', title: 'T\uFFFD lone', description: 'd'.repeat(LIMITS.description) });
+    expect(items[1]).toEqual({ id: 'b', title: 'ok', category: ['Tools', 'Hand Tools'] });
+    expect(report.droppedFields).toBe(6);
+    expect(report.truncatedFields).toBe(1);
+  });
+
+  it('never copies prototype keys', () => {
+    const row = JSON.parse('{"id":"p","title":"t","__proto__":{"evil":1},"constructor":"x"}');
+    const { items } = normalizeCatalog([row]);
+    expect(Object.keys(items[0]!)).toEqual(['id', 'title']);
+    expect(Object.getPrototypeOf(items[0])).toBe(Object.prototype);
+    expect((items[0] as unknown as { evil?: number }).evil).toBeUndefined();
+  });
+
+  it('fingerprints depend on content', () => {
+    const items = scientificItems().slice(0, 10);
+    expect(catalogFingerprint(items)).toBe(catalogFingerprint(items.map((i) => ({ ...i }))));
+    expect(catalogFingerprint(items)).not.toBe(catalogFingerprint([...items.slice(1), items[0]!]));
+  });
+});
+
+describe('parseCatalogText', () => {
+  it('reads JSON arrays and JSONL, counting unreadable lines as bad rows', () => {
+    expect(parseCatalogText('[{"id":"a","title":"A"}]')).toEqual([{ id: 'a', title: 'A' }]);
+    const rows = parseCatalogText('{"id":"a","title":"A"}\n{broken\n\n{"id":"b","title":"B"}\n');
+    expect(rows).toHaveLength(3);
+    expect(normalizeCatalog(rows).report.skipped.notAnObject).toBe(1);
+  });
+
+  it('rejects JSON that is not an array with a typed error', () => {
+    expect(() => parseCatalogText('[1,')).toThrow(LocalrecError);
+    try {
+      parseCatalogText('[oops]');
+    } catch (error) {
+      expect((error as LocalrecError).code).toBe('CATALOG_INVALID');
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { csrFromRows } from '../../../src/util/csr';
+import { loadDataset } from '../../../tools/io/dataset-node';
+import { MODEL_REGISTRY } from '../../../eval/model-registry';
+import { coldItemsSplit } from '../../../eval/splits';
+import { initEvalBackend } from '../../../tools/io/node-backend';
+import { EngineEvalModel } from '../../../eval/adapters/localrec-eval-model';
+import { bridgeSettingsFrom, ENGINE_BRIDGE } from '../../../src/rank/new-item-bridge';
+
+// Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
+const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
+
+describe('localrec (the worker’s ranking code, evaluated)', () => {
+  it('is the registered `localrec`', () => {
+    expect(MODEL_REGISTRY.localrec!({ protocol: 'cold-items', seed: 1, tuneMetric: 'NDCG@20' })).toBeInstanceOf(EngineEvalModel);
+  });
+
+  it('tunes the engine bridge on pseudo-cold warm items, then ranks cold items next to warm ones with the hybrid scorer, without leaking tensors', async () => {
+    const split = coldItemsSplit(data, 42);
+    const n = split.columns.length;
+    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], carryText: [0, 1], scale: [1, 2], shift: [0, 1] } });
+    await initEvalBackend();
+    const tensorsBefore = tf.memory().numTensors;
+    await model.fit(csrFromRows(split.train, n), { seed: 42, items: split.items });
+    const before = tf.memory().numTensors;
+    const inputs = split.test.inputs.slice(0, 20);
+    const scores = await model.scoreBatch(csrFromRows(inputs, n));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(scores.length).toBe(inputs.length * n);
+    expect(scores.every(Number.isFinite)).toBe(true);
+    // Cold items get scores of their own (not a constant): the bridge placed them.
+    const coldScores = new Set<number>();
+    for (let j = 0; j < n; j++) if (split.cold[j]) coldScores.add(scores[j]!);
+    expect(coldScores.size).toBeGreaterThan(1);
+    const settings = model.settings() as { tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; chosenColdNDCG20: number } };
+    expect(settings.tuning.pseudoColdItems).toBeGreaterThan(0);
+    expect(Object.keys(settings.tuning.coldValidationNDCG20)).toHaveLength(8);
+    expect(settings.tuning.chosenColdNDCG20).toBeGreaterThanOrEqual(settings.tuning.coldValidationNDCG20['cf 0 ridge 0 prior 0 carryText 1']!);
+    // What train --evaluation would put in a pack is read back unchanged.
+    expect(bridgeSettingsFrom(settings.tuning.chosen)).toEqual({ settings: settings.tuning.chosen, ignored: [] });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  }, 240_000);
+
+  it('takes bridge settings from a pack only when they are sound', () => {
+    const { settings, ignored } = bridgeSettingsFrom({ cfWeight: 1, ridgeWeight: -2, ridgeMu: 0, shift: -0.5, neighbours: 3.5, scale: Number.NaN, carryText: 1.5, bogus: 1 } as Record<string, unknown>);
+    expect(settings).toEqual({ ...ENGINE_BRIDGE, cfWeight: 1, shift: -0.5 });
+    expect(ignored.sort()).toEqual(['bogus', 'carryText', 'neighbours', 'ridgeMu', 'ridgeWeight', 'scale']);
+  });
+});

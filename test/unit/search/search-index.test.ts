@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { LocalrecError } from '../../../src/shared/errors';
+import type { Item } from '../../../src/shared/types';
+import { boundedEditDistance } from '../../../src/search/edit-distance';
+import { SearchIndex, type SearchHit } from '../../../src/search';
+import { scientificItems } from '../load-fixture';
+
+const items = scientificItems();
+const index = SearchIndex.build(items);
+
+const titles = (hits: SearchHit[]): string[] => hits.map((h) => (items[h.row] as Item).title);
+
+function expectInvalidArgument(run: () => unknown): void {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(LocalrecError);
+  expect((caught as LocalrecError).code).toBe('INVALID_ARGUMENT');
+}
+
+describe('SearchIndex on the real catalog slice', () => {
+  it('finds items by their exact words, best matches first', () => {
+    const hits = index.search('duct tape', { k: 10 });
+    expect(hits).toHaveLength(10);
+    for (const title of titles(hits)) expect(title).toMatch(/duct/i);
+    const glue = index.search('gorilla glue', { k: 5 });
+    expect(titles(glue)[0]).toMatch(/gorilla/i);
+    for (const title of titles(glue)) expect(title).toMatch(/glue/i);
+    // Scores are sorted, positive, and equal scores come in row order.
+    for (let i = 1; i < hits.length; i++) {
+      const [a, b] = [hits[i - 1] as SearchHit, hits[i] as SearchHit];
+      expect(a.score > b.score || (a.score === b.score && a.row < b.row)).toBe(true);
+    }
+    expect(hits.every((h) => h.score > 0)).toBe(true);
+  });
+
+  it('completes the word being typed ("filam" → filament items)', () => {
+    const hits = index.search('filam', { k: 10 });
+    expect(hits).toHaveLength(10);
+    for (const title of titles(hits)) expect(title).toMatch(/filament/i);
+    // A finished word (followed by a space) is not a prefix any more.
+    const finished = titles(index.search('filam ', { k: 10 }));
+    expect(finished.filter((t) => /filament/i.test(t)).length).toBeLessThan(5);
+  });
+
+  it('tolerates a typo ("filamnet", "duct tpae")', () => {
+    const exact = index.search('filament', { k: 10 }).map((h) => h.row);
+    const typo = index.search('filamnet', { k: 10 });
+    expect(typo).toHaveLength(10);
+    for (const title of titles(typo)) expect(title).toMatch(/filament/i);
+    expect(new Set(typo.map((h) => h.row))).toEqual(new Set(exact));
+    for (const title of titles(index.search('duct tpae', { k: 5 }))) expect(title).toMatch(/duct tape/i);
+    // Words with digits are model numbers: a near miss is another product, not a typo.
+    const model = items.find((i) => /\bBLK260\b/.test(i.title)) as Item;
+    expect(titles(index.search('blk260', { k: 1 }))).toEqual([model.title]);
+    expect(index.search('blk261', { k: 50 })).toEqual([]);
+  });
+
+  it('ranks a word in the title above the same word in a description (field boosts)', () => {
+    const [a, b] = [items[0] as Item, items[1] as Item];
+    const withTitle: Item = { ...a, id: 'boost-a', title: `${a.title} hexagonal` };
+    const withDescription: Item = { ...b, id: 'boost-b', description: `hexagonal ${b.title}` };
+    const catalog = [...items, withTitle, withDescription];
+    const hits = SearchIndex.build(catalog).search('hexagonal', { k: 2 }).map((h) => (catalog[h.row] as Item).id);
+    expect(hits).toEqual(['boost-a', 'boost-b']);
+    // The boosts decide it: turned around, so is the order.
+    const flipped = SearchIndex.build(catalog, { boost: { title: 0.1, description: 5 } });
+    expect(flipped.search('hexagonal', { k: 2 }).map((h) => (catalog[h.row] as Item).id)).toEqual(['boost-b', 'boost-a']);
+  });
+
+  it('applies the filter before taking the top k', () => {
+    const all = index.search('tape', { k: items.length });
+    const even = index.search('tape', { k: 10, filter: (row) => row % 2 === 0 });
+    expect(even).toHaveLength(10);
+    expect(even).toEqual(all.filter((h) => h.row % 2 === 0).slice(0, 10));
+    expect(index.search('tape', { k: 10, filter: () => false })).toEqual([]);
+  });
+
+  it('folds accents and case', () => {
+    const catalog: Item[] = [...items.slice(0, 20), { id: 'cafe', title: 'Café Thermometer' }];
+    const small = SearchIndex.build(catalog);
+    expect(small.search('CAFE', { k: 1 }).map((h) => h.row)).toEqual([20]);
+    expect(small.search('café', { k: 1 }).map((h) => h.row)).toEqual([20]);
+  });
+
+  it('follows catalog changes: remove keeps other rows, add appends rows', () => {
+    const local = SearchIndex.build(items);
+    const before = local.search('duct tape', { k: 5 });
+    const gone = items[(before[0] as SearchHit).row] as Item;
+    expect(local.remove([gone.id, 'no-such-id'])).toBe(1);
+    const after = local.search('duct tape', { k: 4 });
+    expect(after.map((h) => h.row)).toEqual(before.slice(1).map((h) => h.row));
+    expect(local.rowOf(gone.id)).toBeUndefined();
+    expect(local.size).toBe(items.length - 1);
+
+    const rows = local.add([{ id: 'new-1', title: 'Quadruple Zirconia Duct Tape Dispenser' }, gone]);
+    expect(rows).toEqual([items.length, items.length + 1]);
+    expect(local.search('zirconia', { k: 3 }).map((h) => h.row)).toEqual([items.length]);
+    expect(local.rowOf(gone.id)).toBe(items.length + 1);
+    expectInvalidArgument(() => local.add([{ id: 'new-1', title: 'again' }]));
+    expectInvalidArgument(() => local.add([{ id: 'x' } as unknown as Item]));
+    // Many removals trigger compaction; results stay right.
+    const filamentRows = local.search('filament', { k: 100 }).map((h) => h.row);
+    local.remove(items.filter((_, row) => !filamentRows.includes(row)).map((i) => i.id));
+    expect(local.search('filament', { k: 100 }).map((h) => h.row)).toEqual(filamentRows);
+    const left = local.search('duct tape', { k: 10 }).map((h) => h.row);
+    expect(left[0]).toBe(items.length);
+    for (const row of left.slice(1)) expect(filamentRows).toContain(row);
+  });
+});
+
+describe('SearchIndex input checks', () => {
+  it('gives [] for an empty or word-less query', () => {
+    expect(index.search('', { k: 10 })).toEqual([]);
+    expect(index.search('   \n\t', { k: 10 })).toEqual([]);
+    expect(index.search('the and of a', { k: 10 })).toEqual([]);
+    expect(index.search('!!!', { k: 10 })).toEqual([]);
+    expect(index.search('zzqxjv', { k: 10 })).toEqual([]);
+  });
+
+  it('cuts a 10,000-character query to its first 500 characters', () => {
+    const long = 'duct tape '.repeat(1000);
+    expect(long.length).toBe(10_000);
+    const hits = index.search(long, { k: 10 });
+    expect(hits).toHaveLength(10);
+    expect(hits).toEqual(index.search(long.slice(0, 500), { k: 10 }));
+    const junk = 'x'.repeat(10_000);
+    expect(index.search(junk, { k: 10 })).toEqual([]);
+  });
+
+  it('throws INVALID_ARGUMENT for a non-string query, a bad k or a bad filter', () => {
+    for (const query of [undefined, null, 42, {}, ['duct']]) {
+      expectInvalidArgument(() => index.search(query as unknown as string, { k: 10 }));
+    }
+    for (const k of [0, -1, 1.5, Number.NaN, '10', undefined]) {
+      expectInvalidArgument(() => index.search('tape', { k } as unknown as { k: number }));
+    }
+    expectInvalidArgument(() => index.search('tape', null as unknown as { k: number }));
+    expectInvalidArgument(() => index.search('tape', { k: 5, filter: 'even' as unknown as (row: number) => boolean }));
+    expectInvalidArgument(() => SearchIndex.build('items' as unknown as Item[]));
+    expectInvalidArgument(() => SearchIndex.build(items, { boost: { title: -1 } }));
+  });
+});
+
+describe('boundedEditDistance', () => {
+  it('counts edits, a swap of neighbours as one, and stops past the bound', () => {
+    expect(boundedEditDistance('filamnet', 'filament', 2)).toBe(1);
+    expect(boundedEditDistance('tape', 'tap', 1)).toBe(1);
+    expect(boundedEditDistance('kitten', 'sitting', 3)).toBe(3);
+    expect(boundedEditDistance('kitten', 'sitting', 2)).toBe(3);
+    expect(boundedEditDistance('same', 'same', 1)).toBe(0);
+    expect(boundedEditDistance('a'.repeat(100), 'b'.repeat(100), 2)).toBe(3);
+  });
+});

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { LocalrecError } from '../../../src/shared/errors';
+import type { Item } from '../../../src/shared/types';
+import { Engine } from '../../../src/worker/engine';
+import { scientificItems } from '../load-fixture';
+
+// The engine runs in Node exactly as in the worker, on tfjs' WASM backend, with the in-memory store.
+let engine: Engine;
+let items: Item[];
+
+const leaf = (item: Item): string => item.category?.at(-1) ?? '';
+
+beforeAll(async () => {
+  items = scientificItems();
+  engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'unit', maxEvents: 100, persist: false });
+});
+afterAll(() => engine.dispose());
+
+describe('Engine (Node, wasm backend, memory store)', () => {
+  it('reports the backend it got and why', () => {
+    const status = engine.status();
+    expect(status.backend).toBe('wasm');
+    expect(status.backendReason).toMatch(/requested/);
+    expect(status.catalogSize).toBe(items.length);
+    expect(status.persistent).toBe(false);
+  });
+
+  it('recommends items of the category the shopper browsed, leaving out what they saw', async () => {
+    const tapes = items.filter((item) => leaf(item).endsWith('Duct Tape')).slice(0, 3);
+    for (const item of tapes) await engine.track({ type: 'view', itemId: item.id });
+    const recs = await engine.recommend({ k: 12 });
+    expect(recs).toHaveLength(12);
+    expect(recs.map((r) => r.itemId)).not.toContain(tapes[0]!.id);
+    const sameCategory = recs.filter((r) => leaf(r.item) === leaf(tapes[0]!)).length;
+    expect(sameCategory).toBeGreaterThanOrEqual(8);
+    // Scores come best first.
+    for (let i = 1; i < recs.length; i++) expect(recs[i]!.score).toBeLessThanOrEqual(recs[i - 1]!.score);
+  });
+
+  it('a search moves recommendations towards the query', async () => {
+    await engine.track({ type: 'search', query: '3d printer filament pla' });
+    await engine.track({ type: 'search', query: 'pla filament 1.75mm' });
+    const recs = await engine.recommend({ k: 12 });
+    expect(recs.filter((r) => /filament/i.test(r.item.title)).length).toBeGreaterThan(0);
+  });
+
+  it('similar() returns items like the given one, not itself', async () => {
+    const printer = items.find((item) => leaf(item).endsWith('3D Printers'))!;
+    const alike = await engine.similar(printer.id, { k: 8 });
+    expect(alike).toHaveLength(8);
+    expect(alike.map((r) => r.itemId)).not.toContain(printer.id);
+    expect(alike.filter((r) => leaf(r.item).includes('3D Print')).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('rejects unknown items and bad events with typed errors and stores nothing', async () => {
+    const before = engine.status().events;
+    await expect(engine.track({ type: 'view', itemId: 'NOPE' })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(engine.track({ type: 'bogus' } as never)).rejects.toBeInstanceOf(LocalrecError);
+    await expect(engine.track(null as never)).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(engine.track({ type: 'search', query: '  ' })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(engine.similar('NOPE')).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(engine.recommend({ k: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(engine.status().events).toBe(before);
+  });
+
+  it('does not leak tensors across calls', async () => {
+    await engine.recommend();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) {
+      await engine.recommend({ k: 5 });
+      await engine.similar(items[i]!.id, { k: 3 });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps at most maxEvents, dropping the oldest', async () => {
+    const small = await Engine.create({ catalog: items.slice(0, 20), backend: 'wasm', dbName: 'u2', maxEvents: 5, persist: false });
+    for (let i = 0; i < 8; i++) await small.track({ type: 'view', itemId: items[i]!.id });
+    const exported = await small.exportData();
+    expect(exported.events.map((e) => e.itemId)).toEqual(items.slice(3, 8).map((i) => i.id));
+    small.dispose();
+  });
+
+  it('falls back down webgpu → webgl → wasm when a backend cannot start, and says so', async () => {
+    // Node has neither WebGPU nor WebGL: both fail for real, and WASM takes over.
+    const fallback = await Engine.create({ catalog: items.slice(0, 20), backend: 'webgpu', dbName: 'u3', maxEvents: 5, persist: false });
+    const status = fallback.status();
+    expect(status.backend).toBe('wasm');
+    expect(status.backendFailures.map((f) => f.backend)).toEqual(['webgpu', 'webgl']);
+    expect(status.backendReason).toMatch(/'webgpu' was requested.*webgpu failed.*webgl failed.*using wasm/);
+    expect(await fallback.recommend({ k: 3 })).toHaveLength(3);
+    fallback.dispose();
+  });
+
+  it('context: a first-time shopper on a product page gets items like it (nothing stored)', async () => {
+    const fresh = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'u4', maxEvents: 10, persist: false });
+    const filament = items.find((item) => leaf(item).endsWith('3D Printing Filament'))!;
+    const recs = await fresh.recommend({ k: 10, context: { itemId: filament.id } });
+    expect(recs.map((r) => r.itemId)).not.toContain(filament.id);
+    expect(recs.filter((r) => leaf(r.item) === leaf(filament)).length).toBeGreaterThanOrEqual(7);
+    const byQuery = await fresh.recommend({ k: 5, context: { query: 'duct tape' } });
+    expect(byQuery.filter((r) => /duct/i.test(r.item.title)).length).toBeGreaterThanOrEqual(3);
+    expect(fresh.status().events).toBe(0);
+    await expect(fresh.recommend({ context: { itemId: 'nope' } })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    fresh.dispose();
+  });
+
+  it('search(): typo- and prefix-tolerant, personalised by the history, tracked only when asked', async () => {
+    const fresh = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'u5', maxEvents: 50, persist: false });
+    const typo = await fresh.search('filamnet', { k: 5 });
+    expect(typo.every((r) => /filament/i.test(r.item.title))).toBe(true);
+    const prefix = await fresh.search('duct ta', { k: 5 });
+    expect(prefix.filter((r) => /duct tape/i.test(r.item.title)).length).toBeGreaterThanOrEqual(3);
+    // "tape" matches duct tape and other tapes; a shopper who looked at heat-shrink gets a different order.
+    const lexical = (await fresh.search('tape', { k: 20 })).map((r) => r.itemId);
+    const shrink = items.filter((item) => leaf(item).endsWith('Heat-shrink Tubing')).slice(0, 3);
+    for (const item of shrink) await fresh.track({ type: 'view', itemId: item.id });
+    const personal = await fresh.search('tape', { k: 20 });
+    expect(personal.map((r) => r.itemId)).not.toEqual(lexical);
+    expect(personal.some((r) => r.interest > 0)).toBe(true);
+    const filtered = await fresh.search('tape', { k: 20, filter: { brand: personal[0]!.item.brand } });
+    expect(filtered.every((r) => r.item.brand === personal[0]!.item.brand)).toBe(true);
+    expect(fresh.status().events).toBe(3);
+    await fresh.search('pla filament', { track: true });
+    expect((await fresh.exportData()).events.at(-1)).toMatchObject({ type: 'search', query: 'pla filament' });
+    expect(await fresh.search('   ')).toEqual([]);
+    await expect(fresh.search(42 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    fresh.dispose();
+  });
+
+  it('forget() empties the history', async () => {
+    await engine.forget();
+    expect(engine.status().events).toBe(0);
+    expect((await engine.exportData()).events).toEqual([]);
+  });
+});
