@@ -45,7 +45,7 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   // The full system as a store runs it: the worker's own ranking code (src/rank/hybrid-scorer.ts)
   // over a VAE trained here, its cold bridge tuned on pseudo-cold items (eval/adapters/localrec-eval-model.ts).
   localrec: (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric }),
-  // The same with the library's default bridge settings (ENGINE_BRIDGE): a pack without tuned ones.
+  // The same with the library's default bridge settings (DEFAULT_NEW_ITEM_BRIDGE): a pack without tuned ones.
   'localrec-default': (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric, tune: false, name: 'localrec-default' }),
   // Research bridge, evaluation only: field-weighted sparse TF-IDF and an EASE kernel-ridge map (content-bridge.ts).
   'localrec-bridge': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, name: 'localrec-bridge' }),

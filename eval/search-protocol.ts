@@ -1,7 +1,8 @@
 import type { Item } from '../src/shared/types';
 import { tokenize } from '../src/features/tokenize';
 import { personalize } from '../src/search/personalize';
-import { DEFAULT_BOOSTS, SearchIndex, type SearchHit } from '../src/search/search-index';
+import { DEFAULT_BOOSTS } from '../src/search/index-layout';
+import { SearchIndex, type SearchHit } from '../src/search/search-index';
 import { csrFromRows } from '../src/util/csr';
 import type { Dataset } from './dataset';
 import type { EvalModel, FitContext } from './eval-model';

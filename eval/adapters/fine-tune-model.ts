@@ -2,7 +2,7 @@ import { fineTuneVae, DEFAULT_FINE_TUNE, type FineTuneOptions } from '../../src/
 import type { VaeWeights } from '../../src/models/vae/vae-network';
 import { VaeEvalModel } from './vae-eval-model';
 import { VaeNetwork } from '../../src/models/vae/vae-network';
-import { VaeScorer } from '../../src/models/collaborative-blend';
+import { CollaborativeBlend } from '../../src/models/collaborative-blend';
 import { csrRows } from '../../src/util/csr';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { evaluateUsers } from '../evaluate';
@@ -75,7 +75,7 @@ export class FineTuneEvalModel implements EvalModel {
         continue;
       }
       const tuned = await fineTuneVae(this.base, scorer.network.arch, { indices: Array.from(row.indices), weights: Array.from(row.values) }, options);
-      const personal = new VaeScorer(new VaeNetwork(scorer.network.arch, tuned.weights, false), scorer.parts, scorer.weights);
+      const personal = new CollaborativeBlend(new VaeNetwork(scorer.network.arch, tuned.weights, false), scorer.parts, scorer.weights);
       try {
         out.set(await personal.scoreRows(row), r * cols);
       } finally {

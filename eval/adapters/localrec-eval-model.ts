@@ -3,7 +3,7 @@ import { csrFromRows } from '../../src/util/csr';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { rngFor, shuffle } from '../../src/util/random';
 import { initEvalBackend } from '../../tools/io/node-backend';
-import { ENGINE_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
+import { DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
 import { HybridScorer } from '../../src/rank/hybrid-scorer';
 import type { WeightedHistory } from '../../src/rank/profile-weights';
 import { CollaborativeModel } from '../../src/models/collaborative-model';
@@ -16,7 +16,7 @@ export interface EngineEvalOptions {
   vae?: Partial<VaeModelConfig>;
   /**
    * Tune the bridge settings on pseudo-cold warm items (default true), or use these settings as
-   * they are (false: the engine's defaults, ENGINE_BRIDGE).
+   * they are (false: the engine's defaults, DEFAULT_NEW_ITEM_BRIDGE).
    */
   tune?: boolean;
   grid?: Partial<BridgeGrid>;
@@ -56,7 +56,7 @@ const DEFAULT_GRID: BridgeGrid = {
  * trained on what remains plays the pack. The carried-over and kernel-ridge weights (and the
  * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view), then
  * scale and shift by NDCG@20 of the mixed ranking (pseudo-cold and held-out warm targets). The
- * engine's defaults (ENGINE_BRIDGE) come from these runs.
+ * engine's defaults (DEFAULT_NEW_ITEM_BRIDGE) come from these runs.
  */
 export class EngineEvalModel implements EvalModel {
   readonly name: string;
@@ -77,7 +77,7 @@ export class EngineEvalModel implements EvalModel {
     if (context.items.length !== n) throw new Error(`${this.name} needs catalog items aligned to ${n} columns, got ${context.items.length}`);
     this.backendName = await initEvalBackend();
     const t0 = performance.now();
-    let settings: BridgeSettings = ENGINE_BRIDGE;
+    let settings: BridgeSettings = DEFAULT_NEW_ITEM_BRIDGE;
     let hasCold = false;
     const seen = new Uint8Array(n);
     for (const j of train.indices) seen[j] = 1;
@@ -151,12 +151,12 @@ export class EngineEvalModel implements EvalModel {
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
     try {
       for (const ridgeMu of grid.ridgeMu) {
-        const scorer = new HybridScorer(content, collaborative, { ...ENGINE_BRIDGE, ridgeMu, ridgeWeight: 1, priorWeight: 1 });
+        const scorer = new HybridScorer(content, collaborative, { ...DEFAULT_NEW_ITEM_BRIDGE, ridgeMu, ridgeWeight: 1, priorWeight: 1 });
         const cells: BridgeSettings[] = [];
         for (const cfWeight of grid.cfWeight)
           for (const ridgeWeight of grid.ridgeWeight)
             for (const priorWeight of grid.priorWeight)
-              for (const carryText of grid.carryText) cells.push({ ...ENGINE_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
+              for (const carryText of grid.carryText) cells.push({ ...DEFAULT_NEW_ITEM_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
         const sums = new Float64Array(cells.length);
         const candidate = new Float32Array(pseudoList.length);
         for (let from = 0; from < histories.length; from += 128) {

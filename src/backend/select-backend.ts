@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
-import type { BackendName, BackendPreference, RecommenderStatus } from '../shared/types';
+import type { BackendName, BackendPreference } from '../shared/types';
 
-export type AdapterInfo = NonNullable<RecommenderStatus['adapter']>;
+/** The WebGPU adapter seen (status().adapter). */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  isFallback: boolean;
+}
 
 export interface BackendChoice {
   backend: BackendName;

@@ -23,7 +23,7 @@ export type PartWeights = readonly number[];
  * neighbours), each part scores x·S from the raw history; every score row is standardised per
  * user and the rows are blended: (1 − Σw)·z(vae) + Σ w_p·z(x·S_p).
  */
-export class VaeScorer {
+export class CollaborativeBlend {
   readonly weights: PartWeights;
 
   constructor(
@@ -49,8 +49,8 @@ export class VaeScorer {
   }
 
   /** The same network and parts with other blend weights. */
-  withWeights(weights: PartWeights): VaeScorer {
-    return new VaeScorer(this.network, this.parts, weights, this.batchSize);
+  withWeights(weights: PartWeights): CollaborativeBlend {
+    return new CollaborativeBlend(this.network, this.parts, weights, this.batchSize);
   }
 
   /** Scores of every item for one history. */
@@ -125,7 +125,7 @@ export class VaeScorer {
         total?.dispose();
         total = next;
       }
-      if (!total) throw new Error('VaeScorer: nothing to score with (all weights zero)');
+      if (!total) throw new Error('CollaborativeBlend: nothing to score with (all weights zero)');
       try {
         out.set((await total.data()) as Float32Array, from * items);
       } finally {

@@ -3,7 +3,7 @@ import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge
 import { csrFromRows } from '../util/csr';
 import type { ModelPack } from './packs/vae-pack';
 import { vaeScorerFromPack } from './packs/vae-pack';
-import { VaeScorer } from './collaborative-blend';
+import { CollaborativeBlend } from './collaborative-blend';
 import { fineTuneVae, type FineTuneOptions, type FineTuneResult } from './vae/fine-tune';
 import { VaeNetwork, type VaeArchitecture, type VaeWeights } from './vae/vae-network';
 
@@ -15,7 +15,7 @@ import { VaeNetwork, type VaeArchitecture, type VaeWeights } from './vae/vae-net
  */
 export class CollaborativeModel {
   private constructor(
-    private readonly scorer: VaeScorer,
+    private readonly scorer: CollaborativeBlend,
     readonly version: string,
     /** Vocabulary index of each catalog row, or -1. */
     private readonly vocabOfRow: Int32Array,
@@ -33,7 +33,7 @@ export class CollaborativeModel {
    *   item with the catalog.
    */
   static fromPack(pack: ModelPack, rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel {
-    let scorer: VaeScorer;
+    let scorer: CollaborativeBlend;
     try {
       scorer = vaeScorerFromPack(pack);
     } catch (error) {
@@ -49,7 +49,7 @@ export class CollaborativeModel {
 
   /** A scorer over `itemIds` (its columns), mapped onto the catalog. Takes ownership of the scorer. */
   static fromScorer(
-    scorer: VaeScorer,
+    scorer: CollaborativeBlend,
     itemIds: readonly string[],
     rowById: ReadonlyMap<string, number>,
     catalogSize: number,
@@ -75,6 +75,11 @@ export class CollaborativeModel {
   }
 
   /** The network's shape (what a personal checkpoint must match). */
+  /** The VAE's weights on the backend: shared by remapped() and withWeights() copies, disposed once. */
+  get network(): { dispose(): void } {
+    return this.scorer.network;
+  }
+
   get architecture(): VaeArchitecture {
     return this.scorer.network.arch;
   }
@@ -111,7 +116,7 @@ export class CollaborativeModel {
 
   /** The same model with other VAE weights (e.g. a personal checkpoint); shares the base weights. */
   withWeights(weights: VaeWeights, version: string): CollaborativeModel {
-    const scorer = new VaeScorer(new VaeNetwork(this.architecture, weights, false), this.scorer.parts, this.scorer.weights);
+    const scorer = new CollaborativeBlend(new VaeNetwork(this.architecture, weights, false), this.scorer.parts, this.scorer.weights);
     const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.halfLife, this.coldStart);
     copy.baseWeights = this.trainedWeights();
     return copy;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
-import { ColdRowBridge, ENGINE_BRIDGE, type BridgeSettings } from './new-item-bridge';
+import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
 import { standardise } from './standardise';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
@@ -16,7 +16,7 @@ export interface ScoreParts {
   collaborative?: Float32Array;
   /** Popularity in this catalog (new rows: predicted from their nearest known rows), when the bridge uses it. */
   prior?: Float32Array | null;
-  bridge?: ColdRowBridge;
+  bridge?: NewItemBridge;
   /**
    * When there are new rows and the pack's blend has a catalog-text part: the raw blend and that
    * part (its weight included), to carry over scores without it (BridgeSettings.carryText); the
@@ -37,21 +37,21 @@ export class HybridScorer {
     private readonly content: ContentModel,
     private readonly collaborative: CollaborativeModel | null,
     /** How rows the collaborative model does not know are scored: given, else the pack's, else the defaults. */
-    readonly bridgeSettings: BridgeSettings = collaborative?.coldStart?.settings ?? ENGINE_BRIDGE,
+    readonly bridgeSettings: BridgeSettings = collaborative?.coldStart?.settings ?? DEFAULT_NEW_ITEM_BRIDGE,
   ) {}
 
   /** Where the bridge settings came from. */
   get bridgeSource(): 'model pack' | 'library default' | 'given' {
-    if (this.bridgeSettings === ENGINE_BRIDGE) return 'library default';
+    if (this.bridgeSettings === DEFAULT_NEW_ITEM_BRIDGE) return 'library default';
     return this.bridgeSettings === this.collaborative?.coldStart?.settings ? 'model pack' : 'given';
   }
 
   /** Generated collaborative scores for rows the collaborative model does not know (cold-bridge.ts), built on first use. */
-  private bridge: ColdRowBridge | null = null;
+  private bridge: NewItemBridge | null = null;
 
-  private coldBridge(): ColdRowBridge {
+  private coldBridge(): NewItemBridge {
     const collaborative = this.collaborative!;
-    this.bridge ??= ColdRowBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings);
+    this.bridge ??= NewItemBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings);
     return this.bridge;
   }
 

@@ -1,4 +1,4 @@
-import type { BridgeSettingsReport } from '../shared/types';
+import type { NewItemPart } from '../shared/types';
 import { queryFeatures } from '../features/item-features';
 import type { ContentModel } from '../models/content/content-model';
 import { gaussJordanInverseInPlace } from '../util/spd-inverse';
@@ -6,20 +6,41 @@ import { BestK } from '../util/best-k';
 import { moments, standardise } from './standardise';
 import type { WeightedHistory } from './profile-weights';
 
-/** How rows the collaborative model does not know are scored (see ColdRowBridge; fields in api/types). */
-export type BridgeSettings = BridgeSettingsReport;
+/** The cold bridge's settings as status() reports them (src/rank/new-item-bridge.ts). */
+export interface BridgeSettings {
+  /** Nearest known items per new item. */
+  neighbours: number;
+  /** Weight of the carried-over collaborative score (nearest known items) next to the content score. */
+  cfWeight: number;
+  /** Weight of the local kernel-ridge collaborative score (0 = off: nothing is precomputed). */
+  ridgeWeight: number;
+  /** Ridge μ of the kernel-ridge map. */
+  ridgeMu: number;
+  /** Nearest known items the kernel-ridge map of a new item is fitted over. */
+  ridgeNeighbours: number;
+  /** Weight of the new item's predicted popularity (carried over from its nearest known items). */
+  priorWeight: number;
+  /** A new item's score on the known items' standardised scale: shift + scale · (its combined score). */
+  scale: number;
+  shift: number;
+  /** Weight of the popularity prior when a shopper's history has no item the model knows. */
+  popularityWeight: number;
+  /**
+   * How much of the pack blend's catalog-text part stays in the known items' scores that are
+   * carried over to new items (0: only its collaborative parts, the VAE and item–item; 1: the whole
+   * blend). A new item gets its own content score, so the text part is counted twice when kept.
+   */
+  carryText: number;
+}
 
 /**
- * The library's defaults, for packs without tuned settings (a pack built with `npm run train --
- * --evaluation FILE` carries its own; status().ranking.coldBridge says which are in use). From the
- * `localrec` cold-items tuning on pseudo-cold warm items (seed 42, never the protocol's cold items;
- * eval/adapters/localrec-eval-model.ts). Both office and scientific chose the local kernel
- * ridge and carrying over the blend without its text part (carryText 0). With that, they chose
- * carried-over weights 0.7 / 0 and scale / shift 1.5 / 1.25 and 2 / 2.75; the defaults sit between
- * (scale and shift only place new items among known ones: the order among new items is the same).
- * The popularity weight for histories the model does not know is set, not tuned.
+ * The library's defaults, for packs without tuned settings (`npm run train -- --evaluation FILE`
+ * writes a store's own, tuned on its pseudo-cold items). They sit between what the development
+ * sets chose: the kernel ridge on, the blend carried over without its text part; scale and shift
+ * only place new items among known ones. The popularity weight for histories the model does not
+ * know is set, not tuned.
  */
-export const ENGINE_BRIDGE: BridgeSettings = {
+export const DEFAULT_NEW_ITEM_BRIDGE: BridgeSettings = {
   neighbours: 5,
   cfWeight: 0.7,
   ridgeWeight: 1,
@@ -37,10 +58,10 @@ export const ENGINE_BRIDGE: BridgeSettings = {
  * taken, anything else is left at its default and named in `ignored`.
  */
 export function bridgeSettingsFrom(values: Record<string, unknown> | undefined): { settings: BridgeSettings; ignored: string[] } {
-  const settings: BridgeSettings = { ...ENGINE_BRIDGE };
+  const settings: BridgeSettings = { ...DEFAULT_NEW_ITEM_BRIDGE };
   const ignored: string[] = [];
   for (const [key, value] of Object.entries(values ?? {})) {
-    if (!(key in ENGINE_BRIDGE)) {
+    if (!(key in DEFAULT_NEW_ITEM_BRIDGE)) {
       ignored.push(key);
       continue;
     }
@@ -64,7 +85,7 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
  * (the cold item's collaborative column regressed on its neighbours' by content: the generator of
  * LinMap / GAR in closed form, locally); and its predicted popularity. No retraining.
  */
-export class ColdRowBridge {
+export class NewItemBridge {
   private constructor(
     private readonly content: ContentModel,
     /** Rows without a collaborative vector. */
@@ -80,7 +101,7 @@ export class ColdRowBridge {
   ) {}
 
   /** Builds the bridge for `settings` (neighbours, and the ridge when its weight is not 0). */
-  static build(content: ContentModel, knows: (row: number) => boolean, settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = ENGINE_BRIDGE): ColdRowBridge {
+  static build(content: ContentModel, knows: (row: number) => boolean, settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = DEFAULT_NEW_ITEM_BRIDGE): NewItemBridge {
     const size = content.size;
     const cold: number[] = [];
     for (let row = 0; row < size; row++) if (!knows(row)) cold.push(row);
@@ -121,7 +142,7 @@ export class ColdRowBridge {
         }
       });
     }
-    return new ColdRowBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
+    return new NewItemBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
   }
 
   /** The carried-over collaborative score of cold row #p (index into `rows`) from known-row scores. */
@@ -179,7 +200,7 @@ export class ColdRowBridge {
   apply(
     scores: Float32Array,
     text: Float32Array,
-    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = ENGINE_BRIDGE,
+    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = DEFAULT_NEW_ITEM_BRIDGE,
     prior: Float32Array | null = null,
     carrySource: Float32Array = scores,
   ): void {
@@ -194,4 +215,13 @@ export class ColdRowBridge {
       scores[row] = settings.shift + settings.scale * raw;
     });
   }
+}
+
+/** The parts of a new item's score that these settings use. */
+export function newItemParts(settings: BridgeSettings): NewItemPart[] {
+  const parts: NewItemPart[] = ['content'];
+  if (settings.cfWeight > 0) parts.push('carried-over');
+  if (settings.ridgeWeight > 0) parts.push('kernel-ridge');
+  if (settings.priorWeight > 0) parts.push('popularity');
+  return parts;
 }

@@ -3,57 +3,9 @@ import type { Item } from '../shared/types';
 import { boundedEditDistance } from './edit-distance';
 import { fieldTerms, fieldText, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
 import { BestK } from '../util/best-k';
+import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_WEIGHT, TYPO_WEIGHT, type IndexQuery, type SearchHit, type SearchIndexOptions } from './index-layout';
 
-/** One search result: a catalog row (position in the items the index was built from) and its score. */
-export interface SearchHit {
-  row: number;
-  /** BM25+ summed over fields (with boosts) and query words, times the number of query words matched. */
-  score: number;
-}
-
-export interface SearchOptions {
-  /** How many results at most: a positive integer. */
-  k: number;
-  /** Rows for which this returns false are left out (e.g. unavailable items, another shelf). */
-  filter?: (row: number) => boolean;
-}
-
-export interface SearchIndexOptions {
-  /** Field weights; by default a word found in the title counts 3× one found in the description. */
-  boost?: Partial<Record<SearchField, number>>;
-}
-
-/** Sizes of the index, for status reports and memory checks. */
-export interface SearchIndexStats {
-  items: number;
-  /** Distinct words in the live items. */
-  terms: number;
-  /** (word, item, field) entries held, removed items' included until compaction. */
-  postings: number;
-  /** Typed-array bytes held (postings, field lengths); excludes the word strings and Map overhead. */
-  bytes: number;
-}
-
-/** Default field boosts: title > brand > category > description. */
-export const DEFAULT_BOOSTS: Readonly<Record<SearchField, number>> = { title: 3, brand: 2, category: 1.5, description: 1 };
-
-/** BM25+ (Lv & Zhai 2011) parameters: term-frequency saturation k1, length normalisation b, floor δ. */
-const BM25 = { k1: 1.2, b: 0.7, delta: 0.5 };
-/** Score weights of a completion of the word being typed and of a typo match, relative to an exact word. */
-const PREFIX_WEIGHT = 0.375;
-const TYPO_WEIGHT = 0.45;
-
-const NF = SEARCH_FIELDS.length; // 4: a posting key is row * 4 + field
-const FIELD_BITS = 2;
-const FIELD_MASK = (1 << FIELD_BITS) - 1;
-const MAX_TF = 255;
-
-function grow<T extends Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array>(array: T, need: number): T {
-  if (need <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(need, Math.ceil(array.length * 1.5), 16));
-  next.set(array);
-  return next;
-}
+export type { IndexQuery, SearchHit, SearchIndexOptions };
 
 /** One way a query word matches an indexed word: the word's id, a weight and the IDF to score it with. */
 interface Expansion {
@@ -72,8 +24,7 @@ interface Expansion {
  * descriptions ~8 s and ~130 MB; a query takes ~1 ms).
  *
  * Rows are positions: the items given to `build` are rows 0..n-1, `add` appends rows after the
- * last one, and `remove` retires rows without renumbering the others (a row is never reused), so
- * rows stay aligned with the engine's catalog arrays.
+ * last one, so rows stay aligned with the engine's catalog arrays (a changed catalog gets a new index).
  *
  * @example
  * const index = SearchIndex.build(items);
@@ -91,7 +42,6 @@ export class SearchIndex {
   private postTf: Uint8Array[] = [];
   private postLen = new Int32Array(0);
   private postings = 0;
-  private deadPostings = 0;
   /** Word ids sorted by spelling (prefix ranges) and grouped by length (typo scans); rebuilt when words are added. */
   private sorted: Int32Array | null = null;
   private byLength: number[][] = [];
@@ -148,15 +98,6 @@ export class SearchIndex {
   /** The row of an item id, or undefined when it is not (or no longer) indexed. */
   rowOf(id: string): number | undefined {
     return this.rowById.get(id);
-  }
-
-  stats(): SearchIndexStats {
-    let bytes = this.df.byteLength + this.postLen.byteLength + this.live.byteLength + this.fieldLen.byteLength;
-    for (let t = 0; t < this.postKeys.length; t++) bytes += (this.postKeys[t] as Int32Array).byteLength + (this.postTf[t] as Uint8Array).byteLength;
-    bytes += this.total.byteLength + this.best.byteLength + this.matched.byteLength + this.stamp.byteLength + this.fieldTf.byteLength;
-    let terms = 0;
-    for (let t = 0; t < this.terms.length; t++) if ((this.df[t] as number) > 0) terms++;
-    return { items: this.size, terms, postings: this.postings - this.deadPostings, bytes };
   }
 
   /**
@@ -216,35 +157,6 @@ export class SearchIndex {
     return rows;
   }
 
-  /** Removes items by id (catalog removals); unknown ids are ignored. Returns how many were removed. */
-  remove(ids: readonly string[]): number {
-    if (!Array.isArray(ids)) throw new LocalrecError('INVALID_ARGUMENT', 'ids must be an array of item ids.');
-    let removed = 0;
-    for (const id of ids) {
-      const row = typeof id === 'string' ? this.rowById.get(id) : undefined;
-      if (row === undefined) continue;
-      const item = this.items[row] as Item;
-      const words = new Set<number>();
-      for (let f = 0; f < NF; f++) {
-        const tokens = fieldTerms(fieldText(item, SEARCH_FIELDS[f] as SearchField), SEARCH_FIELDS[f] as SearchField);
-        if (tokens.length === 0) continue;
-        this.fieldLenSum[f]! -= tokens.length;
-        this.fieldDocs[f]! -= 1;
-        const fieldWords = new Set(tokens);
-        this.deadPostings += fieldWords.size;
-        for (const token of fieldWords) words.add(this.termIds.get(token) as number);
-      }
-      for (const t of words) this.df[t]! -= 1;
-      this.live[row] = 0;
-      this.items[row] = undefined;
-      this.rowById.delete(id);
-      removed++;
-    }
-    if (removed > 0) this.sorted = null; // words may have left the vocabulary
-    if (this.deadPostings > 1024 && this.deadPostings * 2 > this.postings) this.compact();
-    return removed;
-  }
-
   private termId(token: string): number {
     let t = this.termIds.get(token);
     if (t !== undefined) return t;
@@ -272,27 +184,6 @@ export class SearchIndex {
     (this.postTf[t] as Uint8Array)[at] = tf;
     this.postLen[t] = at + 1;
     this.postings++;
-  }
-
-  /** Drops the postings of removed rows and trims every list to its length. */
-  private compact(): void {
-    let total = 0;
-    for (let t = 0; t < this.terms.length; t++) {
-      const keys = this.postKeys[t] as Int32Array;
-      const tf = this.postTf[t] as Uint8Array;
-      let out = 0;
-      for (let i = 0; i < (this.postLen[t] as number); i++) {
-        if (!this.live[(keys[i] as number) >> FIELD_BITS]) continue;
-        keys[out] = keys[i] as number;
-        tf[out++] = tf[i] as number;
-      }
-      this.postKeys[t] = keys.slice(0, Math.max(out, 1));
-      this.postTf[t] = tf.slice(0, Math.max(out, 1));
-      this.postLen[t] = out;
-      total += out;
-    }
-    this.postings = total;
-    this.deadPostings = 0;
   }
 
   /** Cuts every postings list to its length (growth leaves up to a third unused). */
@@ -410,7 +301,7 @@ export class SearchIndex {
    * An empty query, or one of stopwords/one-letter words only, gives [].
    * @throws LocalrecError INVALID_ARGUMENT when `query` is not a string, `k` is not a positive integer or `filter` not a function.
    */
-  search(query: string, options: SearchOptions): SearchHit[] {
+  search(query: string, options: IndexQuery): SearchHit[] {
     if (typeof query !== 'string') {
       throw new LocalrecError('INVALID_ARGUMENT', `query must be a string, got ${describeValue(query)}.`);
     }

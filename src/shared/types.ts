@@ -209,7 +209,7 @@ export interface Explanation {
   /** Plain text (never HTML): render it with textContent. */
   reason: string;
   /** Who wrote `reason`: the neural generator (its sentence passed the evidence check) or the template. */
-  reasonSource?: 'generator' | 'template';
+  writtenBy?: 'generator' | 'template';
   /** Aspects of the item the reason may mention (from its reviews, else its title). */
   aspects?: string[];
   /** With `versus`: what favours this item over the other one, and what favours the other. */
@@ -294,7 +294,7 @@ export interface Recommendation {
   /** With `recommend({ explain: true })`: the history behind the score. */
   evidence?: Evidence[];
   /** With `recommend({ explain: true })`: the neural generator or the template wrote `reason`. */
-  reasonSource?: 'generator' | 'template';
+  writtenBy?: 'generator' | 'template';
 }
 
 /** Why catalog rows were skipped or trimmed while loading. */
@@ -358,13 +358,10 @@ export interface RecommenderStatus {
     topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
     /**
      * How items the model pack was not trained on (new products) are scored next to known ones:
-     * content similarity, the shopper's scores carried over from the new item's nearest known items,
-     * a kernel-ridge map of those scores through the content kernel, and predicted popularity, placed
-     * on the known items' scale (shift + scale · score). From the pack (tuned on pseudo-cold items
-     * by the `localrec` cold-items evaluation) or the library default; `ignored` lists pack values
-     * that were out of range.
+     * the parts that serve (see NewItemPart), with settings from the pack (tuned on its own
+     * pseudo-cold items) or the library default; `ignored` names pack values that were out of range.
      */
-    coldBridge: { settings: BridgeSettingsReport; source: 'model pack' | 'library default'; ignored: string[] };
+    newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
   };
   /**
    * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
@@ -375,14 +372,17 @@ export interface RecommenderStatus {
   personalModel: { savedAt: number; historyItems: number } | null;
   personalModelError: { code: 'MODEL_INVALID'; message: string } | null;
   /**
-   * Where reasons come from: 'generator' when a reasons pack is loaded (each of its sentences is
-   * checked against the evidence, a failing one is replaced by the template), else 'template'.
+   * Who writes reasons: 'generator' when a reasons pack is loaded (each of its sentences is
+   * checked against the evidence; a failing one is replaced by the template), else 'template'.
+   * `source`: where the pack came from; `error`: why it was not used; `cacheError`: its IndexedDB
+   * copy was damaged, rejected and downloaded again.
    */
   reasons: {
-    source: 'generator' | 'template';
+    writer: 'generator' | 'template';
     pack: string | null;
-    from: 'network' | 'cache' | null;
+    source: 'network' | 'cache' | null;
     error: { code: string; message: string } | null;
+    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
   };
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
@@ -397,38 +397,17 @@ export interface RecommenderStatus {
 /** Everything localrec stores for this shopper, as plain JSON. */
 export interface ExportedData {
   format: 'localrec-export';
-  version: 1;
+  version: 2;
   exportedAt: string;
   dbName: string;
   events: StoredEvent[];
-  settings: Record<string, unknown>;
   catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
   checkpoints: { name: string; savedAt: number }[];
 }
 
-/** The cold bridge's settings as status() reports them (src/rank/new-item-bridge.ts). */
-export interface BridgeSettingsReport {
-  /** Nearest known items per new item. */
-  neighbours: number;
-  /** Weight of the carried-over collaborative score (nearest known items) next to the content score. */
-  cfWeight: number;
-  /** Weight of the local kernel-ridge collaborative score (0 = off: nothing is precomputed). */
-  ridgeWeight: number;
-  /** Ridge μ of the kernel-ridge map. */
-  ridgeMu: number;
-  /** Nearest known items the kernel-ridge map of a new item is fitted over. */
-  ridgeNeighbours: number;
-  /** Weight of the new item's predicted popularity (carried over from its nearest known items). */
-  priorWeight: number;
-  /** A new item's score on the known items' standardised scale: shift + scale · (its combined score). */
-  scale: number;
-  shift: number;
-  /** Weight of the popularity prior when a shopper's history has no item the model knows. */
-  popularityWeight: number;
-  /**
-   * How much of the pack blend's catalog-text part stays in the known items' scores that are
-   * carried over to new items (0: only its collaborative parts, the VAE and item–item; 1: the whole
-   * blend). A new item gets its own content score, so the text part is counted twice when kept.
-   */
-  carryText: number;
-}
+/**
+ * A part of a new product's score: `content` (its text against the history), `carried-over`
+ * (the shopper's scores of its nearest known items), `kernel-ridge` (those scores mapped through
+ * the content kernel), `popularity` (predicted from its nearest known items).
+ */
+export type NewItemPart = 'content' | 'carried-over' | 'kernel-ridge' | 'popularity';

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../shared/types';
-import type { CatalogCacheRecord, CheckpointRecord, SettingRecord } from './schema';
+import type { CatalogCacheRecord, CheckpointRecord } from './schema';
 
 /** An event before the store gives it a sequence number. */
 export type NewEvent = Omit<StoredEvent, 'seq'>;
@@ -7,7 +7,6 @@ export type NewEvent = Omit<StoredEvent, 'seq'>;
 /** Everything stored, as plain records (the body of `exportData()`). */
 export interface StoreSnapshot {
   events: StoredEvent[];
-  settings: SettingRecord[];
   catalogCache: CatalogCacheRecord | null;
   checkpoints: CheckpointRecord[];
 }
@@ -27,7 +26,6 @@ export interface BehaviourStore {
   addEvent(event: NewEvent): Promise<StoredEvent>;
   /** All events, oldest first. */
   listEvents(): Promise<StoredEvent[]>;
-  countEvents(): Promise<number>;
   getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
   putCatalogCache(record: CatalogCacheRecord): Promise<void>;
   /** Model checkpoints and cached model packs (weights as ArrayBuffers). */

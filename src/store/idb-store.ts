@@ -47,8 +47,9 @@ export class IdbStore implements BehaviourStore {
           events.createIndex('by-time', 'timestamp');
           db.createObjectStore('catalog', { keyPath: 'key' });
           db.createObjectStore('checkpoints', { keyPath: 'name' });
-          db.createObjectStore('settings', { keyPath: 'key' });
         }
+        // Version 2: the `settings` store of version 1 was never written; it goes.
+        if (oldVersion === 1) (db as unknown as IDBDatabase).deleteObjectStore('settings');
       },
       blocking: (_current, _blocked, event) => {
         // A newer tab wants to upgrade: step aside; we reopen on the next call.
@@ -159,14 +160,6 @@ export class IdbStore implements BehaviourStore {
     }
   }
 
-  async countEvents(): Promise<number> {
-    try {
-      return await (await this.db()).count('events');
-    } catch (error) {
-      throw storageError(error, 'counting events');
-    }
-  }
-
   async getCatalogCache(): Promise<CatalogCacheRecord | undefined> {
     try {
       return await (await this.db()).get('catalog', 'current');
@@ -210,15 +203,14 @@ export class IdbStore implements BehaviourStore {
   async snapshot(): Promise<StoreSnapshot> {
     try {
       const db = await this.db();
-      const tx = db.transaction(['events', 'settings', 'catalog', 'checkpoints'], 'readonly');
-      const [events, settings, catalog, checkpoints] = await Promise.all([
+      const tx = db.transaction(['events', 'catalog', 'checkpoints'], 'readonly');
+      const [events, catalog, checkpoints] = await Promise.all([
         tx.objectStore('events').getAll(),
-        tx.objectStore('settings').getAll(),
         tx.objectStore('catalog').get('current'),
         tx.objectStore('checkpoints').getAll(),
       ]);
       await tx.done;
-      return { events, settings, catalogCache: catalog ?? null, checkpoints };
+      return { events, catalogCache: catalog ?? null, checkpoints };
     } catch (error) {
       throw storageError(error, 'exporting');
     }

@@ -33,10 +33,6 @@ export class MemoryStore implements BehaviourStore {
     return this.events.slice();
   }
 
-  async countEvents(): Promise<number> {
-    return this.events.length;
-  }
-
   async getCatalogCache(): Promise<CatalogCacheRecord | undefined> {
     return this.catalogCache;
   }
@@ -58,7 +54,7 @@ export class MemoryStore implements BehaviourStore {
   }
 
   async snapshot(): Promise<StoreSnapshot> {
-    return { events: this.events.slice(), settings: [], catalogCache: this.catalogCache ?? null, checkpoints: [...this.checkpoints.values()] };
+    return { events: this.events.slice(), catalogCache: this.catalogCache ?? null, checkpoints: [...this.checkpoints.values()] };
   }
 
   async forget(): Promise<void> {

@@ -2,7 +2,7 @@ import type { DBSchema } from 'idb';
 import type { Item, StoredEvent } from '../shared/types';
 
 /** Bump when a store's shape changes; `upgrade` in idb-store.ts migrates from every older version. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface CatalogCacheRecord {
   key: 'current';
@@ -20,15 +20,9 @@ export interface CheckpointRecord {
   data: unknown;
 }
 
-export interface SettingRecord {
-  key: string;
-  value: unknown;
-}
-
-/** The IndexedDB layout. Everything the library persists lives in these four stores. */
+/** The IndexedDB layout. Everything the library persists lives in these three stores. */
 export interface LocalrecDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { 'by-time': number } };
   catalog: { key: string; value: CatalogCacheRecord };
   checkpoints: { key: string; value: CheckpointRecord };
-  settings: { key: string; value: SettingRecord };
 }

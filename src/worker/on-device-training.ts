@@ -4,7 +4,7 @@ import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport
 import { CollaborativeModel } from '../models/collaborative-model';
 import { buildTrainingMatrix, parseInteractions } from '../models/vae/training-data';
 import { VaeNetwork, VAE_PARAM_NAMES, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
-import { VaeScorer } from '../models/collaborative-blend';
+import { CollaborativeBlend } from '../models/collaborative-blend';
 import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 
@@ -209,7 +209,7 @@ export interface TrainedWeights {
 
 /** The serving model built from trained weights (frozen, on this worker's backend). */
 export function modelFromWeights(trained: TrainedWeights, rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel {
-  const scorer = new VaeScorer(new VaeNetwork(trained.arch, trained.weights, false));
+  const scorer = new CollaborativeBlend(new VaeNetwork(trained.arch, trained.weights, false));
   return CollaborativeModel.fromScorer(
     scorer,
     trained.itemIds,

@@ -2,22 +2,33 @@
 // holds up recommend(). It writes its checkpoints to the same IndexedDB database.
 import { expose, transfer } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer';
-import type { BackendName, ProgressEvent, TrainOptions } from '../shared/types';
 import { LocalrecError } from '../shared/errors';
+import type { BackendName, ProgressEvent, TrainOptions } from '../shared/types';
+import { holdLifeLock } from '../shared/worker-connection';
 import { deviceLost, nextBackend, selectBackend } from '../backend/select-backend';
 import { IdbStore } from '../store/idb-store';
 import { MemoryStore } from '../store/memory-store';
 import { trainVaeWeights, type TrainedWeights } from './on-device-training';
 
+/** What the serving worker sends: plain data. */
+export interface TrainingJob {
+  options: Omit<TrainOptions, 'onProgress'>;
+  itemIds: string[];
+  dbName: string;
+  persist: boolean;
+  backend: BackendName;
+  wasmPaths?: string;
+}
+
 export interface TrainWorkerApi {
-  train(
-    job: { options: Omit<TrainOptions, 'onProgress'>; itemIds: string[]; dbName: string; persist: boolean; backend: BackendName; wasmPaths?: string },
-    onProgress?: (event: ProgressEvent) => unknown,
-  ): Promise<TrainedWeights>;
+  /** Holds `name` for this worker's life, so the serving worker learns when it dies. */
+  holdLifeLock(name: string): Promise<void>;
+  train(job: TrainingJob, onProgress?: (event: ProgressEvent) => unknown): Promise<TrainedWeights>;
 }
 
 registerErrorTransfer();
 const api: TrainWorkerApi = {
+  holdLifeLock,
   async train(job, onProgress) {
     let backend = (await selectBackend(job.backend, job.wasmPaths)).backend;
     const store = job.persist ? new IdbStore(job.dbName, 1) : new MemoryStore(job.dbName, 1);

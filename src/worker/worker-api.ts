@@ -1,79 +1,28 @@
+import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type RemoteMethod, type Reply } from '../shared/contract';
 import { LocalrecError } from '../shared/errors';
-import type {
-  CatalogUpdate,
-  CatalogUpdateReport,
-  ExplainOptions,
-  Explanation,
-  ExportedData,
-  FineTuneOptions,
-  FineTuneReasonsOptions,
-  FineTuneReasonsReport,
-  FineTuneReport,
-  ProgressEvent,
-  Recommendation,
-  RecommendOptions,
-  RecommenderStatus,
-  SearchOptions,
-  SearchResult,
-  SimilarOptions,
-  StoredEvent,
-  TrainOptions,
-  TrainReport,
-  TrackInput,
-} from '../shared/types';
-import { Engine, type EngineConfig } from './engine';
+import type { RecommenderStatus } from '../shared/types';
+import { holdLifeLock } from '../shared/worker-connection';
+import type { EngineConfig } from './engine-config';
+import { Engine } from './engine';
 
-/** Every answer carries the status after the call, so the page's `status()` is never stale. */
-export interface Reply<T> {
-  value: T;
-  status: RecommenderStatus;
-}
-
-/** What the page calls across comlink. */
+/** What the page calls across comlink: start the engine, call one of its methods, stop it. */
 export interface WorkerApi {
-  init(config: EngineConfig, onProgress?: (event: ProgressEvent) => unknown, lifeLock?: string): Promise<RecommenderStatus>;
-  track(input: TrackInput): Promise<Reply<StoredEvent>>;
-  recommend(options?: RecommendOptions): Promise<Reply<Recommendation[]>>;
-  similar(itemId: string, options?: SimilarOptions): Promise<Reply<Recommendation[]>>;
-  updateCatalog(update: CatalogUpdate): Promise<Reply<CatalogUpdateReport>>;
-  explain(itemId: string, options?: ExplainOptions): Promise<Reply<Explanation>>;
-  search(query: string, options?: SearchOptions): Promise<Reply<SearchResult[]>>;
-  train(options: Omit<TrainOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<TrainReport>>;
-  fineTune(options: Omit<FineTuneOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<FineTuneReport>>;
-  fineTuneReasons(options: Omit<FineTuneReasonsOptions, 'onProgress'>, onProgress?: (event: ProgressEvent) => unknown): Promise<Reply<FineTuneReasonsReport>>;
-  exportData(): Promise<Reply<ExportedData>>;
-  forget(): Promise<Reply<void>>;
+  init(config: EngineConfig, onProgress?: ProgressPort, lifeLock?: string): Promise<RecommenderStatus>;
+  /**
+   * Runs `engine[method](...args)`. For methods with progress, the callback crosses on its own
+   * (functions cannot be cloned inside an options object) and is put back into the options here.
+   */
+  call(method: RemoteMethod, args: unknown[], onProgress?: ProgressPort): Promise<Reply<unknown>>;
   dispose(): void;
 }
 
-/** Holds a Web Lock for the worker's whole life: the page learns the worker died when it frees up. */
-function holdLifeLock(name: string): Promise<void> {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (!locks) return Promise.resolve();
-  return new Promise((acquired) => {
-    void locks.request(name, () => {
-      acquired();
-      return new Promise<never>(() => undefined);
-    });
-  });
-}
-
-/** @param defaults filled in where the page's config leaves them out (e.g. where the WASM binaries are). */
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** @param defaults filled in where the page's config leaves them out (e.g. where the WASM binaries are). */
 export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi {
   let engine: Engine | null = null;
-  const live = (): Engine => {
-    if (!engine) throw new LocalrecError('INTERNAL', 'The worker was used before init().');
-    return engine;
-  };
-  const reply = async <T>(work: (e: Engine) => Promise<T>): Promise<Reply<T>> => {
-    const e = live();
-    const value = await work(e);
-    return { value, status: e.status() };
-  };
   return {
     async init(config, onProgress, lifeLock) {
       if (engine) throw new LocalrecError('INTERNAL', 'init() was called twice.');
@@ -81,24 +30,23 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
       // Progress goes to the page over its own port: wait until every event is delivered, so the
       // page has seen 'ready' before init() resolves.
       const deliveries: Promise<unknown>[] = [];
-      const forward = onProgress
-        ? (event: ProgressEvent) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined))
-        : undefined;
+      const forward = onProgress ? (event: Parameters<ProgressPort>[0]) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined)) : undefined;
       engine = await Engine.create({ ...defaults, ...stripUndefined(config) }, forward);
       await Promise.all(deliveries);
       return engine.status();
     },
-    track: (input) => reply((e) => e.track(input)),
-    recommend: (options) => reply((e) => e.recommend(options)),
-    similar: (itemId, options) => reply((e) => e.similar(itemId, options)),
-    updateCatalog: (update) => reply((e) => e.updateCatalog(update)),
-    explain: (itemId, options) => reply((e) => e.explain(itemId, options)),
-    search: (query, options) => reply((e) => e.search(query, options)),
-    train: (options, onProgress) => reply((e) => e.train(options, onProgress ? (event) => void onProgress(event) : undefined)),
-    fineTune: (options, onProgress) => reply((e) => e.fineTune(options, onProgress ? (event) => void onProgress(event) : undefined)),
-    fineTuneReasons: (options, onProgress) => reply((e) => e.fineTuneReasons(options, onProgress ? (event) => void onProgress(event) : undefined)),
-    exportData: () => reply((e) => e.exportData()),
-    forget: () => reply((e) => e.forget()),
+    async call(method, args, onProgress) {
+      if (!engine) throw new LocalrecError('INTERNAL', 'The worker was used before init().');
+      if (!(REMOTE_METHODS as readonly string[]).includes(method)) throw new LocalrecError('INTERNAL', `No worker method "${String(method)}".`);
+      const callArgs = [...args];
+      if (onProgress && PROGRESS_METHODS.has(method)) {
+        const options = callArgs[0];
+        callArgs[0] = { ...(typeof options === 'object' && options !== null ? options : {}), onProgress: (event: Parameters<ProgressPort>[0]) => void onProgress(event) };
+      }
+      const run = engine[method] as (this: Recommender, ...a: unknown[]) => Promise<unknown>;
+      const value = await run.apply(engine, callArgs);
+      return { value, status: engine.status() };
+    },
     dispose() {
       engine?.dispose();
       engine = null;

@@ -39,10 +39,10 @@ describe('neural reasons in the worker', () => {
         const missing = await createRecommender({ catalog, reasons: '/models/no-such-pack/', backend: 'wasm', storage: { persist: false, dbName: 'plain' } });
         await missing.track({ type: 'purchase', itemId: history[0]! });
         const [fallback] = await missing.recommend({ k: 1, explain: true });
-        const plain = { ...missing.status().reasons, recSource: fallback!.reasonSource };
+        const plain = { ...missing.status().reasons, recSource: fallback!.writtenBy };
         missing.dispose();
         rec.dispose();
-        return { recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource, evidence: r.evidence })), why, status: status.reasons, plain };
+        return { recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.writtenBy, evidence: r.evidence })), why, status: status.reasons, plain };
       },
       { catalog, pack: PACK, history },
     );
@@ -54,7 +54,7 @@ describe('neural reasons in the worker', () => {
     for (const [i, r] of result.recs.entries()) {
       const why = result.why[i]!;
       expect(r.reason).toBe(why.reason);
-      expect(r.source).toBe(why.reasonSource);
+      expect(r.source).toBe(why.writtenBy);
       expect(typeof r.reason).toBe('string');
       expect(r.reason).not.toMatch(/[<>]/);
       // Every reason, checked again here against the evidence the worker returned: all facts true.
@@ -94,7 +94,7 @@ describe('fine-tuning the reason generator in the worker', () => {
         const why = await Promise.all(recs.map((r) => rec.explain(r.itemId)));
         const bad = await rec.fineTuneReasons({ reviews: 'nope' as unknown as [] }).catch((e: { code: string }) => e.code);
         rec.dispose();
-        return { report, progress, bad, recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.reasonSource })), why, newOne };
+        return { report, progress, bad, recs: recs.map((r) => ({ itemId: r.itemId, reason: r.reason, source: r.writtenBy })), why, newOne };
       },
       { catalog, pack: PACK, history, reviews },
     );

@@ -89,8 +89,8 @@ describe('database upgrades across tabs', () => {
     // "Newer code" in another tab opens the same database at a higher version.
     const upgraded = await newTab.evaluate(async (dbName) => {
       const outcome = await new Promise<string>((resolve) => {
-        const open = indexedDB.open(dbName, 2);
-        open.onupgradeneeded = () => open.result.createObjectStore('added-in-v2');
+        const open = indexedDB.open(dbName, 3);
+        open.onupgradeneeded = () => open.result.createObjectStore('added-in-v3');
         open.onblocked = () => resolve('blocked');
         open.onsuccess = () => {
           const names = [...open.result.objectStoreNames];
@@ -101,7 +101,7 @@ describe('database upgrades across tabs', () => {
       });
       return outcome;
     }, dbName);
-    expect(upgraded).toContain('added-in-v2');
+    expect(upgraded).toContain('added-in-v3');
     expect(upgraded).toContain('events');
 
     // The older tab keeps working, from memory, and says so.

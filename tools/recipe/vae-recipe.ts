@@ -4,7 +4,7 @@ import { cosineNeighbours, easeNeighbours } from './item-item-fit';
 import { gramMatrix } from '../../src/util/csr';
 import { neighbourScores, type ItemNeighbours } from '../../src/models/item-item/item-item';
 import type { Csr } from '../../src/util/csr';
-import { VaeScorer, type PartWeights } from '../../src/models/collaborative-blend';
+import { CollaborativeBlend, type PartWeights } from '../../src/models/collaborative-blend';
 import { DEFAULT_VAE_TRAIN_CONFIG, rankingMetric, VaeTrainer, type VaeFitResult, type VaeTrainConfig, type VaeValidation } from '../../src/models/vae/vae-trainer';
 
 /**
@@ -56,7 +56,7 @@ export interface VaeProgress {
 }
 
 export interface TrainedVaeModel {
-  scorer: VaeScorer;
+  scorer: CollaborativeBlend;
   config: VaeModelConfig;
   /** What training chose and measured. */
   report: {
@@ -187,7 +187,7 @@ export async function trainVaeModel(
     onProgress?.({ stage: 'content', loaded: 1, total: 1, used: nb !== null });
   }
   const defaults = parts.map((p) => cfg.weights[p.kind] ?? 0);
-  const trainer = new VaeTrainer(train, cfg, validation, onProgress, (network) => new VaeScorer(network, parts, defaults));
+  const trainer = new VaeTrainer(train, cfg, validation, onProgress, (network) => new CollaborativeBlend(network, parts, defaults));
   let vae: VaeFitResult;
   try {
     vae = await trainer.fit();

@@ -1,12 +1,19 @@
 import { LocalrecError } from '../../shared/errors';
-import type { Explanation, Item, RecommenderStatus } from '../../shared/types';
-import { dropCachedPack, fetchPackFiles } from '../../models/packs/pack-source';
+import type { Explanation, Item } from '../../shared/types';
+import { dropCachedPack, loadPack } from '../../models/packs/pack-source';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { FactWords, type ReasonEvidence } from './checker';
 import { ReasonGenerator } from './generator';
 import { decodeReasonPack } from './reason-pack';
 
-export type ReasonsReport = RecommenderStatus['reasons'];
+/** What status().reasons says (see RecommenderStatus). */
+export interface ReasonsReport {
+  writer: 'generator' | 'template';
+  pack: string | null;
+  source: 'network' | 'cache' | null;
+  error: { code: string; message: string } | null;
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+}
 
 /**
  * Writes the reasons of explanations in the worker: with a reasons pack, the neural generator's
@@ -40,7 +47,7 @@ export class ReasonWriter {
     for (const explanation of explanations) {
       const row = this.rowOf(explanation.itemId);
       const item = row === undefined ? undefined : this.items[row];
-      explanation.reasonSource = 'template';
+      explanation.writtenBy = 'template';
       if (!item) continue;
       explanation.aspects = this.generator.aspectsFor(item);
       // Without history there is nothing to give a reason from: the template says so.
@@ -56,7 +63,7 @@ export class ReasonWriter {
     written.forEach((w, i) => {
       const { explanation } = todo[i]!;
       explanation.reason = w.reason;
-      explanation.reasonSource = w.source;
+      explanation.writtenBy = w.source;
     });
   }
 
@@ -66,9 +73,10 @@ export class ReasonWriter {
 }
 
 /**
- * Loads a reasons pack (fetched once, then served from IndexedDB like a model pack). A pack that
- * cannot be fetched or decoded never breaks the store: reasons come from the template and
- * `status().reasons.error` says why (MODEL_FETCH_FAILED / MODEL_INVALID).
+ * Loads a reasons pack (fetched once, then served from IndexedDB like a model pack; a damaged
+ * cached copy is downloaded again). A pack that cannot be fetched or decoded never breaks the
+ * store: reasons come from the template and `status().reasons.error` says why
+ * (MODEL_FETCH_FAILED / MODEL_INVALID).
  */
 export async function loadReasonWriter(
   url: string | undefined,
@@ -76,19 +84,14 @@ export async function loadReasonWriter(
   items: readonly Item[],
   rowOf: (id: string) => number | undefined,
 ): Promise<{ writer: ReasonWriter | null; report: ReasonsReport }> {
-  const report: ReasonsReport = { source: 'template', pack: url ?? null, from: null, error: null };
+  const report: ReasonsReport = { writer: 'template', pack: url ?? null, source: null, error: null, cacheError: null };
   if (url === undefined) return { writer: null, report };
   try {
-    const fetched = await fetchPackFiles(url, store);
-    report.from = fetched.source;
-    let generator: ReasonGenerator;
-    try {
-      generator = new ReasonGenerator(decodeReasonPack(fetched.files));
-    } catch (error) {
-      throw new LocalrecError('MODEL_INVALID', `The reasons pack is corrupted: ${(error as Error).message}`);
-    }
-    report.source = 'generator';
-    return { writer: new ReasonWriter(generator, items, rowOf), report };
+    const loaded = await loadPack(url, store, 'reasons pack', (files) => new ReasonGenerator(decodeReasonPack(files)));
+    report.source = loaded.source;
+    report.cacheError = loaded.cacheError;
+    report.writer = 'generator';
+    return { writer: new ReasonWriter(loaded.value, items, rowOf), report };
   } catch (error) {
     const typed = error instanceof LocalrecError ? error : new LocalrecError('MODEL_INVALID', String(error));
     if (typed.code === 'MODEL_INVALID') await dropCachedPack(url, store);

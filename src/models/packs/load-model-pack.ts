@@ -1,11 +1,17 @@
 import { LocalrecError } from '../../shared/errors';
-import type { RecommenderStatus } from '../../shared/types';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { CollaborativeModel } from '../collaborative-model';
-import { dropCachedPack, fetchPackFiles } from './pack-source';
+import { dropCachedPack, loadPack } from './pack-source';
 import { decodePack } from './vae-pack';
 
-export type ModelReport = RecommenderStatus['model'];
+/** What status().model says about the pack. */
+export interface ModelPackReport {
+  pack: string | null;
+  source: 'network' | 'cache' | null;
+  coveredItems: number;
+  error: { code: string; message: string } | null;
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+}
 
 /**
  * Loads the store's model pack, if it ships one. A pack that cannot be fetched or decoded does
@@ -13,34 +19,19 @@ export type ModelReport = RecommenderStatus['model'];
  * (with a stable code). A corrupted cached copy is dropped and downloaded again at once
  * (`status().model.cacheError` says so).
  */
-export async function loadCollaborativeModel(
+export async function loadModelPack(
   url: string | undefined,
   store: BehaviourStore,
   rowById: ReadonlyMap<string, number>,
   catalogSize: number,
-): Promise<{ collaborative: CollaborativeModel | null; report: ModelReport }> {
-  const report: ModelReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null };
+): Promise<{ collaborative: CollaborativeModel | null; report: ModelPackReport }> {
+  const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    let fetched = await fetchPackFiles(url, store);
-    let pack;
-    try {
-      pack = decodePack(fetched.files);
-    } catch (error) {
-      await dropCachedPack(url, store);
-      if (fetched.source !== 'cache') throw new LocalrecError('MODEL_INVALID', `The model pack is corrupted: ${(error as Error).message}`);
-      // The IndexedDB copy is damaged: rejected, and rebuilt from the network now.
-      report.cacheError = { code: 'MODEL_INVALID', message: `The cached model pack was corrupted and was downloaded again: ${(error as Error).message}` };
-      fetched = await fetchPackFiles(url, store);
-      try {
-        pack = decodePack(fetched.files);
-      } catch (again) {
-        await dropCachedPack(url, store);
-        throw new LocalrecError('MODEL_INVALID', `The model pack is corrupted: ${(again as Error).message}`);
-      }
-    }
-    report.source = fetched.source;
-    const collaborative = CollaborativeModel.fromPack(pack, rowById, catalogSize);
+    const loaded = await loadPack(url, store, 'model pack', decodePack);
+    report.source = loaded.source;
+    report.cacheError = loaded.cacheError;
+    const collaborative = CollaborativeModel.fromPack(loaded.value, rowById, catalogSize);
     report.coveredItems = collaborative.covered;
     return { collaborative, report };
   } catch (error) {
@@ -50,3 +41,4 @@ export async function loadCollaborativeModel(
     return { collaborative: null, report };
   }
 }
+

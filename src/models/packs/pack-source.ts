@@ -78,3 +78,37 @@ export async function dropCachedPack(baseUrl: string, store: BehaviourStore): Pr
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   await store.deleteCheckpoint(CACHE_PREFIX + base.href).catch(() => undefined);
 }
+
+/** A decoded pack and where it came from. */
+export interface LoadedPack<T> {
+  value: T;
+  source: 'network' | 'cache';
+  /** The IndexedDB copy was damaged: rejected, and downloaded again. */
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+}
+
+/**
+ * Fetches a pack (or takes its IndexedDB copy) and decodes it. A damaged cached copy is dropped
+ * and downloaded again at once; a pack that does not decode from the network is dropped too.
+ * @param what the pack's name in messages ("model pack", "reasons pack")
+ * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
+ */
+export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T): Promise<LoadedPack<T>> {
+  const attempt = async (): Promise<{ value: T; source: 'network' | 'cache' } | { error: Error; source: 'network' | 'cache' }> => {
+    const fetched = await fetchPackFiles(url, store);
+    try {
+      return { value: decode(fetched.files), source: fetched.source };
+    } catch (error) {
+      await dropCachedPack(url, store);
+      return { error: error as Error, source: fetched.source };
+    }
+  };
+  let result = await attempt();
+  let cacheError: LoadedPack<T>['cacheError'] = null;
+  if ('error' in result && result.source === 'cache') {
+    cacheError = { code: 'MODEL_INVALID', message: `The cached ${what} was corrupted and was downloaded again: ${result.error.message}` };
+    result = await attempt();
+  }
+  if ('error' in result) throw new LocalrecError('MODEL_INVALID', `The ${what} is corrupted: ${result.error.message}`);
+  return { value: result.value, source: result.source, cacheError };
+}

@@ -1,7 +1,7 @@
 import { float16BitsToFloat32, toFloat16 } from './float16';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
-import { VaeScorer } from '../collaborative-blend';
+import { CollaborativeBlend } from '../collaborative-blend';
 
 /**
  * A model pack: the folder (or URL prefix) a trained model is shipped in.
@@ -50,7 +50,7 @@ export interface PackManifest {
   /**
    * How the worker scores catalog items this model was not trained on (src/rank/new-item-bridge.ts),
    * as tuned on pseudo-cold items by the `localrec` cold-items evaluation, and where. Absent: the
-   * library's defaults (ENGINE_BRIDGE).
+   * library's defaults (DEFAULT_NEW_ITEM_BRIDGE).
    */
   coldStart?: { bridge: Record<string, number>; tunedOn: string };
   weights: { file: string; dtype: WeightDtype; bytes: number };
@@ -246,7 +246,7 @@ export interface VaeTopology {
 
 /** The pack of a trained model (weights still on the backend are copied to the CPU). */
 export async function vaeModelPack(
-  scorer: VaeScorer,
+  scorer: CollaborativeBlend,
   itemIds: readonly string[],
   meta: Pick<PackManifest, 'dataFingerprint' | 'evaluation' | 'backend' | 'training' | 'ranking' | 'coldStart'>,
 ): Promise<Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }> {
@@ -291,7 +291,7 @@ export async function vaeModelPack(
 }
 
 /** Rebuilds the scorer of a pack (its weights become variables on the current backend). */
-export function vaeScorerFromPack(pack: ModelPack): VaeScorer {
+export function vaeScorerFromPack(pack: ModelPack): CollaborativeBlend {
   const topology = pack.topology as unknown as VaeTopology;
   if (topology?.kind !== 'mult-vae') throw new Error(`model pack: not a VAE pack (kind ${String(topology?.kind)})`);
   const arch = topology.architecture;
@@ -315,5 +315,5 @@ export function vaeScorerFromPack(pack: ModelPack): VaeScorer {
     for (const j of indices.data) if (j < 0 || j >= arch.items) throw new Error(`model pack: ${kind} part names item ${j} of ${arch.items}`);
     return { kind, items: arch.items, k, indices: indices.data, values: values.data };
   });
-  return new VaeScorer(new VaeNetwork(arch, weights, false), parts, (topology.parts ?? []).map((p) => p.weight));
+  return new CollaborativeBlend(new VaeNetwork(arch, weights, false), parts, (topology.parts ?? []).map((p) => p.weight));
 }

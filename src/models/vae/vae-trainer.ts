@@ -3,7 +3,7 @@ import { Rng } from '../../util/random';
 import type { Csr } from '../../util/csr';
 import { metricValue, parseMetric, topK } from '../../util/ranking-metrics';
 import { VaeNetwork, type VaeWeights } from './vae-network';
-import { VaeScorer } from '../collaborative-blend';
+import { CollaborativeBlend } from '../collaborative-blend';
 
 export interface VaeTrainConfig {
   hidden: number;
@@ -88,7 +88,7 @@ export class VaeTrainer {
   readonly config: VaeTrainConfig;
   readonly network: VaeNetwork;
   /** What validation scores with: the network alone, or blended with the model's item–item parts. */
-  readonly scorer: VaeScorer;
+  readonly scorer: CollaborativeBlend;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
   private readonly order: Int32Array;
@@ -111,13 +111,13 @@ export class VaeTrainer {
     readonly validation?: VaeValidation,
     readonly onProgress?: (event: VaeProgressEvent) => void,
     /** Builds the validation scorer around the network (default: the network alone). */
-    serving?: (network: VaeNetwork) => VaeScorer,
+    serving?: (network: VaeNetwork) => CollaborativeBlend,
   ) {
     this.config = { ...DEFAULT_VAE_TRAIN_CONFIG, ...config };
     const { hidden, latent, seed, batchSize, learningRate } = this.config;
     this.rng = new Rng(seed);
     this.network = VaeNetwork.create({ items: train.cols, hidden, latent }, this.rng.seed());
-    this.scorer = serving ? serving(this.network) : new VaeScorer(this.network);
+    this.scorer = serving ? serving(this.network) : new CollaborativeBlend(this.network);
     this.optimizer = tf.train.adam(learningRate);
     const nonEmpty: number[] = [];
     for (let r = 0; r < train.rows; r++) if (train.indptr[r + 1]! > train.indptr[r]!) nonEmpty.push(r);

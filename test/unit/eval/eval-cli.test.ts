@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEvalArgs, UsageError } from '../../../eval/cli-args';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
 
 function runCli(args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'tools/eval.ts', ...args], { cwd: ROOT, encoding: 'utf8' });

@@ -13,7 +13,7 @@ import { runProtocol } from '../../../eval/run-protocol';
 import { gaussJordanInverseInPlace, spdInverseWithRidge } from '../../../src/util/spd-inverse';
 import { initEvalBackend } from '../../../tools/io/node-backend';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
 const context = { seed: 42, items: [] };
 
 /** A random binary user × item matrix as a Gram matrix (what EASE inverts). */

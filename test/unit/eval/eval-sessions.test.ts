@@ -15,8 +15,8 @@ import { MODEL_REGISTRY } from '../../../eval/model-registry';
 import { runProtocol } from '../../../eval/run-protocol';
 import { collapseRepeats, distinctByLastClick, sessionsSplit } from '../../../eval/sessions';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SLICE = fileURLToPath(new URL('../fixtures/sessions-slice', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SLICE = fileURLToPath(new URL('../../fixtures/sessions-slice', import.meta.url));
 
 describe('session sequences', () => {
   it('collapses runs of the same item, keeps interleaved repeats', () => {

@@ -4,7 +4,7 @@ import { buildDataset, parseInteractions } from '../../../eval/dataset';
 import { loadDataset } from '../../../tools/io/dataset-node';
 import { coldItemsSplit, coldUsersHeldOut, looSplit, shareOf, strongSplit } from '../../../eval/splits';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
 const data = loadDataset(FIXTURE);
 
 describe('dataset', () => {

@@ -7,10 +7,10 @@ import { MODEL_REGISTRY } from '../../../eval/model-registry';
 import { coldItemsSplit } from '../../../eval/splits';
 import { initEvalBackend } from '../../../tools/io/node-backend';
 import { EngineEvalModel } from '../../../eval/adapters/localrec-eval-model';
-import { bridgeSettingsFrom, ENGINE_BRIDGE } from '../../../src/rank/new-item-bridge';
+import { bridgeSettingsFrom, DEFAULT_NEW_ITEM_BRIDGE } from '../../../src/rank/new-item-bridge';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
-const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
+const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
 
 describe('localrec (the worker’s ranking code, evaluated)', () => {
   it('is the registered `localrec`', () => {
@@ -46,7 +46,7 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
 
   it('takes bridge settings from a pack only when they are sound', () => {
     const { settings, ignored } = bridgeSettingsFrom({ cfWeight: 1, ridgeWeight: -2, ridgeMu: 0, shift: -0.5, neighbours: 3.5, scale: Number.NaN, carryText: 1.5, bogus: 1 } as Record<string, unknown>);
-    expect(settings).toEqual({ ...ENGINE_BRIDGE, cfWeight: 1, shift: -0.5 });
+    expect(settings).toEqual({ ...DEFAULT_NEW_ITEM_BRIDGE, cfWeight: 1, shift: -0.5 });
     expect(ignored.sort()).toEqual(['bogus', 'carryText', 'neighbours', 'ridgeMu', 'ridgeWeight', 'scale']);
   });
 });

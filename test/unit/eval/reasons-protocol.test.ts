@@ -4,7 +4,7 @@ import { parseEvalArgs, UsageError } from '../../../eval/cli-args';
 import { buildDataset, parseInteractions } from '../../../eval/dataset';
 import { runReasonsProtocol } from '../../../eval/reasons-protocol';
 
-const SLICE = new URL('../fixtures/reviews-slice/', import.meta.url).pathname;
+const SLICE = new URL('../../fixtures/reviews-slice/', import.meta.url).pathname;
 
 describe('npm run eval -- --protocol reasons', () => {
   it('parses: the three reasons models by default, others refused', () => {

@@ -5,7 +5,7 @@ import { mulberry32 } from '../../../src/util/random';
 import { catalogQueryMaker, leafCategory, runSearchProtocol, titleWords, WEIGHT_GRID } from '../../../eval/search-protocol';
 import { scientificItems } from '../load-fixture';
 
-const OFFICE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+const OFFICE = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
 
 describe('search protocol queries', () => {
   const paths = new Set([

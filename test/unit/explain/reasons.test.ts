@@ -14,7 +14,7 @@ import { detokenize } from '../../../src/explain/generator/text';
 import { trainReasonNet } from '../../../src/explain/generator/trainer';
 import { delexicalize } from '../../../src/explain/generator/vocabulary';
 
-const SLICE = new URL('../fixtures/reviews-slice/', import.meta.url).pathname;
+const SLICE = new URL('../../fixtures/reviews-slice/', import.meta.url).pathname;
 
 const strings: Item = { id: 'S1', title: 'Phosphor Bronze Acoustic Guitar Strings', brand: 'Acme', category: ['Guitar Strings'], price: 6 };
 const tuner: Item = { id: 'T1', title: 'Clip-On Tuner', brand: 'Acme', category: ['Tuners'], price: 15 };

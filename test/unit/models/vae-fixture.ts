@@ -4,7 +4,7 @@ import { csrFromRows, type Csr } from '../../../src/util/csr';
 
 /** The office slice (test/fixtures/office-slice: 200 items, 600 shoppers) as a user × item matrix. */
 export function officeSlice(): { data: InteractionData; matrix: Csr; dir: string } {
-  const dir = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+  const dir = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
   const data = readInteractionData(dir);
   return { data, matrix: csrFromRows(data.rows, data.itemIds.length), dir };
 }

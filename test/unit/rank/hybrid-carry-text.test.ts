@@ -6,8 +6,8 @@ import { CollaborativeModel } from '../../../src/models/collaborative-model';
 import { ContentModel } from '../../../src/models/content/content-model';
 import type { ItemNeighbours } from '../../../src/models/item-item/item-item';
 import { VaeNetwork } from '../../../src/models/vae/vae-network';
-import { VaeScorer } from '../../../src/models/collaborative-blend';
-import { ENGINE_BRIDGE } from '../../../src/rank/new-item-bridge';
+import { CollaborativeBlend } from '../../../src/models/collaborative-blend';
+import { DEFAULT_NEW_ITEM_BRIDGE } from '../../../src/rank/new-item-bridge';
 import { HybridScorer } from '../../../src/rank/hybrid-scorer';
 
 /** (x − mean) / sd over the given entries (population sd), as the scorers standardise. */
@@ -33,11 +33,11 @@ describe('HybridScorer: what the cold bridge carries over', () => {
     const ease = part('ease', [1, 0, 3, 2], [0.9, 0.4, 0.2, 0.7]);
     const text = part('content', [3, 3, 0, 1], [0.3, 0.8, 0.1, 0.6]);
     const weights = [0.3, 0.4];
-    const scorer = new VaeScorer(VaeNetwork.create({ items: 4, hidden: 3, latent: 2 }, 7), [ease, text], weights);
+    const scorer = new CollaborativeBlend(VaeNetwork.create({ items: 4, hidden: 3, latent: 2 }, 7), [ease, text], weights);
     const rowById = new Map(items.map((item, row) => [item.id, row]));
     const collaborative = CollaborativeModel.fromScorer(scorer, ['a', 'b', 'c', 'd'], rowById, items.length, 'test');
     const content = new ContentModel(items, 64);
-    const settings = { ...ENGINE_BRIDGE, neighbours: 1, cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 };
+    const settings = { ...DEFAULT_NEW_ITEM_BRIDGE, neighbours: 1, cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 };
     const hybrid = new HybridScorer(content, collaborative, settings);
     const history = { items: new Map([[1, 1]]), queries: [] };
     const before = tf.memory().numTensors;

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Item } from '../../../src/shared/types';
 import { ContentModel } from '../../../src/models/content/content-model';
-import { ColdRowBridge } from '../../../src/rank/new-item-bridge';
+import { NewItemBridge } from '../../../src/rank/new-item-bridge';
 
-describe('ColdRowBridge (engine)', () => {
+describe('NewItemBridge (engine)', () => {
   it('gives a new row the similarity-weighted collaborative score of its nearest known rows, plus its content score', async () => {
     await tf.setBackend('cpu');
     const items: Item[] = [
@@ -16,7 +16,7 @@ describe('ColdRowBridge (engine)', () => {
     ];
     const content = new ContentModel(items, 256);
     const before = tf.memory().numTensors;
-    const bridge = ColdRowBridge.build(content, (row) => row < 3, { neighbours: 2, ridgeWeight: 0, ridgeNeighbours: 30, ridgeMu: 1 });
+    const bridge = NewItemBridge.build(content, (row) => row < 3, { neighbours: 2, ridgeWeight: 0, ridgeNeighbours: 30, ridgeMu: 1 });
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(bridge.rows)).toEqual([3]);
     // Known rows' standardised collaborative scores; the new row is unknown (NaN) until bridged.
@@ -42,7 +42,7 @@ describe('ColdRowBridge (engine)', () => {
     const content = new ContentModel(items, 64);
     const mu = 0.5;
     const before = tf.memory().numTensors;
-    const bridge = ColdRowBridge.build(content, (row) => row < 4, { neighbours: 2, ridgeWeight: 1, ridgeNeighbours: 3, ridgeMu: mu });
+    const bridge = NewItemBridge.build(content, (row) => row < 4, { neighbours: 2, ridgeWeight: 1, ridgeNeighbours: 3, ridgeMu: mu });
     expect(tf.memory().numTensors).toBe(before);
     const known = Float32Array.from([1.5, -0.5, -1, 0, Number.NaN]);
     // By hand: the 3 known rows with the highest exact cosine to the new row, then a = (K_NN + μI)⁻¹ k_N.

@@ -7,7 +7,7 @@ import { coldItemsSplit } from '../../../eval/splits';
 import { BridgeEvalModel } from '../../../research/cold-start/bridge-eval-model';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
-const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
+const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
 
 describe('localrec-bridge (the research bridge eval model)', () => {
   it('tunes on pseudo-cold warm items only, then scores the cold items on the warm scale, without leaking tensors', async () => {

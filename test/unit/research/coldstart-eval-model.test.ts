@@ -8,7 +8,7 @@ import { ColdStartEvalModel } from '../../../research/cold-start/cold-eval-model
 import { MODEL_REGISTRY } from '../../../eval/model-registry';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
-const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
+const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
 const n = data.itemIds.length;
 
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { trainGar, type GarProgress } from '../../../research/cold-start/gar-tra
 import { Generator } from '../../../research/cold-start/mlp';
 
 // Real data: the office slice (Amazon 2014 Office Products, 200 items × 600 shoppers; test/fixtures/README.md).
-const data = loadDataset(fileURLToPath(new URL('../fixtures/office-slice', import.meta.url)));
+const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
 const n = data.itemIds.length;
 const train: Csr = csrFromRows(
   data.histories.map((h) => Array.from(h)),

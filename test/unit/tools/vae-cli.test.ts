@@ -11,7 +11,7 @@ import { vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
 import { VaeEvalModel } from '../../../eval/adapters/vae-eval-model';
 import { officeSlice, sliceSplit } from '../models/vae-fixture';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'localrec-train-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

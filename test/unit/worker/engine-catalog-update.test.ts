@@ -10,7 +10,7 @@ import { Engine } from '../../../src/worker/engine';
 import { startStaticServer, type StaticServer } from '../../../tools/browser/static-server';
 
 // A real pack (npm run train on the office fixture), then items the pack has never seen.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/fixtures/office-slice');
 let dir: string;
 let server: StaticServer;

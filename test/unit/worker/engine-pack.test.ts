@@ -10,7 +10,7 @@ import { Engine } from '../../../src/worker/engine';
 import { startStaticServer, type StaticServer } from '../../../tools/browser/static-server';
 
 // A real pack, built by `npm run train` on the office fixture, served over HTTP like a store would.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/fixtures/office-slice');
 let dir: string;
 let server: StaticServer;
@@ -84,12 +84,8 @@ describe('Engine with a model pack', () => {
     const catalog = [...items, { ...source, id: 'NEW-COPY' }];
     const engine = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-tuned', maxEvents: 100, persist: false, models: `${server.url}/tuned/` });
     const defaults = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-default', maxEvents: 100, persist: false, models: `${server.url}/good/` });
-    expect(engine.status().ranking.coldBridge).toEqual({
-      settings: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1 },
-      source: 'model pack',
-      ignored: ['bogus'],
-    });
-    expect(defaults.status().ranking.coldBridge.source).toBe('library default');
+    expect(engine.status().ranking.newItems).toEqual({ parts: ['content', 'carried-over', 'kernel-ridge', 'popularity'], source: 'model pack', ignored: ['bogus'] });
+    expect(defaults.status().ranking.newItems.source).toBe('library default');
     for (const e of [engine, defaults]) {
       await e.track({ type: 'purchase', itemId: source.id });
       await e.track({ type: 'view', itemId: items[2]!.id });

@@ -6,7 +6,7 @@ import type { Item, ProgressEvent } from '../../../src/shared/types';
 import { parseInteractions } from '../../../src/models/vae/training-data';
 import { Engine } from '../../../src/worker/engine';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/office-slice', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url));
 const items = readFileSync(join(FIXTURE, 'items.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item);
 const interactions = parseInteractions(readFileSync(join(FIXTURE, 'interactions.csv'), 'utf8'));
 
@@ -15,7 +15,7 @@ describe('on-device training (Node, wasm)', () => {
     const engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'train', maxEvents: 100, persist: false });
     const events: ProgressEvent[] = [];
     // recommend() calls made while training runs must be answered (slices yield to them).
-    const training = engine.train({ interactions: [...interactions, { sessionId: 'x', itemId: 'not-in-catalog' }], epochs: 3, hidden: 32, latent: 16, sliceSteps: 1 }, (e) => events.push(e));
+    const training = engine.train({ interactions: [...interactions, { sessionId: 'x', itemId: 'not-in-catalog' }], epochs: 3, hidden: 32, latent: 16, sliceSteps: 1, onProgress: (e) => events.push(e) });
     await engine.track({ type: 'view', itemId: items[0]!.id });
     const during = await engine.recommend({ k: 5 });
     expect(during).toHaveLength(5);

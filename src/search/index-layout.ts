@@ -1,0 +1,45 @@
+// The search index's public shapes, BM25+ constants and posting layout (search-index.ts).
+import type { SearchField } from './search-text';
+import { SEARCH_FIELDS } from './search-text';
+
+/** One search result: a catalog row (position in the items the index was built from) and its score. */
+export interface SearchHit {
+  row: number;
+  /** BM25+ summed over fields (with boosts) and query words, times the number of query words matched. */
+  score: number;
+}
+
+/** One query against the index (the public SearchOptions are the worker's, in shared/types.ts). */
+export interface IndexQuery {
+  /** How many results at most: a positive integer. */
+  k: number;
+  /** Rows for which this returns false are left out (e.g. unavailable items, another shelf). */
+  filter?: (row: number) => boolean;
+}
+
+export interface SearchIndexOptions {
+  /** Field weights; by default a word found in the title counts 3× one found in the description. */
+  boost?: Partial<Record<SearchField, number>>;
+}
+
+/** Default field boosts: title > brand > category > description. */
+export const DEFAULT_BOOSTS: Readonly<Record<SearchField, number>> = { title: 3, brand: 2, category: 1.5, description: 1 };
+
+/** BM25+ (Lv & Zhai 2011) parameters: term-frequency saturation k1, length normalisation b, floor δ. */
+export const BM25 = { k1: 1.2, b: 0.7, delta: 0.5 };
+/** Score weights of a completion of the word being typed and of a typo match, relative to an exact word. */
+export const PREFIX_WEIGHT = 0.375;
+export const TYPO_WEIGHT = 0.45;
+
+export const NF = SEARCH_FIELDS.length; // 4: a posting key is row * 4 + field
+export const FIELD_BITS = 2;
+export const FIELD_MASK = (1 << FIELD_BITS) - 1;
+export const MAX_TF = 255;
+
+/** `array`, or a copy grown by half (at least to `need`) when it is too short. */
+export function grow<T extends Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array>(array: T, need: number): T {
+  if (need <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(need, Math.ceil(array.length * 1.5), 16));
+  next.set(array);
+  return next;
+}

@@ -1,0 +1,132 @@
+import type {
+  CatalogUpdate,
+  CatalogUpdateReport,
+  ExplainOptions,
+  Explanation,
+  ExportedData,
+  FineTuneOptions,
+  FineTuneReasonsOptions,
+  FineTuneReasonsReport,
+  FineTuneReport,
+  ProgressEvent,
+  Recommendation,
+  RecommendOptions,
+  RecommenderStatus,
+  SearchOptions,
+  SearchResult,
+  SimilarOptions,
+  StoredEvent,
+  TrackInput,
+  TrainOptions,
+  TrainReport,
+} from './types';
+
+/**
+ * The one contract of localrec. The engine in the worker implements it, and so does the page's
+ * proxy that `createRecommender()` returns (as WebLLM's engine and its worker proxy share one
+ * interface). A new method is added here, in REMOTE_METHODS, and in the engine; the proxy and
+ * the worker's entry forward it without further code.
+ */
+export interface Recommender {
+  /**
+   * Records what the shopper did. Resolves once the event is stored.
+   * @example await rec.track({ type: 'view', itemId: 'B00ABC' });
+   * @throws LocalrecError INVALID_EVENT | UNKNOWN_ITEM (nothing is stored) | STORAGE_FAILED | QUOTA_EXCEEDED
+   */
+  track(event: TrackInput): Promise<StoredEvent>;
+  /**
+   * Items for this shopper, best first.
+   * @example const recs = await rec.recommend({ k: 12, exclude: ['purchased'] });
+   * @throws LocalrecError INVALID_ARGUMENT | UNKNOWN_ITEM (context.itemId)
+   */
+  recommend(options?: RecommendOptions): Promise<Recommendation[]>;
+  /**
+   * Items like `itemId` by content, best first (the item itself is left out).
+   * @example const alike = await rec.similar('B00ABC', { k: 8 });
+   * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
+   */
+  similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  /**
+   * Adds, replaces (same id) or removes catalog items while the recommender runs. New items are
+   * embedded from their text and placed next to their nearest known items (no retraining);
+   * recommend(), similar() and search() see them at once. The change lasts for this recommender:
+   * pass the updated catalog to createRecommender next time.
+   * @example await rec.updateCatalog({ add: [{ id: 'NEW-1', title: 'Glass beaker 250 ml' }], remove: ['B00OLD'] });
+   * @throws LocalrecError INVALID_ARGUMENT | CATALOG_EMPTY (nothing would be left; nothing changes)
+   */
+  updateCatalog(update: CatalogUpdate): Promise<CatalogUpdateReport>;
+  /**
+   * Why `itemId` is recommended: the history behind its score, shared attributes, a plain-text
+   * reason; with `{ versus }`, what favours it over another item.
+   * @example const why = await rec.explain('B00ABC'); el.textContent = why.reason;
+   * @throws LocalrecError UNKNOWN_ITEM
+   */
+  explain(itemId: string, options?: ExplainOptions): Promise<Explanation>;
+  /**
+   * Catalog search ranked for this shopper: BM25+ over title, brand, category and description,
+   * prefix and typo tolerant, re-ranked with their interest. Pass `track: true` when the shopper
+   * submits the search (not on every keystroke) to store it as a `search` event.
+   * @example const results = await rec.search('pla filam', { k: 10 });
+   * @throws LocalrecError INVALID_ARGUMENT
+   */
+  search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
+  /**
+   * Trains the recommendation model (the VAE) on the device from anonymous baskets or sessions,
+   * for stores that ship no model pack. recommend() keeps answering meanwhile; every epoch is
+   * checkpointed in IndexedDB, so calling it again after a reload resumes.
+   * @example await rec.train({ interactions: '/anonymous-baskets.csv', epochs: 10, onProgress: (p) => (bar.value = p.overall) });
+   * @throws LocalrecError INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  train(options: TrainOptions): Promise<TrainReport>;
+  /**
+   * Fine-tunes the model on this shopper's own history, on the device: the history never leaves
+   * it, and the personal model is kept in IndexedDB for the next visit (forget() erases it).
+   * @example const report = await rec.fineTune({ onProgress: (p) => (bar.value = p.overall) });
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  fineTune(options?: FineTuneOptions): Promise<FineTuneReport>;
+  /**
+   * Fine-tunes the neural reason generator (needs the `reasons` pack) on the store's own reviews;
+   * later reasons come from the tuned generator, still checked against the evidence.
+   * @example await rec.fineTuneReasons({ reviews: [{ itemId: 'B00…', text: 'Holds 5 amps easily…' }] });
+   * @throws LocalrecError NO_MODEL | INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  fineTuneReasons(options: FineTuneReasonsOptions): Promise<FineTuneReasonsReport>;
+  /** Backend and why, model and version, catalog counts, events, reasons, ranking. Never stale after an awaited call. */
+  status(): RecommenderStatus;
+  /** Everything localrec stores for this shopper, as JSON. */
+  exportData(): Promise<ExportedData>;
+  /** Erases everything localrec stored for this shopper (the IndexedDB database included). */
+  forget(): Promise<void>;
+  /** Stops the recommender; pending and later calls reject with code DISPOSED. */
+  dispose(): void;
+}
+
+/** The methods that run in the worker (status() is answered on the page from the last reply). */
+export const REMOTE_METHODS = [
+  'track',
+  'recommend',
+  'similar',
+  'updateCatalog',
+  'explain',
+  'search',
+  'train',
+  'fineTune',
+  'fineTuneReasons',
+  'exportData',
+  'forget',
+] as const satisfies readonly (keyof Recommender)[];
+
+export type RemoteMethod = (typeof REMOTE_METHODS)[number];
+
+/** Methods whose first argument may carry an `onProgress` callback (it crosses to the worker on its own). */
+export const PROGRESS_METHODS: ReadonlySet<RemoteMethod> = new Set(['train', 'fineTune', 'fineTuneReasons']);
+
+/** Every answer from the worker carries the status after the call, so the page's status() is never stale. */
+export interface Reply<T> {
+  value: T;
+  status: RecommenderStatus;
+}
+
+/** A progress callback as it crosses the worker boundary (a comlink proxy; its result is awaited). */
+export type ProgressPort = (event: ProgressEvent) => unknown;

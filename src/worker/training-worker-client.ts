@@ -1,0 +1,24 @@
+import { proxy } from 'comlink';
+import { LocalrecError } from '../shared/errors';
+import type { ProgressEvent } from '../shared/types';
+import { newLifeLockName, WorkerConnection } from '../shared/worker-connection';
+import type { TrainedWeights } from './on-device-training';
+import type { TrainingJob, TrainWorkerApi } from './train-worker';
+
+/**
+ * Runs one training job in a worker of its own, so serving never waits for a training step.
+ * If that worker fails to start, crashes or closes, the job rejects (WORKER_FAILED /
+ * WORKER_TERMINATED) instead of hanging; the worker is always terminated afterwards.
+ */
+export async function trainInWorker(url: string, job: TrainingJob, onProgress?: (event: ProgressEvent) => void): Promise<TrainedWeights> {
+  const worker = new Worker(url, { type: 'module', name: 'localrec-training' });
+  const connection = new WorkerConnection<TrainWorkerApi>(worker, url, 'The training worker');
+  const lifeLock = newLifeLockName('training');
+  try {
+    await connection.call((remote) => remote.holdLifeLock(lifeLock));
+    connection.markStarted(lifeLock);
+    return await connection.call((remote) => remote.train(job, onProgress ? proxy(onProgress) : undefined));
+  } finally {
+    connection.terminate(new LocalrecError('WORKER_TERMINATED', 'The training worker was closed after its job.'));
+  }
+}
