@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 
   const status = rec.status();
   $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
-  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.source}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}`;
+  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}`;
 
   async function refreshSidePanels(): Promise<void> {
     miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));

@@ -47,8 +47,8 @@ describe('neural reasons in the worker', () => {
       { catalog, pack: PACK, history },
     );
     await context.close();
-    expect(result.status).toMatchObject({ source: 'generator', from: 'network', error: null });
-    expect(result.plain).toMatchObject({ source: 'template', error: { code: 'MODEL_FETCH_FAILED' }, recSource: 'template' });
+    expect(result.status).toMatchObject({ writer: 'generator', source: 'network', error: null, cacheError: null });
+    expect(result.plain).toMatchObject({ writer: 'template', error: { code: 'MODEL_FETCH_FAILED' }, recSource: 'template' });
     expect(result.recs).toHaveLength(6);
     const facts = new FactWords(packModel.lexicon, catalog);
     for (const [i, r] of result.recs.entries()) {

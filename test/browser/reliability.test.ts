@@ -168,16 +168,19 @@ describe('a damaged cached model pack', () => {
     const start = (dbName: string) =>
       page.evaluate(
         async ({ dbName }) => {
-          const rec = await (window as unknown as TestWindow).localrec.createRecommender({ catalog: '/demo/public/items.jsonl', models: '/models/scientific/', storage: { dbName } });
+          const rec = await (window as unknown as TestWindow).localrec.createRecommender({ catalog: '/demo/public/items.jsonl', models: '/models/scientific/', reasons: '/models/reasons/', storage: { dbName } });
           const s = rec.status();
           rec.dispose();
-          return { model: s.model, version: s.modelVersion };
+          return { model: s.model, reasons: s.reasons, version: s.modelVersion };
         },
         { dbName },
       );
     const first = await start('pack-cache');
     expect(first.model).toMatchObject({ source: 'network', error: null, cacheError: null });
-    expect((await start('pack-cache')).model.source).toBe('cache');
+    expect(first.reasons).toMatchObject({ writer: 'generator', source: 'network', error: null, cacheError: null });
+    const cached = await start('pack-cache');
+    expect(cached.model.source).toBe('cache');
+    expect(cached.reasons.source).toBe('cache');
     // Damage the weights of the IndexedDB copy, as a disk error or a half-written record would.
     await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -203,8 +206,13 @@ describe('a damaged cached model pack', () => {
     expect(damaged.model).toMatchObject({ source: 'network', error: null, coveredItems: first.model.coveredItems });
     expect(damaged.model.cacheError?.code).toBe('MODEL_INVALID');
     expect(damaged.version).toMatch(/vae/);
+    // The reasons pack is cached the same way, and its damaged copy is fetched again the same way.
+    expect(damaged.reasons).toMatchObject({ writer: 'generator', source: 'network', error: null });
+    expect(damaged.reasons.cacheError?.code).toBe('MODEL_INVALID');
     // … and the rebuilt copy serves the next start from the cache again.
-    expect((await start('pack-cache')).model).toMatchObject({ source: 'cache', cacheError: null });
+    const again = await start('pack-cache');
+    expect(again.model).toMatchObject({ source: 'cache', cacheError: null });
+    expect(again.reasons).toMatchObject({ source: 'cache', cacheError: null });
     await context.close();
   }, 120_000);
 });

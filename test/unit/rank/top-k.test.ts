@@ -39,7 +39,9 @@ describe('top k', () => {
   it('calibration times both methods and leaves no tensor behind', async () => {
     const before = tf.memory().numTensors;
     const c = await calibrateTopK(2000, null, 3);
-    expect(['backend', 'readback']).toContain(c.method);
+    // The faster method is kept (equal medians may go either way).
+    if (c.readbackMs < c.backendMs) expect(c.method).toBe('readback');
+    if (c.backendMs < c.readbackMs) expect(c.method).toBe('backend');
     expect(c.backendMs).toBeGreaterThan(0);
     expect(c.readbackMs).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);

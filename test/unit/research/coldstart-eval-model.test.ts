@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { csrFromRows } from '../../../src/util/csr';
 import { loadDataset } from '../../../tools/io/dataset-node';
 import { ColdStartEvalModel } from '../../../research/cold-start/cold-eval-model';
-import { MODEL_REGISTRY } from '../../../eval/model-registry';
+import { createModel } from '../../../eval/model-registry';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
 const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
@@ -17,8 +17,10 @@ beforeAll(async () => {
 });
 
 describe('localrec-cold', () => {
-  it('is registered', () => {
-    expect(MODEL_REGISTRY['localrec-cold']).toBeTypeOf('function');
+  it('is what the registry builds for localrec-cold', () => {
+    const model = createModel('localrec-cold', { protocol: 'cold-items', seed: 42, tuneMetric: 'NDCG@20' });
+    expect(model).toBeInstanceOf(ColdStartEvalModel);
+    expect(model.name).toBe('localrec-cold');
   });
 
   it('scores never-bought items with the cold scorer next to the VAE’s warm scores, without leaking tensors', async () => {

@@ -103,4 +103,19 @@ describe('Engine with a model pack', () => {
     engine.dispose();
     defaults.dispose();
   });
+
+  it('frees every tensor it holds when disposed, also after a catalog update leaves the pack knowing no item', async () => {
+    const before = tf.memory().numTensors;
+    const engine = await create(`${server.url}/good/`);
+    await engine.track({ type: 'view', itemId: items[0]!.id });
+    await engine.recommend({ k: 5 });
+    // A catalog of new products only: the pack knows none of them, so its VAE stops serving.
+    await engine.updateCatalog({ add: [{ id: 'ONLY-NEW', title: 'A brand new product' }], remove: items.map((item) => item.id) });
+    expect(engine.status().model.coveredItems).toBe(0);
+    expect(engine.status().modelVersion).not.toMatch(/vae/);
+    expect(await engine.recommend({ k: 1 })).toHaveLength(1);
+    await engine.updateCatalog({ add: [{ id: 'ANOTHER', title: 'Another new product' }] });
+    engine.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
