@@ -29,7 +29,7 @@ export type ModelFactory = (options: ModelOptions) => EvalModel;
  * Model name → factory. Names are the report's model names (shared/EVALUATION.md).
  * To evaluate a new model, implement EvalModel and add one line here, e.g.
  *   vae: (o) => new VaeEvalModel(o),
- *   localrec: (o) => new LocalrecEvalModel(o),
+ *   localrec: (o) => new EngineEvalModel(o),
  */
 export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   popular: () => new PopularModel(),

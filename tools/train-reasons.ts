@@ -1,4 +1,4 @@
-// Trains the reason generator (src/reasons) on a dataset with reviews and writes a reasons pack:
+// Trains the reason generator (src/explain/generator) on a dataset with reviews and writes a reasons pack:
 //   npm run train-reasons -- --data ../shared/data/musical_instruments --out models/reasons [--epochs N] [--seed 42] [--evaluation FILE]
 // It trains on the `loo` training reviews (validation reviews for early stopping), exactly as
 // `npm run eval -- --protocol reasons` does, so the pack is the model that protocol measures.

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInteractionData } from './io/interactions-node';
 import { csrFromRows } from '../src/util/csr';
-import { ensureBackend, type TrainingBackend } from '../eval/adapters/vae-eval-model';
+import { useBackend } from '../src/backend/use-backend';
+import type { BackendName } from '../src/shared/types';
 import { DEFAULT_VAE_MODEL_CONFIG, trainVaeModel, type VaeModelConfig } from './recipe/vae-recipe';
 import { encodePack, vaeModelPack, type WeightDtype } from '../src/models/packs/vae-pack';
 import { Fingerprint } from '../src/util/hash';
@@ -42,7 +43,7 @@ interface TrainArgs {
   epochs: number;
   seed: number;
   dtype: WeightDtype;
-  backend: TrainingBackend;
+  backend: BackendName;
   config: Partial<VaeModelConfig>;
   evaluation: string | null;
   halfLife: number | 'uniform' | null;
@@ -171,7 +172,7 @@ async function main(): Promise<number> {
         .filter((line) => line.trim().startsWith('{'))
         .map((line) => JSON.parse(line) as unknown)
     : null;
-  await ensureBackend(args.backend);
+  await useBackend(args.backend);
   emit({
     stage: 'data',
     dataset: args.data,

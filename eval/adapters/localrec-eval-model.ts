@@ -103,7 +103,7 @@ export class EngineEvalModel implements EvalModel {
     this.report = {
       code: 'src/rank/hybrid-scorer.ts (the worker’s ranking) over a VAE trained here and the catalog content model',
       warm: 'vae (src/models/vae, trainVaeModel)',
-      cold: `engine cold bridge (src/rank/new-item-bridge.ts), ${this.scorer.coldBridgeSettings()}`,
+      cold: `engine cold bridge (src/rank/new-item-bridge.ts), ${this.scorer.newItemBridgeSettings()}`,
       contentDims: content.dims,
       coldRows: n - collaborative.covered,
       ...(this.tuning ? { tuning: this.tuning } : {}),

@@ -1,53 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../src/backend/use-backend';
+import type { BackendName } from '../../src/shared/types';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { trainVaeModel, type TrainedVaeModel, type VaeModelConfig } from '../../tools/recipe/vae-recipe';
 
-export type TrainingBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
-/** Makes `name` the tfjs backend (importing it first), unless it already is. */
-export async function ensureBackend(name: TrainingBackend): Promise<void> {
-  if (tf.findBackend(name) == null) {
-    switch (name) {
-      case 'wasm':
-        await import('@tensorflow/tfjs-backend-wasm');
-        break;
-      case 'cpu':
-        await import('@tensorflow/tfjs-backend-cpu');
-        break;
-      case 'webgl':
-        await import('@tensorflow/tfjs-backend-webgl');
-        break;
-      case 'webgpu':
-        await import('@tensorflow/tfjs-backend-webgpu');
-        break;
-    }
-  }
-  if (tf.getBackend() !== name) {
-    if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialise`);
-  }
-  await tf.ready();
-}
 
 /**
  * The `vae` model of the evaluation command: the product's model (Mult-VAE + item–item part,
- * see vae-model.ts), trained with the protocol's validation users for early stopping and tuning.
+ * see tools/recipe/vae-recipe.ts), trained with the protocol's validation users for early stopping and tuning.
  */
 export class VaeEvalModel implements EvalModel {
   readonly name = 'vae';
   private trained: TrainedVaeModel | null = null;
 
   private readonly overrides: Partial<VaeModelConfig>;
-  private readonly trainingBackend: TrainingBackend;
+  private readonly trainingBackend: BackendName;
 
   /** `tuneMetric`: the protocol's headline metric, used for early stopping and the blend weight. */
-  constructor(options: { tuneMetric?: string; overrides?: Partial<VaeModelConfig>; backend?: TrainingBackend } = {}) {
+  constructor(options: { tuneMetric?: string; overrides?: Partial<VaeModelConfig>; backend?: BackendName } = {}) {
     this.overrides = { ...(options.tuneMetric ? { validationMetric: options.tuneMetric } : {}), ...options.overrides };
     this.trainingBackend = options.backend ?? 'wasm';
   }
 
   async fit(train: Csr, context: FitContext): Promise<void> {
     this.dispose();
-    await ensureBackend(this.trainingBackend);
+    await useBackend(this.trainingBackend);
     this.trained = await trainVaeModel(
       train,
       { seed: context.seed, ...this.overrides },

@@ -1,6 +1,7 @@
 import type { Item } from '../../src/shared/types';
 import { tokenize } from '../../src/features/tokenize';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
+import { smoothIdf } from '../../src/features/tf-idf';
 
 /** The catalog text content-kNN reads: title, category path and brand. */
 export function itemText(item: Item): string {
@@ -42,7 +43,7 @@ export class ContentKnnModel implements EvalModel {
     const vocab = termIndex.size;
     const df = new Float64Array(vocab);
     for (const doc of docs) for (const t of doc.keys()) df[t]! += 1;
-    const idf = df.map((d) => Math.log((1 + n) / (1 + d)) + 1);
+    const idf = df.map((d) => smoothIdf(n, d));
 
     const itemPtr = new Int32Array(n + 1);
     docs.forEach((doc, i) => (itemPtr[i + 1] = (itemPtr[i] as number) + doc.size));

@@ -4,10 +4,13 @@ import { gramMatrix } from '../../src/util/csr';
 import { easeWeights } from '../../eval/baselines/ease';
 import { rngFor, shuffle } from '../../src/util/random';
 import { initEvalBackend } from '../../tools/io/node-backend';
-import { ensureBackend } from '../../eval/adapters/vae-eval-model';
+import { useBackend } from '../../src/backend/use-backend';
 import { trainVaeModel, type TrainedVaeModel, type VaeModelConfig } from '../../tools/recipe/vae-recipe';
 import { DEFAULT_COLD_VAE } from './cold-eval-model';
 import { ColdBridge, DEFAULT_BRIDGE, type BridgeConfig, type BridgeFieldWeights } from './content-bridge';
+import { BestK } from '../../src/util/best-k';
+import { csrRows } from '../../src/util/csr';
+import { ndcgAt } from '../../src/util/ranking-metrics';
 
 /** Field weights tried: the bridge's default, and content-kNN's (title, category words, brand alike). */
 export const FIELD_VARIANTS: BridgeFieldWeights[] = [
@@ -62,33 +65,15 @@ interface Calibration {
 const CAL_SCALES = [0.5, 0.75, 1, 1.5, 2];
 const CAL_SHIFTS = Array.from({ length: 21 }, (_, i) => -4 + i * 0.25);
 
+/** NDCG@20 of the positions of `scores` (position p is item ids[p]), items in `blocked` left out. */
 export function ndcgAt20(scores: Float32Array | Float64Array, ids: ArrayLike<number>, targets: ReadonlySet<number>, blocked?: ReadonlySet<number>): number {
-  const k = 20;
-  const best: number[] = [];
-  for (let p = 0; p < scores.length; p++) {
-    if (blocked?.has(ids[p]!)) continue;
-    const s = scores[p]!;
-    if (best.length < k || s > scores[best[best.length - 1]!]!) {
-      let at = best.length;
-      while (at > 0 && scores[best[at - 1]!]! < s) at--;
-      best.splice(at, 0, p);
-      if (best.length > k) best.pop();
-    }
-  }
-  let dcg = 0;
-  best.forEach((p, r) => {
-    if (targets.has(ids[p]!)) dcg += 1 / Math.log2(r + 2);
-  });
-  let idcg = 0;
-  for (let r = 0; r < Math.min(k, targets.size); r++) idcg += 1 / Math.log2(r + 2);
-  return idcg > 0 ? dcg / idcg : 0;
+  const best = new BestK(20);
+  for (let p = 0; p < scores.length; p++) if (!blocked?.has(ids[p]!)) best.push(scores[p]!, p);
+  return ndcgAt(Array.from(best.take().ids, (p) => ids[p]!), targets, 20);
 }
 
-export function rowsOf(m: Csr): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < m.rows; r++) out.push(Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!)));
-  return out;
-}
+/** Each row's columns (the one helper, re-exported for the research models). */
+export const rowsOf = csrRows;
 
 /**
  * The VAE that scores warm items in `localrec`: trained on `train`, early-stopped on the protocol's
@@ -96,7 +81,7 @@ export function rowsOf(m: Csr): number[][] {
  * 20% of their items as targets.
  */
 export async function trainWarmVae(train: Csr, context: FitContext, o: { tuneMetric?: string; vae?: Partial<VaeModelConfig> } = {}): Promise<TrainedVaeModel> {
-  await ensureBackend('wasm');
+  await useBackend('wasm');
   const n = train.cols;
   const rows = rowsOf(train);
   let vaeTrain = train;
@@ -259,7 +244,7 @@ export class BridgeEvalModel implements EvalModel {
     let vaeVal: Float32Array | null = null;
     const withWarm = tune.filter((t) => t.warm.size > 0);
     if (o.useVae !== false && (o.cfSources ?? ['ease']).includes('vae') && withWarm.length > 0) {
-      await ensureBackend('wasm');
+      await useBackend('wasm');
       const model = await trainVaeModel(
         csrFromRows(valRows, n),
         { seed: context.seed, ...DEFAULT_COLD_VAE, ...(o.tuneMetric ? { validationMetric: o.tuneMetric } : {}), ...o.vae },

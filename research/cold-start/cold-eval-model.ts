@@ -3,12 +3,15 @@ import type { Csr, EvalModel, FitContext } from '../../eval/eval-model';
 import { ContentAutoencoder, DEFAULT_CONTENT_AE, type ContentAeConfig } from '../content-ae/content-ae';
 import { ContentFeaturizer, type ContentFeatureConfig } from '../content-ae/content-features';
 import { SeededRandom } from '../content-ae/rng';
-import { ensureBackend } from '../../eval/adapters/vae-eval-model';
+import { useBackend } from '../../src/backend/use-backend';
 import { trainVaeModel, type TrainedVaeModel, type VaeModelConfig } from '../../tools/recipe/vae-recipe';
 import { ColdItemScorer, disposeCodes, historyProfiles, type ColdCalibration, type ColdItemCodes, type ColdTowerConfig } from './cold-scorer';
 import { VaeSpace } from './collaborative-space';
 import { Generator } from './mlp';
 import { coldValidation, DEFAULT_GAR, trainGar, type GarConfig, type GarReport, type GarValidation } from './gar-trainer';
+import { BestK } from '../../src/util/best-k';
+import { csrFromRows, csrRows } from '../../src/util/csr';
+import { ndcgAt } from '../../src/util/ranking-metrics';
 
 /**
  * `localrec-cold`: the VAE for items with interactions, the GAR cold-item scorer for items
@@ -65,43 +68,17 @@ export const DEFAULT_TOWER: ColdTowerConfig = { towerDims: 64, cosineWeight: 10,
 const CAL_SCALES = [0.5, 0.75, 1, 1.5, 2, 3];
 const CAL_SHIFTS = Array.from({ length: 25 }, (_, i) => -3 + i * 0.25);
 
-function rowsOf(m: Csr): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < m.rows; r++) out.push(Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!)));
-  return out;
-}
-
-function csr(rows: readonly (readonly number[])[], cols: number): Csr {
-  const indptr = new Int32Array(rows.length + 1);
-  rows.forEach((row, r) => (indptr[r + 1] = indptr[r]! + row.length));
-  return { rows: rows.length, cols, indptr, indices: Int32Array.from(rows.flat()), values: new Float32Array(indptr[rows.length]!).fill(1) };
-}
+const rowsOf = csrRows;
+const csr = (rows: readonly (readonly number[])[], cols: number): Csr => csrFromRows(rows, cols);
 
 /** The k best positions of a row (scores[offset..offset+n)), skipping `blocked`, best first. */
 function topPositions(scores: Float32Array, offset: number, n: number, k: number, blocked: Set<number>): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (blocked.has(i)) continue;
-    const s = scores[offset + i]!;
-    if (best.length < k || s > scores[offset + best[best.length - 1]!]!) {
-      let at = best.length;
-      while (at > 0 && scores[offset + best[at - 1]!]! < s) at--;
-      best.splice(at, 0, i);
-      if (best.length > k) best.pop();
-    }
-  }
-  return best;
+  const best = new BestK(k);
+  for (let i = 0; i < n; i++) if (!blocked.has(i)) best.push(scores[offset + i]!, i);
+  return Array.from(best.take().ids);
 }
 
-function ndcg(top: number[], targets: Set<number>, k: number): number {
-  let dcg = 0;
-  top.forEach((i, r) => {
-    if (targets.has(i)) dcg += 1 / Math.log2(r + 2);
-  });
-  let idcg = 0;
-  for (let r = 0; r < Math.min(k, targets.size); r++) idcg += 1 / Math.log2(r + 2);
-  return idcg > 0 ? dcg / idcg : 0;
-}
+const ndcg = ndcgAt;
 
 export class ColdStartEvalModel implements EvalModel {
   readonly name: string;
@@ -125,7 +102,7 @@ export class ColdStartEvalModel implements EvalModel {
 
   async fit(train: Csr, context: FitContext): Promise<void> {
     this.dispose();
-    await ensureBackend('wasm');
+    await useBackend('wasm');
     const o = this.options;
     const n = train.cols;
     if (context.items.length !== n) throw new Error(`localrec-cold needs catalog items aligned to ${n} columns, got ${context.items.length}`);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../src/shared/types';
 import { spdInverseWithRidge } from '../../src/util/spd-inverse';
 import { tokenize } from '../../src/features/tokenize';
+import { smoothIdf } from '../../src/features/tf-idf';
 
 /**
  * The content bridge: how items without interactions ("cold") are scored next to warm ones.
@@ -142,7 +143,7 @@ export function sparseVectors(bags: readonly Map<string, number>[], lift: Map<st
     for (const [k, x] of bag) {
       let id = ids.get(k);
       if (id === undefined) ids.set(k, (id = ids.size));
-      const idf = Math.log((1 + n) / (1 + df.get(k)!)) + 1;
+      const idf = smoothIdf(n, df.get(k)!);
       const w = x * idf * (lift && liftPower !== 0 ? (lift.get(k) ?? 1) ** liftPower : 1);
       idx[at] = id;
       val[at++] = w;

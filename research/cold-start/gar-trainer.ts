@@ -4,6 +4,7 @@ import { SeededRandom } from '../content-ae/rng';
 import { disposeCodes, historyProfiles, type ColdItemScorer } from './cold-scorer';
 import type { CollaborativeSpace } from './collaborative-space';
 import { Discriminator, disposeSnapshot, matMulAT, matMulBT } from './mlp';
+import { ndcgAt, topK } from '../../src/util/ranking-metrics';
 
 /**
  * Trains the cold-item scorer (cold-scorer.ts) against the real item vectors of warm items, in the
@@ -92,13 +93,8 @@ export interface GarReport {
 }
 
 /** NDCG@k of a score row over candidate positions, targets given as a set of positions. */
-function ndcgAt(scores: Float32Array, offset: number, m: number, targets: Set<number>, k: number): number {
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => scores[offset + b]! - scores[offset + a]!);
-  let dcg = 0;
-  for (let r = 0; r < Math.min(k, m); r++) if (targets.has(order[r]!)) dcg += 1 / Math.log2(r + 2);
-  let idcg = 0;
-  for (let r = 0; r < Math.min(k, targets.size); r++) idcg += 1 / Math.log2(r + 2);
-  return idcg > 0 ? dcg / idcg : 0;
+function ndcgOfRow(scores: Float32Array, offset: number, m: number, targets: Set<number>, k: number): number {
+  return ndcgAt(topK(scores, offset, m, k), targets, k);
 }
 
 /** Mean NDCG@20 of the scorer on a pseudo-cold validation set. */
@@ -132,7 +128,7 @@ export async function coldValidation(
         const t = new Set<number>();
         for (const j of validation.targets[ids[r]!]!) if (pos.has(j)) t.add(pos.get(j)!);
         if (t.size === 0) continue;
-        sum += ndcgAt(scores, r * cands.length, cands.length, t, 20);
+        sum += ndcgOfRow(scores, r * cands.length, cands.length, t, 20);
         n++;
       }
     }

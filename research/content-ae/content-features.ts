@@ -3,6 +3,7 @@ import { itemFeatures, type FeatureBag } from '../../src/features/item-features'
 import { tokenize } from '../../src/features/tokenize';
 import { takeTensor, type NamedTensor } from './tensor-list';
 import { fnv1a } from '../../src/util/hash';
+import { smoothIdf, sublinearTf } from '../../src/features/tf-idf';
 
 /**
  * Item text → a fixed-size vector the autoencoder and the cold-start scorer read. The words are
@@ -78,9 +79,9 @@ export class ContentFeaturizer {
       touched.length = 0;
     }
     const n = items.length;
-    const unseenIdf = Math.fround(Math.log(n + 1) + 1);
+    const unseenIdf = Math.fround(smoothIdf(n, 0));
     const idf = new Float32Array(cfg.dims);
-    for (let s = 0; s < cfg.dims; s++) idf[s] = df[s]! > 0 ? Math.log((n + 1) / (df[s]! + 1)) + 1 : unseenIdf;
+    for (let s = 0; s < cfg.dims; s++) idf[s] = df[s]! > 0 ? smoothIdf(n, df[s]!) : unseenIdf;
     return new ContentFeaturizer(cfg, idf, unseenIdf);
   }
 
@@ -92,7 +93,7 @@ export class ContentFeaturizer {
       const hash = fnv1a(feature);
       const slot = hash & (dims - 1);
       const sign = hash & 0x80000000 ? -1 : 1;
-      const weight = tf > 1 ? 1 + Math.log(tf) : tf;
+      const weight = sublinearTf(tf);
       out[offset + slot]! += sign * weight * this.idf[slot]!;
     }
     let norm = 0;

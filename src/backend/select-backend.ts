@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
+import { useBackend } from './use-backend';
 import type { BackendName, BackendPreference } from '../shared/types';
 
 /** The WebGPU adapter seen (status().adapter). */
@@ -33,27 +34,6 @@ export function deviceLost(): Promise<string> {
   const lost = tf.getBackend() === 'webgpu' ? device?.lost : undefined;
   if (!lost) return new Promise<string>(() => undefined);
   return lost.then((info) => info.message || info.reason || 'device lost');
-}
-
-/** Backends are imported only when tried, so the worker never downloads code it does not run. */
-async function loadBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
-  switch (name) {
-    case 'webgpu':
-      await import('@tensorflow/tfjs-backend-webgpu');
-      return;
-    case 'webgl':
-      await import('@tensorflow/tfjs-backend-webgl');
-      return;
-    case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // Binaries are served next to the worker: never from a CDN (privacy, CSP, offline).
-      if (wasmPaths) wasm.setWasmPaths(wasmPaths);
-      return;
-    }
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      return;
-  }
 }
 
 interface GpuAdapterLike {
@@ -116,10 +96,7 @@ async function selfCheck(): Promise<void> {
 }
 
 async function tryBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
-  await loadBackend(name, wasmPaths);
-  const ok = await tf.setBackend(name);
-  if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed`);
-  await tf.ready();
+  await useBackend(name, wasmPaths);
   await selfCheck();
 }
 

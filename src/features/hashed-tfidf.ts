@@ -1,5 +1,6 @@
 import { fnv1a } from '../util/hash';
 import type { FeatureBag } from './item-features';
+import { smoothIdf, sublinearTf } from './tf-idf';
 
 
 /**
@@ -20,8 +21,8 @@ export class HashedTfIdf {
     const df = new Map<string, number>();
     for (const bag of bags) for (const feature of bag.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
     const n = bags.length;
-    for (const [feature, count] of df) this.known.set(feature, { idf: Math.log((n + 1) / (count + 1)) + 1, ...this.slotOf(feature) });
-    this.unseenIdf = Math.log(n + 1) + 1;
+    for (const [feature, count] of df) this.known.set(feature, { idf: smoothIdf(n, count), ...this.slotOf(feature) });
+    this.unseenIdf = smoothIdf(n, 0);
   }
 
   private slotOf(feature: string): { slot: number; sign: number } {
@@ -38,7 +39,7 @@ export class HashedTfIdf {
         entry = { idf: this.unseenIdf, ...this.slotOf(feature) };
       }
       // Sublinear term frequency: a word repeated in a title should not dominate it.
-      const weight = tf > 1 ? 1 + Math.log(tf) : tf;
+      const weight = sublinearTf(tf);
       out[offset + entry.slot]! += entry.sign * scale * weight * entry.idf;
     }
   }

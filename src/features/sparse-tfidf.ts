@@ -1,12 +1,12 @@
 import type { FeatureBag } from './item-features';
+import { smoothIdf, sublinearTf } from './tf-idf';
 
 /**
  * Exact (unhashed) TF-IDF vectors of the catalog, sparse, with an inverted index. The hashed
- * vectors on the backend (hashed-vectors.ts) are what scoring uses at scale; hashing 5–10k features
- * into 1,024 slots costs accuracy, though: on office pseudo-cold validation (exact vs hashed into
- * 1,024), content-kNN Recall@20 was .238 vs .218. The cold bridge (src/rank/new-item-bridge.ts) scores
- * new items — a few rows — with these exact vectors instead. Same weighting as the hashed ones:
- * sublinear term frequency × smooth IDF, unit length.
+ * vectors on the backend (hashed-tfidf.ts) are what scoring uses at scale, but hashing 5–10k
+ * features into 1,024 slots costs accuracy (about 8% of content-kNN Recall@20 on pseudo-cold
+ * validation), so the new-item bridge (src/rank/new-item-bridge.ts) scores new items, a few rows,
+ * with these. Same weighting as the hashed ones: sublinear tf × smooth idf (tf-idf.ts), unit length.
  */
 export class SparseTfIdf {
   private readonly ids = new Map<string, number>();
@@ -30,7 +30,7 @@ export class SparseTfIdf {
         df[id] = (df[id] ?? 0) + 1;
       }
     }
-    this.idf = Float32Array.from(df, (count) => Math.log((n + 1) / (count + 1)) + 1);
+    this.idf = Float32Array.from(df, (count) => smoothIdf(n, count));
     this.ptr = new Int32Array(n + 1);
     bags.forEach((bag, i) => (this.ptr[i + 1] = this.ptr[i]! + bag.size));
     this.idx = new Int32Array(this.ptr[n]!);
@@ -68,7 +68,7 @@ export class SparseTfIdf {
     for (const [feature, tf] of bag) {
       const id = this.ids.get(feature);
       if (id === undefined || !(tf > 0)) continue;
-      const w = (tf > 1 ? 1 + Math.log(tf) : tf) * this.idf[id]!;
+      const w = sublinearTf(tf) * this.idf[id]!;
       idx.push(id);
       val.push(w);
       norm += w * w;

@@ -46,10 +46,10 @@ export class HybridScorer {
     return this.bridgeSettings === this.collaborative?.coldStart?.settings ? 'model pack' : 'given';
   }
 
-  /** Generated collaborative scores for rows the collaborative model does not know (cold-bridge.ts), built on first use. */
+  /** Generated collaborative scores for rows the collaborative model does not know (new-item-bridge.ts), built on first use. */
   private bridge: NewItemBridge | null = null;
 
-  private coldBridge(): NewItemBridge {
+  private newItemBridge(): NewItemBridge {
     const collaborative = this.collaborative!;
     this.bridge ??= NewItemBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings);
     return this.bridge;
@@ -61,7 +61,7 @@ export class HybridScorer {
   private popularityScores(): Promise<Float32Array> {
     const collaborative = this.collaborative!;
     this.popularity ??= collaborative.scoreHistories([new Map()]).then(([raw]) => {
-      const bridge = this.coldBridge();
+      const bridge = this.newItemBridge();
       const pop = standardise(raw!, (row) => collaborative.knows(row));
       bridge.apply(pop, new Float32Array(pop.length), { cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 });
       return pop;
@@ -114,7 +114,7 @@ export class HybridScorer {
   }
 
   /** The bridge's settings, for reports. */
-  coldBridgeSettings(): string {
+  newItemBridgeSettings(): string {
     return JSON.stringify(this.bridgeSettings);
   }
 
@@ -147,14 +147,14 @@ export class HybridScorer {
     // A history the model knows nothing of (a new shopper, a product page or query as context):
     // popularity in this catalog plus content.
     const popularity = using.every(Boolean) && this.bridgeSettings.priorWeight === 0 ? null : await this.popularityScores();
-    const bridge = this.coldBridge();
+    const bridge = this.newItemBridge();
     const knows = (row: number) => collaborative.knows(row);
     // Only needed to carry scores over to new rows without the text part: otherwise no extra pass.
     const textParts = bridge.rows.length > 0 && this.bridgeSettings.carryText !== 1 && using.some(Boolean) ? await collaborative.textPartScores(histories.map((h, p) => (using[p] ? h.items : new Map()))) : null;
     return histories.map((history, p) => {
       if (!using[p]) return { text: standardise(content[p]!), popularity: popularity! };
       const vae = standardise(known[p]!, knows);
-      // Content only matters at the new rows here: scored with the exact vectors (cold-bridge.ts).
+      // Content only matters at the new rows here: scored with the exact vectors (new-item-bridge.ts).
       const text = bridge.contentScores(history, content[p]!);
       const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;
       return { text, collaborative: vae, prior: popularity, bridge, ...(carry ? { carry } : {}) };

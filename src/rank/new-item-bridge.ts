@@ -1,4 +1,4 @@
-import type { NewItemPart } from '../shared/types';
+import type { NewItemPart } from '../shared/status';
 import { queryFeatures } from '../features/item-features';
 import type { ContentModel } from '../models/content/content-model';
 import { gaussJordanInverseInPlace } from '../util/spd-inverse';

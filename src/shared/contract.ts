@@ -1,25 +1,5 @@
-import type {
-  CatalogUpdate,
-  CatalogUpdateReport,
-  ExplainOptions,
-  Explanation,
-  ExportedData,
-  FineTuneOptions,
-  FineTuneReasonsOptions,
-  FineTuneReasonsReport,
-  FineTuneReport,
-  ProgressEvent,
-  Recommendation,
-  RecommendOptions,
-  RecommenderStatus,
-  SearchOptions,
-  SearchResult,
-  SimilarOptions,
-  StoredEvent,
-  TrackInput,
-  TrainOptions,
-  TrainReport,
-} from './types';
+import type { CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
+import type { ExportedData, RecommenderStatus } from './status';
 
 /**
  * The one contract of localrec. The engine in the worker implements it, and so does the page's

@@ -1,4 +1,4 @@
-import type { ExportedData } from '../shared/types';
+import type { ExportedData } from '../shared/status';
 import type { BehaviourStore } from './behaviour-store';
 
 /** Everything `store` holds for this shopper, as plain JSON (`exportData()`). */

@@ -1,28 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recommender } from '../shared/contract';
 import { describeValue, LocalrecError } from '../shared/errors';
-import type {
-  CatalogReport,
-  CatalogUpdate,
-  CatalogUpdateReport,
-  ExplainOptions,
-  Explanation,
-  ExportedData,
-  FineTuneOptions,
-  FineTuneReasonsOptions,
-  FineTuneReasonsReport,
-  FineTuneReport,
-  Recommendation,
-  RecommendOptions,
-  RecommenderStatus,
-  SearchOptions,
-  SearchResult,
-  SimilarOptions,
-  StoredEvent,
-  TrackInput,
-  TrainOptions,
-  TrainReport,
-} from '../shared/types';
+import type { CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
+import type { ExportedData, RecommenderStatus } from '../shared/status';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { mergeCatalog } from '../catalog/merge-catalog';

@@ -1,6 +1,6 @@
 import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type RemoteMethod, type Reply } from '../shared/contract';
 import { LocalrecError } from '../shared/errors';
-import type { RecommenderStatus } from '../shared/types';
+import type { RecommenderStatus } from '../shared/status';
 import { holdLifeLock } from '../shared/worker-connection';
 import type { EngineConfig } from './engine-config';
 import { Engine } from './engine';

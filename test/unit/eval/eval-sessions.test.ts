@@ -87,7 +87,7 @@ describe('sessions split on hand-made sessions', () => {
   });
 });
 
-/** The slice read independently of src/eval: each session's clicks by time, runs collapsed. */
+/** The slice read independently of eval/: each session's clicks by time, runs collapsed. */
 function readSlice(): { clicks: Map<string, string[]>; lastTime: Map<string, number> } {
   const lines = readFileSync(join(SLICE, 'interactions.csv'), 'utf8').trim().split('\n').slice(1);
   const events = new Map<string, { item: string; t: number }[]>();

@@ -1,0 +1,95 @@
+// What status() and exportData() return (public types, plain data).
+import type { BackendName, CatalogReport, Item, StoredEvent } from './types';
+
+export interface RecommenderStatus {
+  backend: BackendName;
+  /** Why this backend was chosen, in one sentence. */
+  backendReason: string;
+  /** The WebGPU adapter seen, if any (even when it was not used). */
+  adapter: { vendor: string; architecture: string; isFallback: boolean } | null;
+  /** Backends tried and why each failed, in order. */
+  backendFailures: { backend: BackendName; error: string }[];
+  /** Stored behaviour events. */
+  events: number;
+  catalogSize: number;
+  catalog: CatalogReport;
+  /** The models answering `recommend()`. */
+  modelVersion: string;
+  /** The model pack: where it came from, how much of the catalog it knows, or why it was not used. */
+  model: {
+    pack: string | null;
+    source: 'network' | 'cache' | null;
+    /** Catalog items the pack's model knows (the rest are scored by content). */
+    coveredItems: number;
+    error: { code: string; message: string } | null;
+    /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
+    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  };
+  /**
+   * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
+   * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
+   */
+  ranking: {
+    halfLife: number | 'uniform';
+    halfLifeSource: 'model pack' | 'library default';
+    /**
+     * How the top k are taken: a topk kernel on the backend (only k values read back) or reading
+     * every score back and selecting in JavaScript — whichever was faster here, timed at start-up
+     * (median ms of each), or null if the timing failed (then 'backend').
+     */
+    topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
+    /**
+     * How items the model pack was not trained on (new products) are scored next to known ones:
+     * the parts that serve (see NewItemPart), with settings from the pack (tuned on its own
+     * pseudo-cold items) or the library default; `ignored` names pack values that were out of range.
+     */
+    newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
+  };
+  /**
+   * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
+   * this device): when it was saved and from how many history items; null when none is in use.
+   * `personalModelError`: why a stored one was rejected and deleted (code MODEL_INVALID, e.g. made
+   * for another model or of an unknown format); the next fineTune() rebuilds it.
+   */
+  personalModel: { savedAt: number; historyItems: number } | null;
+  personalModelError: { code: 'MODEL_INVALID'; message: string } | null;
+  /**
+   * Who writes reasons: 'generator' when a reasons pack is loaded (each of its sentences is
+   * checked against the evidence; a failing one is replaced by the template), else 'template'.
+   * `source`: where the pack came from; `error`: why it was not used; `cacheError`: its IndexedDB
+   * copy was damaged, rejected and downloaded again.
+   */
+  reasons: {
+    writer: 'generator' | 'template';
+    pack: string | null;
+    source: 'network' | 'cache' | null;
+    error: { code: string; message: string } | null;
+    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  };
+  persistent: boolean;
+  /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
+  storageNote: string | null;
+  /** Oldest events dropped because the browser's storage quota was full. */
+  prunedForQuota: number;
+  /** Live tfjs tensors in the worker (leak check) and the bytes they hold. */
+  tensors: number;
+  tensorBytes: number;
+}
+
+/**
+ * A part of a new product's score: `content` (its text against the history), `carried-over`
+ * (the shopper's scores of its nearest known items), `kernel-ridge` (those scores mapped through
+ * the content kernel), `popularity` (predicted from its nearest known items).
+ */
+export type NewItemPart = 'content' | 'carried-over' | 'kernel-ridge' | 'popularity';
+
+/** Everything localrec stores for this shopper, as plain JSON. */
+export interface ExportedData {
+  format: 'localrec-export';
+  version: 2;
+  exportedAt: string;
+  dbName: string;
+  events: StoredEvent[];
+  catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
+  checkpoints: { name: string; savedAt: number }[];
+}
