@@ -1,6 +1,6 @@
 import type { Item } from '../src/shared/types';
 import type { Dataset } from './dataset';
-import { shareOf, HELDOUT_SHARE, type HeldOut } from './splits';
+import { columnsSeenIn, shareOf, HELDOUT_SHARE, type HeldOut } from './splits';
 
 /**
  * `sessions` — next-click prediction on anonymous visits (shared/EVALUATION.md: "the last click of
@@ -108,15 +108,7 @@ export function sessionsSplit(data: Dataset): SessionsSplit {
   const trainSessions = eligible.slice(0, nTrain);
 
   // Columns: items clicked in training sessions, in dataset order.
-  const inTrain = new Uint8Array(data.itemIds.length);
-  for (const s of trainSessions) for (const i of collapsed[s] as number[]) inTrain[i] = 1;
-  const columns: number[] = [];
-  const columnOf = new Int32Array(data.itemIds.length).fill(-1);
-  for (let i = 0; i < inTrain.length; i++) {
-    if (!inTrain[i]) continue;
-    columnOf[i] = columns.length;
-    columns.push(i);
-  }
+  const { columns, columnOf } = columnsSeenIn(data.itemIds.length, trainSessions.map((s) => collapsed[s] as number[]));
 
   const toColumns = (clicks: readonly number[]): number[] => clicks.map((i) => columnOf[i] as number);
   const train = trainSessions.map((s) => distinctByLastClick(toColumns(collapsed[s] as number[])));

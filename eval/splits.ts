@@ -61,15 +61,7 @@ export function strongSplit(data: Dataset, seed: number): StrongSplit {
   const testUsers = users.slice(nTrain + h);
 
   // Columns: items seen in training, in dataset order.
-  const inTrain = new Uint8Array(data.itemIds.length);
-  for (const u of trainUsers) for (const i of data.histories[u] as Int32Array) inTrain[i] = 1;
-  const columns: number[] = [];
-  const columnOf = new Int32Array(data.itemIds.length).fill(-1);
-  for (let i = 0; i < inTrain.length; i++) {
-    if (!inTrain[i]) continue;
-    columnOf[i] = columns.length;
-    columns.push(i);
-  }
+  const { columns, columnOf } = columnsSeenIn(data.itemIds.length, trainUsers.map((u) => data.histories[u] as Int32Array));
   const mapped = (u: number): number[] => {
     const out: number[] = [];
     for (const i of data.histories[u] as Int32Array) if ((columnOf[i] as number) >= 0) out.push(columnOf[i] as number);
@@ -210,4 +202,18 @@ export function coldItemsSplit(data: Dataset, seed: number): ColdItemsSplit {
     }
   });
   return { columns: Array.from({ length: n }, (_, i) => i), items: data.items, cold, train, test };
+}
+
+/** The items that occur in `rows`, in dataset order (`columns`), and each item's column (−1: none). */
+export function columnsSeenIn(items: number, rows: Iterable<ArrayLike<number>>): { columns: number[]; columnOf: Int32Array } {
+  const seen = new Uint8Array(items);
+  for (const row of rows) for (let k = 0; k < row.length; k++) seen[row[k]!] = 1;
+  const columns: number[] = [];
+  const columnOf = new Int32Array(items).fill(-1);
+  for (let i = 0; i < items; i++) {
+    if (!seen[i]) continue;
+    columnOf[i] = columns.length;
+    columns.push(i);
+  }
+  return { columns, columnOf };
 }

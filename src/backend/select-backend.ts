@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
+import { chooseByTiming, timeCurrentBackend, type BackendTiming } from './timed-choice';
 import { useBackend } from './use-backend';
 import type { BackendName, BackendPreference } from '../shared/types';
 
@@ -58,6 +59,13 @@ export async function probeWebGpuAdapter(): Promise<AdapterInfo | null> {
 }
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+/** Renderer strings that name no device: WebKit always says "Apple GPU", privacy modes say less. */
+const MASKED_RENDERER = /^(apple gpu|webkit webgl|mozilla|generic renderer|)$/i;
+
+/** Whether this context has WebGPU at all (Firefox by default and WebKit do not). */
+function hasWebGpu(): boolean {
+  return Boolean((globalThis.navigator as { gpu?: unknown } | undefined)?.gpu);
+}
 
 export function isSoftwareAdapter(adapter: AdapterInfo): boolean {
   return adapter.isFallback || SOFTWARE_RENDERER.test(adapter.architecture) || SOFTWARE_RENDERER.test(adapter.vendor);
@@ -96,12 +104,28 @@ async function selfCheck(): Promise<void> {
 }
 
 async function tryBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
+  if (name === 'webgpu' && !hasWebGpu()) throw new Error('WebGPU is not available in this browser');
+  if (name === 'webgl' && webGlRenderer() === null) throw new Error('WebGL2 is not available in this worker');
   await useBackend(name, wasmPaths);
   await selfCheck();
 }
 
+/** Times each candidate that starts and passes the self-check here. */
+async function timeBackends(candidates: readonly BackendName[], wasmPaths: string | undefined): Promise<BackendTiming[]> {
+  const timings: BackendTiming[] = [];
+  for (const backend of candidates) {
+    try {
+      await tryBackend(backend, wasmPaths);
+      timings.push({ backend, ms: await timeCurrentBackend() });
+    } catch (error) {
+      timings.push({ backend, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return timings;
+}
+
 /** Which backends to try, best first, and why, for a preference on this device. */
-async function plan(preference: BackendPreference, adapter: AdapterInfo | null): Promise<{ order: BackendName[]; reason: string }> {
+async function plan(preference: BackendPreference, adapter: AdapterInfo | null): Promise<{ order: BackendName[]; reason: string; timed?: BackendName[] }> {
   if (preference !== 'auto') {
     return { order: CHAIN.slice(CHAIN.indexOf(preference)), reason: `'${preference}' was requested` };
   }
@@ -110,14 +134,21 @@ async function plan(preference: BackendPreference, adapter: AdapterInfo | null):
   }
   const why = adapter
     ? `the WebGPU adapter is software (${adapter.architecture || adapter.vendor || 'fallback'})`
-    : 'no WebGPU adapter';
+    : hasWebGpu()
+      ? 'no WebGPU adapter'
+      : 'WebGPU is not available in this browser';
   const renderer = webGlRenderer();
+  if (renderer !== null && MASKED_RENDERER.test(renderer.trim())) {
+    return { order: ['webgl', 'wasm', 'cpu'], reason: `${why}; the WebGL renderer is masked ("${renderer}")`, timed: ['webgl', 'wasm'] };
+  }
   if (renderer && !SOFTWARE_RENDERER.test(renderer)) {
     return { order: ['webgl', 'wasm', 'cpu'], reason: `auto: ${why}; hardware WebGL (${renderer})` };
   }
   return {
     order: ['wasm', 'cpu'],
-    reason: `auto: ${why} and ${renderer ? `WebGL renders in software (${renderer})` : 'no WebGL2'}; WASM is far faster than software GPU emulation`,
+    reason: renderer
+      ? `auto: ${why} and WebGL renders in software (${renderer}); WASM is far faster than software GPU emulation`
+      : `auto: ${why} and WebGL2 is not available in this worker; using WASM`,
   };
 }
 
@@ -129,8 +160,19 @@ async function plan(preference: BackendPreference, adapter: AdapterInfo | null):
  */
 export async function selectBackend(preference: BackendPreference, wasmPaths?: string): Promise<BackendChoice> {
   const adapter = await probeWebGpuAdapter();
-  const { order, reason } = await plan(preference, adapter);
+  const planned = await plan(preference, adapter);
+  let { order, reason } = planned;
   const failures: BackendChoice['failures'] = [];
+  if (planned.timed) {
+    // The renderer cannot tell hardware from a software rasteriser: measure instead of guessing.
+    const timings = await timeBackends(planned.timed, wasmPaths);
+    for (const t of timings) if ('error' in t) failures.push({ backend: t.backend, error: t.error });
+    const choice = chooseByTiming(timings, planned.reason);
+    if (choice) {
+      order = [choice.backend, ...order.filter((b) => b !== choice.backend && !failures.some((f) => f.backend === b))];
+      reason = choice.reason;
+    } else order = order.filter((b) => !planned.timed!.includes(b));
+  }
   for (const backend of order) {
     try {
       await tryBackend(backend, wasmPaths);

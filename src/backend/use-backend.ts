@@ -32,7 +32,11 @@ export async function useBackend(name: BackendName, wasmPaths?: string): Promise
   if (tf.findBackend(name) == null) await loadBackend(name, wasmPaths);
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
-    if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed`);
+    if (!ok || tf.getBackend() !== name) {
+      // tfjs only says false; the usual cause for WASM is binaries that were not found.
+      const hint = name === 'wasm' ? ` (the .wasm binaries could not be loaded${wasmPaths ? ` from ${wasmPaths}` : ''}: serve them next to the worker)` : '';
+      throw new Error(`tf.setBackend('${name}') failed${hint}`);
+    }
   }
   await tf.ready();
 }

@@ -1,0 +1,94 @@
+// The cross-browser probes (test/cross-browser/run.ts): one per page load, chosen by ?probe=NAME.
+// Each leaves { done: true, ok, result | error } in window.__probe for the driver to read.
+import * as localrec from '/dist/index.js';
+
+const params = new URLSearchParams(location.search);
+const CATALOG = '/test/fixtures/scientific-items.jsonl';
+const dbName = params.get('db') ?? 'cross-browser';
+
+async function codeOf(promise) {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    return error && error.code ? error.code : String(error);
+  }
+}
+
+const probes = {
+  /** Every call of the API, once, on the backend `auto` picks here. */
+  async basics() {
+    const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { dbName } });
+    const first = (await rec.recommend({ k: 1 }))[0];
+    await rec.track({ type: 'view', itemId: first.itemId });
+    await rec.track({ type: 'search', query: 'filament' });
+    const recs = await rec.recommend({ k: 12 });
+    const similar = await rec.similar(first.itemId, { k: 4 });
+    const found = await rec.search('filamnet', { k: 5 });
+    const why = await rec.explain(recs[0].itemId);
+    const before = rec.status().tensors;
+    for (let i = 0; i < 20; i++) await rec.recommend({ k: 12 });
+    const status = rec.status();
+    const exported = await rec.exportData();
+    await rec.forget();
+    rec.dispose();
+    return {
+      backend: status.backend,
+      backendReason: status.backendReason,
+      backendFailures: status.backendFailures,
+      recs: recs.length,
+      viewedLeftOut: !recs.some((r) => r.itemId === first.itemId),
+      similar: similar.length,
+      search: found.length,
+      reason: why.reason,
+      tensorsStable: status.tensors === before,
+      exportedEvents: exported.events.length,
+      trackedIds: [first.itemId],
+      trackedQueries: ['filament', 'filamnet'],
+    };
+  },
+  /** Step 1 stores history; the driver reloads the page for step 2, which reads it and erases it. */
+  async persist() {
+    const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { dbName } });
+    if (params.get('step') !== '2') {
+      const recs = await rec.recommend({ k: 3 });
+      for (const r of recs) await rec.track({ type: 'view', itemId: r.itemId });
+      const events = rec.status().events;
+      rec.dispose();
+      return { events, trackedIds: recs.map((r) => r.itemId) };
+    }
+    const afterReload = rec.status().events;
+    await rec.forget();
+    const afterForget = rec.status().events;
+    rec.dispose();
+    const listed = indexedDB.databases ? (await indexedDB.databases()).some((d) => d.name === dbName) : null;
+    return { afterReload, afterForget, databaseLeft: listed };
+  },
+  /** Typed errors for bad input, and a worker that cannot load fails fast instead of hanging. */
+  async errors() {
+    const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { persist: false } });
+    const unknownItem = await codeOf(rec.track({ type: 'view', itemId: 'no-such-item' }));
+    const badEvent = await codeOf(rec.track({ type: 'bogus', itemId: 'x' }));
+    const badK = await codeOf(rec.recommend({ k: 0 }));
+    const events = rec.status().events;
+    rec.dispose();
+    const disposed = await codeOf(rec.recommend());
+    const badCatalog = await codeOf(localrec.createRecommender({ catalog: 42 }));
+    const started = performance.now();
+    const badWorker = await codeOf(localrec.createRecommender({ catalog: CATALOG, workerUrl: '/no-such-worker.js', storage: { persist: false } }));
+    const badWorkerMs = Math.round(performance.now() - started);
+    // Asking for WebGPU where the browser has none falls back, and says so in plain words.
+    const gpu = await localrec.createRecommender({ catalog: CATALOG, backend: 'webgpu', storage: { persist: false } });
+    const { backend, backendFailures } = gpu.status();
+    gpu.dispose();
+    return { unknownItem, badEvent, badK, events, disposed, badCatalog, badWorker, badWorkerMs, webgpu: { hasGpu: 'gpu' in navigator, backend, failures: backendFailures } };
+  },
+};
+
+const name = params.get('probe') ?? '';
+const run = probes[name];
+const started = performance.now();
+(run ? run() : Promise.reject(new Error(`no probe "${name}"`))).then(
+  (result) => (window.__probe = { done: true, ok: true, result, ms: Math.round(performance.now() - started) }),
+  (error) => (window.__probe = { done: true, ok: false, error: String((error && error.code) || error) + ': ' + String(error && error.message) }),
+);
