@@ -4,12 +4,13 @@
 // `npm run eval -- --protocol reasons` does, so the pack is the model that protocol measures.
 // Progress and the summary are JSON lines on stdout.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDataset, parseInteractions, parseItems } from '../eval/dataset';
 import { initEvalBackend } from './io/node-backend';
 import { buildReasonData } from '../eval/reasons/reason-data';
 import { encodeReasonPack } from '../src/explain/generator/reason-pack';
+import { savePackToDir } from './io/pack-node';
 import { readReviews } from './io/reviews-node';
 import { DEFAULT_REASON_TRAINING, trainReasonNet } from '../src/explain/generator/trainer';
 import { basename, resolve } from 'node:path';
@@ -101,10 +102,9 @@ async function main(): Promise<number> {
       evaluation,
     },
   );
-  mkdirSync(args.out!, { recursive: true });
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(args.out!, name), content as string | Uint8Array);
+  const integrity = await savePackToDir(args.out!, files);
   const bytes = Object.keys(files).reduce((s, name) => s + statSync(join(args.out!, name)).size, 0);
-  process.stdout.write(`${JSON.stringify({ stage: 'done', out: args.out, bytes, seconds: trained.seconds, backend, bestEpoch: trained.bestEpoch })}\n`);
+  process.stdout.write(`${JSON.stringify({ stage: 'done', out: args.out, integrity, bytes, seconds: trained.seconds, backend, bestEpoch: trained.bestEpoch })}\n`);
   return 0;
 }
 

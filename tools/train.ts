@@ -205,11 +205,12 @@ async function main(): Promise<number> {
     ...(ranking ? { ranking } : {}),
     ...(coldStart ? { coldStart } : {}),
   });
-  savePackToDir(args.out, encodePack(pack, args.dtype));
+  const integrity = await savePackToDir(args.out, encodePack(pack, args.dtype));
   model.scorer.network.dispose();
   emit({
     stage: 'done',
     out: args.out,
+    integrity,
     backend: args.backend,
     epochs: model.report.vae.epochs,
     examples: model.report.vae.examples,

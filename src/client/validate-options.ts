@@ -53,5 +53,19 @@ export function toEngineConfig(options: RecommenderOptions): EngineConfig {
     if (typeof options.reasons !== 'string' && !(options.reasons instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.reasons must be a URL.');
     reasons = absoluteUrl(options.reasons, 'options.reasons');
   }
-  return { catalog: catalogSource, backend, dbName, maxEvents, persist, ...(models ? { models } : {}), ...(reasons ? { reasons } : {}) };
+  const integrity = options.integrity ?? {};
+  if (typeof integrity !== 'object' || integrity === null) throw new LocalrecError('INVALID_OPTIONS', 'options.integrity must be { models?, reasons? }.');
+  // Their form (sha256-…) is checked in the worker (checkIntegrityOptions), to keep this loader small.
+  if (![integrity.models, integrity.reasons].every((v) => v === undefined || typeof v === 'string')) throw new LocalrecError('INVALID_OPTIONS', 'options.integrity values must be strings.');
+  return {
+    catalog: catalogSource,
+    backend,
+    dbName,
+    maxEvents,
+    persist,
+    ...(models ? { models } : {}),
+    ...(reasons ? { reasons } : {}),
+    ...(integrity.models ? { modelsIntegrity: integrity.models } : {}),
+    ...(integrity.reasons ? { reasonsIntegrity: integrity.reasons } : {}),
+  };
 }

@@ -24,6 +24,8 @@ export interface RecommenderStatus {
     error: { code: string; message: string } | null;
     /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
     cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+    /** 'verified': every file matched the SHA-256 in its manifest (and the manifest the `integrity` option); 'unverified': a pack built without hashes. */
+    integrity: 'verified' | 'unverified' | null;
   };
   /**
    * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
@@ -65,6 +67,7 @@ export interface RecommenderStatus {
     source: 'network' | 'cache' | null;
     error: { code: string; message: string } | null;
     cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+    integrity: 'verified' | 'unverified' | null;
   };
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */

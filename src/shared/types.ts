@@ -154,6 +154,12 @@ export interface RecommenderOptions {
    * generator in the worker and checked against the evidence; without one, by the template.
    */
   reasons?: string | URL;
+  /**
+   * Subresource-Integrity values of the packs' `manifest.json` (`'sha256-…'`, as in a script tag's
+   * `integrity`). The manifest carries the SHA-256 of every other file, so this pins the whole
+   * pack: a mismatch is MODEL_INVALID, nothing is cached, and the store serves without that pack.
+   */
+  integrity?: { models?: string; reasons?: string };
   /** Default `'auto'`. */
   backend?: BackendPreference;
   storage?: StorageOptions;

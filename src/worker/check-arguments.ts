@@ -1,5 +1,6 @@
 import { describeValue, LocalrecError } from '../shared/errors';
 import type { ExcludeRule, RecommendOptions, StoredEvent } from '../shared/types';
+import { SRI_PATTERN } from '../shared/sri';
 import { MAX_QUERY_LENGTH } from './validate-event';
 
 /** The most items one call may ask for. */
@@ -63,4 +64,16 @@ export function checkReasonTuning(options: unknown): { reviews: { itemId: string
   if (reviews.length > 50_000) throw new LocalrecError('INVALID_ARGUMENT', 'At most 50,000 reviews per call.');
   if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1 || epochs > 20) throw new LocalrecError('INVALID_ARGUMENT', 'epochs must be an integer from 1 to 20.');
   return { reviews: reviews as { itemId: string; text: string }[], epochs };
+}
+
+/**
+ * The packs' integrity values, as the page passed them: Subresource-Integrity form (sha256-…).
+ * @throws LocalrecError INVALID_OPTIONS
+ */
+export function checkIntegrityOptions(values: { modelsIntegrity?: string; reasonsIntegrity?: string }): void {
+  for (const [key, value] of [['models', values.modelsIntegrity], ['reasons', values.reasonsIntegrity]] as const) {
+    if (value !== undefined && !SRI_PATTERN.test(value)) {
+      throw new LocalrecError('INVALID_OPTIONS', `options.integrity.${key} must be a Subresource-Integrity value such as 'sha256-…'.`);
+    }
+  }
 }

@@ -13,6 +13,9 @@ export interface EngineConfig {
   trainWorkerUrl?: string;
   /** Absolute URL of a model pack folder, if the store ships one. */
   models?: string;
+  /** Subresource-Integrity values (`sha256-…`) of the packs' manifest.json, when the store gives them. */
+  modelsIntegrity?: string;
+  reasonsIntegrity?: string;
   /** Absolute URL of a reasons pack folder (the neural reason generator), if the store ships one. */
   reasons?: string;
   /** Hashed dimensions of the content vectors. */

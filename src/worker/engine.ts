@@ -15,7 +15,7 @@ import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../ra
 import { newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { searchFilter } from '../search/search-filter';
-import { checkContext, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
+import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights, trainVaeWeights } from './on-device-training';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
@@ -58,6 +58,7 @@ export class Engine implements Recommender {
    * @throws LocalrecError CATALOG_INVALID | CATALOG_EMPTY | CATALOG_FETCH_FAILED | BACKEND_UNAVAILABLE | STORAGE_FAILED
    */
   static async create(config: EngineConfig, onProgress?: ProgressListener): Promise<Engine> {
+    checkIntegrityOptions(config);
     const report = startProgress(onProgress);
     let engine: Engine | undefined;
     // Another tab erased the history: drop the personal model made of it.
@@ -73,8 +74,8 @@ export class Engine implements Recommender {
     let state = await ServingState.forCatalog(catalog.items, config.dims);
     report('features', catalog.items.length, catalog.items.length);
     report('model', 0, 1);
-    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length);
-    const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => state.rowOf(id));
+    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity);
+    const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => state.rowOf(id), config.reasonsIntegrity);
     report('model', 1, 1);
     report('history', 0, 1);
     const restored = pack.collaborative ? await restorePersonalModel(store, pack.collaborative) : null;
@@ -256,7 +257,7 @@ export class Engine implements Recommender {
     );
     // A personal model belongs to the model it was tuned from: the next fineTune() starts anew.
     this.swap(this.state.withModel(trained.model, null));
-    this.modelReport = { pack: null, source: null, coveredItems: trained.model.covered, error: null, cacheError: null };
+    this.modelReport = { pack: null, source: null, coveredItems: trained.model.covered, error: null, cacheError: null, integrity: null };
     return trained.report;
   }
 

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
@@ -176,8 +179,8 @@ describe('a damaged cached model pack', () => {
         { dbName },
       );
     const first = await start('pack-cache');
-    expect(first.model).toMatchObject({ source: 'network', error: null, cacheError: null });
-    expect(first.reasons).toMatchObject({ writer: 'generator', source: 'network', error: null, cacheError: null });
+    expect(first.model).toMatchObject({ source: 'network', error: null, cacheError: null, integrity: 'verified' });
+    expect(first.reasons).toMatchObject({ writer: 'generator', source: 'network', error: null, cacheError: null, integrity: 'verified' });
     const cached = await start('pack-cache');
     expect(cached.model.source).toBe('cache');
     expect(cached.reasons.source).toBe('cache');
@@ -193,8 +196,8 @@ describe('a damaged cached model pack', () => {
         const store = tx.objectStore('checkpoints');
         const all = store.getAll();
         all.onsuccess = () => {
-          for (const record of all.result as { name: string; data: { weights: ArrayBuffer } }[]) {
-            if (record.name.startsWith('pack:')) store.put({ ...record, data: { ...record.data, weights: record.data.weights.slice(0, 1000) } });
+          for (const record of all.result as { name: string; data: { 'weights.bin': ArrayBuffer } }[]) {
+            if (record.name.startsWith('pack:')) store.put({ ...record, data: { ...record.data, 'weights.bin': record.data['weights.bin'].slice(0, 1000) } });
           }
         };
         tx.oncomplete = () => resolve();
@@ -213,6 +216,44 @@ describe('a damaged cached model pack', () => {
     const again = await start('pack-cache');
     expect(again.model).toMatchObject({ source: 'cache', cacheError: null });
     expect(again.reasons).toMatchObject({ source: 'cache', cacheError: null });
+    await context.close();
+  }, 120_000);
+});
+
+describe('pack integrity in the worker (SubtleCrypto)', () => {
+  it('a manifest that does not match the store’s integrity value is MODEL_INVALID, caches nothing, and the store serves', async () => {
+    const { context, page } = await env.open('esm');
+    const manifest = readFileSync(join(process.cwd(), 'models/scientific/manifest.json'));
+    const right = `sha256-${createHash('sha256').update(manifest).digest('base64')}`;
+    const wrong = `sha256-${createHash('sha256').update('not the manifest').digest('base64')}`;
+    const result = await page.evaluate(
+      async ({ right, wrong }) => {
+        const { createRecommender } = (window as unknown as TestWindow).localrec;
+        const open = (dbName: string, models: string) => createRecommender({ catalog: '/demo/public/items.jsonl', models: '/models/scientific/', storage: { dbName }, integrity: { models } });
+        const bad = await open('sri-wrong', wrong);
+        const badStatus = bad.status();
+        const recs = (await bad.recommend({ k: 4 })).length;
+        bad.dispose();
+        const cached = await new Promise<number>((resolve) => {
+          const req = indexedDB.open('sri-wrong');
+          req.onsuccess = () => {
+            const all = req.result.transaction('checkpoints').objectStore('checkpoints').getAllKeys();
+            all.onsuccess = () => resolve((all.result as string[]).filter((k) => k.startsWith('pack:')).length);
+          };
+        });
+        const good = await open('sri-right', right);
+        const goodStatus = good.status();
+        good.dispose();
+        return { bad: badStatus.model, badVersion: badStatus.modelVersion, recs, cached, good: goodStatus.model, goodVersion: goodStatus.modelVersion };
+      },
+      { right, wrong },
+    );
+    expect(result.bad.error?.code).toBe('MODEL_INVALID');
+    expect(result.badVersion).not.toMatch(/vae/);
+    expect(result.recs).toBe(4);
+    expect(result.cached).toBe(0);
+    expect(result.good).toMatchObject({ error: null, integrity: 'verified' });
+    expect(result.goodVersion).toMatch(/vae/);
     await context.close();
   }, 120_000);
 });

@@ -13,6 +13,7 @@ export interface ReasonsReport {
   source: 'network' | 'cache' | null;
   error: { code: string; message: string } | null;
   cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  integrity: 'verified' | 'unverified' | null;
 }
 
 /**
@@ -83,13 +84,15 @@ export async function loadReasonWriter(
   store: BehaviourStore,
   items: readonly Item[],
   rowOf: (id: string) => number | undefined,
+  integrity?: string,
 ): Promise<{ writer: ReasonWriter | null; report: ReasonsReport }> {
-  const report: ReasonsReport = { writer: 'template', pack: url ?? null, source: null, error: null, cacheError: null };
+  const report: ReasonsReport = { writer: 'template', pack: url ?? null, source: null, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { writer: null, report };
   try {
-    const loaded = await loadPack(url, store, 'reasons pack', (files) => new ReasonGenerator(decodeReasonPack(files)));
+    const loaded = await loadPack(url, store, 'reasons pack', (files) => new ReasonGenerator(decodeReasonPack(files)), integrity);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
+    report.integrity = loaded.integrity;
     report.writer = 'generator';
     return { writer: new ReasonWriter(loaded.value, items, rowOf), report };
   } catch (error) {

@@ -11,6 +11,8 @@ export interface ModelPackReport {
   coveredItems: number;
   error: { code: string; message: string } | null;
   cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  /** 'verified': every file matched its manifest's SHA-256 (and the manifest the store's `integrity`); null: no pack loaded. */
+  integrity: 'verified' | 'unverified' | null;
 }
 
 /**
@@ -24,13 +26,15 @@ export async function loadModelPack(
   store: BehaviourStore,
   rowById: ReadonlyMap<string, number>,
   catalogSize: number,
+  integrity?: string,
 ): Promise<{ collaborative: CollaborativeModel | null; report: ModelPackReport }> {
-  const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null };
+  const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    const loaded = await loadPack(url, store, 'model pack', decodePack);
+    const loaded = await loadPack(url, store, 'model pack', decodePack, integrity);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
+    report.integrity = loaded.integrity;
     const collaborative = CollaborativeModel.fromPack(loaded.value, rowById, catalogSize);
     report.coveredItems = collaborative.covered;
     return { collaborative, report };

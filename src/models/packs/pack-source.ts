@@ -1,5 +1,6 @@
 import { LocalrecError } from '../../shared/errors';
 import type { BehaviourStore } from '../../store/behaviour-store';
+import { verifyPack } from './integrity';
 
 /** The four files of a model pack, as fetched (JSON parsed, weights raw). */
 export interface PackFiles {
@@ -13,6 +14,19 @@ export interface FetchedPack {
   files: PackFiles;
   /** 'network': downloaded now; 'cache': the IndexedDB copy (same manifest, or offline). */
   source: 'network' | 'cache';
+  /** 'verified': every file matched the SHA-256 its manifest carries; 'unverified': a pack built without hashes. */
+  integrity: 'verified' | 'unverified';
+  /** The IndexedDB copy failed its check and was replaced from the network (or null). */
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+}
+
+/** A pack's files as they came over the wire (what is hashed and cached). */
+interface RawPack {
+  format: 2;
+  manifest: string;
+  'model.json': string;
+  'items.json': string;
+  'weights.bin': ArrayBuffer;
 }
 
 const CACHE_PREFIX = 'pack:';
@@ -29,48 +43,71 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-async function fetchJson(url: URL): Promise<unknown> {
-  const text = await (await fetchOk(url)).text();
+function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new LocalrecError('MODEL_INVALID', `${url.pathname} is not valid JSON.`);
+    throw new LocalrecError('MODEL_INVALID', `${file} is not valid JSON.`);
   }
 }
 
-/** Identity of a pack build: the manifest says what was trained on what, when. */
-function manifestKey(manifest: unknown): string {
-  return JSON.stringify(manifest);
+/** A cached copy in the current format, or null (older copies are simply downloaded again). */
+function cachedRaw(data: unknown): RawPack | null {
+  const raw = data as Partial<RawPack> | undefined;
+  return raw && raw.format === 2 && typeof raw.manifest === 'string' && raw['weights.bin'] instanceof ArrayBuffer ? (raw as RawPack) : null;
+}
+
+/** Parses and checks raw files (hashes from the manifest, the manifest against `integrity`). @throws LocalrecError MODEL_INVALID */
+async function openRaw(raw: RawPack, integrity: string | undefined, what: string): Promise<{ files: PackFiles; integrity: 'verified' | 'unverified' }> {
+  const manifest = parseJson(raw.manifest, 'manifest.json');
+  const verified = await verifyPack(raw, manifest, integrity, what);
+  return {
+    files: { manifest, model: parseJson(raw['model.json'], 'model.json'), items: parseJson(raw['items.json'], 'items.json'), weights: raw['weights.bin'] },
+    integrity: verified,
+  };
 }
 
 /**
- * Gets a model pack's files: the small manifest from the network, then the weights from the
- * IndexedDB copy when it is the same build, else from the network (and caches them). Offline, a
- * cached copy is used as is.
- * @throws LocalrecError MODEL_FETCH_FAILED
+ * Gets a pack's files: the small manifest from the network, then the rest from the IndexedDB copy
+ * when it is the same build, else from the network. Every file is checked against the SHA-256 the
+ * manifest carries (and the manifest against `integrity`, when the store gives one) before it is
+ * used or cached: a mismatch caches nothing. Offline, a cached copy is used once it passes the
+ * same check; a cached copy that fails it is dropped and downloaded again.
+ * @param what the pack's name in messages ("model pack", "reasons pack")
+ * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
  */
-export async function fetchPackFiles(baseUrl: string, store: BehaviourStore): Promise<FetchedPack> {
+export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, integrity?: string, what = 'model pack'): Promise<FetchedPack> {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const cacheName = CACHE_PREFIX + base.href;
-  const cached = await store.getCheckpoint(cacheName).catch(() => undefined);
-  const cachedFiles = cached?.data as PackFiles | undefined;
-  let manifest: unknown;
+  const cached = cachedRaw((await store.getCheckpoint(cacheName).catch(() => undefined))?.data);
+  let manifest: string | null = null;
+  let offline: LocalrecError | null = null;
   try {
-    manifest = await fetchJson(new URL('manifest.json', base));
+    manifest = await (await fetchOk(new URL('manifest.json', base))).text();
   } catch (error) {
-    if (cachedFiles && error instanceof LocalrecError && error.code === 'MODEL_FETCH_FAILED') return { files: cachedFiles, source: 'cache' };
-    throw error;
+    if (!(cached && error instanceof LocalrecError && error.code === 'MODEL_FETCH_FAILED')) throw error;
+    offline = error;
   }
-  if (cachedFiles && manifestKey(cachedFiles.manifest) === manifestKey(manifest)) return { files: cachedFiles, source: 'cache' };
+  let cacheError: FetchedPack['cacheError'] = null;
+  if (cached && (offline || cached.manifest === manifest)) {
+    try {
+      return { ...(await openRaw(cached, integrity, what)), source: 'cache', cacheError: null };
+    } catch (error) {
+      await dropCachedPack(baseUrl, store);
+      if (offline || !(error instanceof LocalrecError)) throw error;
+      cacheError = { code: 'MODEL_INVALID', message: `The cached ${what} failed its check and was downloaded again: ${error.message}` };
+    }
+  }
   const [model, items, weights] = await Promise.all([
-    fetchJson(new URL('model.json', base)),
-    fetchJson(new URL('items.json', base)),
+    fetchOk(new URL('model.json', base)).then((r) => r.text()),
+    fetchOk(new URL('items.json', base)).then((r) => r.text()),
     fetchOk(new URL('weights.bin', base)).then((r) => r.arrayBuffer()),
   ]);
-  const files: PackFiles = { model, items, manifest, weights };
+  const raw: RawPack = { format: 2, manifest: manifest!, 'model.json': model, 'items.json': items, 'weights.bin': weights };
+  const opened = await openRaw(raw, integrity, what); // throws before anything is cached
   // Best effort: without room to cache, the pack is simply downloaded again next time.
-  await store.putCheckpoint({ name: cacheName, savedAt: Date.now(), data: files }).catch(() => undefined);
-  return { files, source: 'network' };
+  await store.putCheckpoint({ name: cacheName, savedAt: Date.now(), data: raw }).catch(() => undefined);
+  return { ...opened, source: 'network', cacheError };
 }
 
 /** Drops a cached pack (e.g. it failed to decode), so the next start downloads it afresh. */
@@ -83,32 +120,35 @@ export async function dropCachedPack(baseUrl: string, store: BehaviourStore): Pr
 export interface LoadedPack<T> {
   value: T;
   source: 'network' | 'cache';
+  integrity: 'verified' | 'unverified';
   /** The IndexedDB copy was damaged: rejected, and downloaded again. */
   cacheError: { code: 'MODEL_INVALID'; message: string } | null;
 }
 
 /**
- * Fetches a pack (or takes its IndexedDB copy) and decodes it. A damaged cached copy is dropped
- * and downloaded again at once; a pack that does not decode from the network is dropped too.
+ * Fetches a pack (or takes its IndexedDB copy), checks it and decodes it. A cached copy that fails
+ * its check or does not decode is dropped and downloaded again at once; a pack that does not
+ * decode from the network is dropped too.
  * @param what the pack's name in messages ("model pack", "reasons pack")
  * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
  */
-export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T): Promise<LoadedPack<T>> {
-  const attempt = async (): Promise<{ value: T; source: 'network' | 'cache' } | { error: Error; source: 'network' | 'cache' }> => {
-    const fetched = await fetchPackFiles(url, store);
+export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T, integrity?: string): Promise<LoadedPack<T>> {
+  let fetched = await fetchPackFiles(url, store, integrity, what);
+  let cacheError = fetched.cacheError;
+  const decodeOrDrop = async (): Promise<T | Error> => {
     try {
-      return { value: decode(fetched.files), source: fetched.source };
+      return decode(fetched.files);
     } catch (error) {
       await dropCachedPack(url, store);
-      return { error: error as Error, source: fetched.source };
+      return error as Error;
     }
   };
-  let result = await attempt();
-  let cacheError: LoadedPack<T>['cacheError'] = null;
-  if ('error' in result && result.source === 'cache') {
-    cacheError = { code: 'MODEL_INVALID', message: `The cached ${what} was corrupted and was downloaded again: ${result.error.message}` };
-    result = await attempt();
+  let value = await decodeOrDrop();
+  if (value instanceof Error && fetched.source === 'cache') {
+    cacheError = { code: 'MODEL_INVALID', message: `The cached ${what} was corrupted and was downloaded again: ${value.message}` };
+    fetched = await fetchPackFiles(url, store, integrity, what);
+    value = await decodeOrDrop();
   }
-  if ('error' in result) throw new LocalrecError('MODEL_INVALID', `The ${what} is corrupted: ${result.error.message}`);
-  return { value: result.value, source: result.source, cacheError };
+  if (value instanceof Error) throw new LocalrecError('MODEL_INVALID', `The ${what} is corrupted: ${value.message}`);
+  return { value, source: fetched.source, integrity: fetched.integrity, cacheError };
 }

@@ -46,7 +46,7 @@ describe('VAE model packs', () => {
   it('float32: a saved and reloaded pack scores exactly like the trained model', async () => {
     const { validation } = sliceSplit();
     const out = join(dir, 'f32');
-    savePackToDir(out, encodePack(await vaeModelPack(trained.scorer, itemIds, meta), 'float32'));
+    await savePackToDir(out, encodePack(await vaeModelPack(trained.scorer, itemIds, meta), 'float32'));
     const pack = loadPackFromDir(out);
     expect(pack.items).toEqual(itemIds);
     expect(pack.manifest).toMatchObject({ model: 'vae', backend: 'wasm', dataFingerprint: 'test', weights: { dtype: 'float32' } });
@@ -67,7 +67,7 @@ describe('VAE model packs', () => {
     const { validation } = sliceSplit();
     const out = join(dir, 'f16');
     const files = encodePack(await vaeModelPack(trained.scorer, itemIds, meta), 'float16');
-    savePackToDir(out, files);
+    await savePackToDir(out, files);
     // float16 halves the weight file (item indices are uint16 in both).
     expect(statSync(join(out, PACK_FILES.weights)).size).toBe(files[PACK_FILES.weights].byteLength);
     const first = vaeScorerFromPack(loadPackFromDir(out));
@@ -88,7 +88,7 @@ describe('VAE model packs', () => {
     const { validation } = sliceSplit();
     const out = join(dir, 'u8');
     const files = encodePack(await vaeModelPack(trained.scorer, itemIds, meta), 'uint8');
-    savePackToDir(out, files);
+    await savePackToDir(out, files);
     const first = vaeScorerFromPack(loadPackFromDir(out));
     const second = vaeScorerFromPack(loadPackFromDir(out));
     const original = await trained.scorer.scoreRows(validation.inputs);

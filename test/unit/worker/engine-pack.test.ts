@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../../src/shared/types';
 import { Engine } from '../../../src/worker/engine';
+import { sriOf } from '../../../src/models/packs/integrity';
 import { startStaticServer, type StaticServer } from '../../../tools/browser/static-server';
 
 // A real pack, built by `npm run train` on the office fixture, served over HTTP like a store would.
@@ -117,5 +118,37 @@ describe('Engine with a model pack', () => {
     await engine.updateCatalog({ add: [{ id: 'ANOTHER', title: 'Another new product' }] });
     engine.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('checks every file against the SHA-256 in its manifest: tampered weights are MODEL_INVALID, nothing is cached, content serves', async () => {
+    cpSync(join(dir, 'good'), join(dir, 'tampered'), { recursive: true });
+    const weights = readFileSync(join(dir, 'tampered', 'weights.bin'));
+    weights.writeUInt8(weights.readUInt8(weights.length >> 1) ^ 0x40, weights.length >> 1); // same length, so it would still decode
+    writeFileSync(join(dir, 'tampered', 'weights.bin'), weights);
+    const tampered = await create(`${server.url}/tampered/`);
+    expect(tampered.status().model.error).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/weights\.bin does not match its SHA-256/) });
+    expect(tampered.status().modelVersion).not.toMatch(/vae/);
+    expect(await tampered.recommend({ k: 3 })).toHaveLength(3);
+    expect((await tampered.exportData()).checkpoints.filter((c) => c.name.startsWith('pack:'))).toEqual([]);
+    tampered.dispose();
+    const good = await create(`${server.url}/good/`);
+    expect(good.status().model).toMatchObject({ error: null, integrity: 'verified' });
+    expect((await good.exportData()).checkpoints.filter((c) => c.name.startsWith('pack:'))).toHaveLength(1);
+    good.dispose();
+  });
+
+  it('pins the manifest with the store’s integrity value: a wrong one is MODEL_INVALID and caches nothing', async () => {
+    const manifest = readFileSync(join(dir, 'good', 'manifest.json'));
+    const right = await sriOf(manifest);
+    const start = (integrity: string) => Engine.create({ catalog: items, backend: 'wasm', dbName: 'pack-sri', maxEvents: 100, persist: false, models: `${server.url}/good/`, modelsIntegrity: integrity });
+    const wrong = await start(await sriOf('another manifest'));
+    expect(wrong.status().model.error).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/integrity/) });
+    expect((await wrong.exportData()).checkpoints.filter((c) => c.name.startsWith('pack:'))).toEqual([]);
+    wrong.dispose();
+    const pinned = await start(right);
+    expect(pinned.status().model).toMatchObject({ error: null, integrity: 'verified' });
+    expect(pinned.status().modelVersion).toMatch(/vae/);
+    pinned.dispose();
+    await expect(start('md5-abc')).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
   });
 });
