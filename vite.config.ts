@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -21,9 +22,25 @@ function copyWasmBinaries(): Plugin {
   };
 }
 
-// `vite build` → ESM package (page loader + worker); `vite build --mode iife` → script-tag bundle.
+// `vite build` → the workers and their chunks; `vite build --mode loader` → the page-side ESM
+// entry (index.js); `vite build --mode iife` → the script-tag bundle.
 // `vitest` reads the `test` block.
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'loader') {
+    // The page-side ESM entry on its own: no chunks shared with the workers, so a page fetches
+    // one small file before anything runs.
+    return {
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: true,
+        target: 'es2022',
+        lib: { entry: { index: 'src/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+        rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
+      },
+    };
+  }
   if (mode === 'iife') {
     return {
       // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.
@@ -47,7 +64,7 @@ export default defineConfig(({ mode }) => {
       minify: true,
       target: 'es2022',
       lib: {
-        entry: { index: 'src/index.ts', 'localrec.worker': 'src/worker/worker.ts', 'localrec.train-worker': 'src/worker/train-worker.ts' },
+        entry: { 'localrec.worker': 'src/worker/worker.ts', 'localrec.train-worker': 'src/worker/train-worker.ts' },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },

@@ -11,13 +11,11 @@ import { defaultWorkerUrl } from './worker-url';
 
 export type { Recommender };
 
-/** URLs in arguments are relative to the page, but the worker resolves them against its own URL. */
+/** train()'s interactions URL is relative to the page, but the worker resolves URLs against its own. */
 function resolveArguments(method: RemoteMethod, args: unknown[]): unknown[] {
-  const options = args[0] as { interactions?: unknown } | undefined;
-  if (method !== 'train' || typeof options !== 'object' || options === null) return args;
-  const { interactions } = options;
-  if (!(interactions instanceof URL || typeof interactions === 'string')) return args;
-  return [{ ...options, interactions: new URL(String(interactions), document.baseURI).href }, ...args.slice(1)];
+  const [options, ...rest] = args as [{ interactions?: unknown } | undefined, ...unknown[]];
+  const url = method === 'train' ? options?.interactions : undefined;
+  return typeof url === 'string' || url instanceof URL ? [{ ...options, interactions: new URL(String(url), document.baseURI).href }, ...rest] : args;
 }
 
 /**
@@ -55,6 +53,11 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     throw error;
   }
   connection.markStarted(lifeLock);
+  const lastingOptions = options.storage;
+  const lasting = config.persist && (lastingOptions?.requestPersistence || lastingOptions?.detectEviction)
+    ? await (await import('./storage-lasting')).lastingStorage(config.dbName, lastingOptions, status.events)
+    : null;
+  if (lasting) status = lasting.onReply(null, status);
 
   const forward = (method: RemoteMethod) => async (...args: unknown[]): Promise<unknown> => {
     let port: ProgressPort | undefined;
@@ -66,7 +69,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
       sent = [rest, ...sent.slice(1)];
     }
     const reply = await connection.call((remote) => remote.call(method, sent, port));
-    status = reply.status;
+    status = lasting ? lasting.onReply(method, reply.status) : reply.status;
     return reply.value;
   };
   const methods = Object.fromEntries(REMOTE_METHODS.map((method) => [method, forward(method)])) as Pick<Recommender, RemoteMethod>;

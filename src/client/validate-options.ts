@@ -10,8 +10,19 @@ function absoluteUrl(value: string | URL, what: string): string {
     const base = typeof document !== 'undefined' ? document.baseURI : undefined;
     return new URL(String(value), base).href;
   } catch {
-    throw new LocalrecError('INVALID_OPTIONS', `${what} is not a valid URL.`);
+    return invalid(`${what} is not a valid URL.`);
   }
+}
+
+const invalid = (message: string): never => {
+  throw new LocalrecError('INVALID_OPTIONS', message);
+};
+
+/** A pack URL option (`models`, `reasons`), absolute, or undefined. */
+function packUrl(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && !(value instanceof URL)) invalid(`options.${name} must be a URL.`);
+  return absoluteUrl(value as string, `options.${name}`);
 }
 
 /**
@@ -20,43 +31,27 @@ function absoluteUrl(value: string | URL, what: string): string {
  * @throws LocalrecError INVALID_OPTIONS | CATALOG_INVALID
  */
 export function toEngineConfig(options: RecommenderOptions): EngineConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new LocalrecError('INVALID_OPTIONS', 'createRecommender() takes an options object.');
-  }
-  const { catalog, backend = 'auto', storage = {} } = options;
+  if (typeof options !== 'object' || options === null) invalid('createRecommender() takes an options object.');
+  const { catalog, backend = 'auto', storage = {}, integrity = {} } = options;
   let catalogSource: EngineConfig['catalog'];
   if (Array.isArray(catalog)) catalogSource = catalog;
   else if (typeof catalog === 'string' || catalog instanceof URL) catalogSource = absoluteUrl(catalog, 'options.catalog');
   else throw new LocalrecError('CATALOG_INVALID', 'options.catalog must be an array of items or a URL.');
 
-  if (!BACKENDS.includes(backend)) {
-    throw new LocalrecError('INVALID_OPTIONS', `options.backend must be one of ${BACKENDS.join(', ')}.`);
-  }
+  if (!BACKENDS.includes(backend)) invalid(`options.backend must be one of ${BACKENDS.join(', ')}.`);
   const { dbName = 'localrec', maxEvents = 50_000, persist = true } = storage;
-  if (typeof dbName !== 'string' || dbName === '' || dbName.length > 100) {
-    throw new LocalrecError('INVALID_OPTIONS', 'storage.dbName must be a non-empty string of at most 100 characters.');
+  if (typeof dbName !== 'string' || dbName === '' || dbName.length > 100) invalid('storage.dbName must be a string of 1–100 characters.');
+  if (!Number.isInteger(maxEvents) || maxEvents < 1) invalid('storage.maxEvents must be a positive integer.');
+  for (const flag of ['persist', 'requestPersistence', 'detectEviction'] as const) {
+    if (storage[flag] !== undefined && typeof storage[flag] !== 'boolean') invalid(`storage.${flag} must be a boolean.`);
   }
-  if (!Number.isInteger(maxEvents) || maxEvents < 1) {
-    throw new LocalrecError('INVALID_OPTIONS', 'storage.maxEvents must be a positive integer.');
-  }
-  if (typeof persist !== 'boolean') throw new LocalrecError('INVALID_OPTIONS', 'storage.persist must be a boolean.');
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new LocalrecError('INVALID_OPTIONS', 'options.onProgress must be a function.');
-  }
-  let models: string | undefined;
-  if (options.models !== undefined) {
-    if (typeof options.models !== 'string' && !(options.models instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.models must be a URL.');
-    models = absoluteUrl(options.models, 'options.models');
-  }
-  let reasons: string | undefined;
-  if (options.reasons !== undefined) {
-    if (typeof options.reasons !== 'string' && !(options.reasons instanceof URL)) throw new LocalrecError('INVALID_OPTIONS', 'options.reasons must be a URL.');
-    reasons = absoluteUrl(options.reasons, 'options.reasons');
-  }
-  const integrity = options.integrity ?? {};
-  if (typeof integrity !== 'object' || integrity === null) throw new LocalrecError('INVALID_OPTIONS', 'options.integrity must be { models?, reasons? }.');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('options.onProgress must be a function.');
+  const models = packUrl(options.models, 'models');
+  const reasons = packUrl(options.reasons, 'reasons');
   // Their form (sha256-…) is checked in the worker (checkIntegrityOptions), to keep this loader small.
-  if (![integrity.models, integrity.reasons].every((v) => v === undefined || typeof v === 'string')) throw new LocalrecError('INVALID_OPTIONS', 'options.integrity values must be strings.');
+  if (typeof integrity !== 'object' || integrity === null || ![integrity.models, integrity.reasons].every((v) => v === undefined || typeof v === 'string')) {
+    invalid('options.integrity must be { models?, reasons? } with string values.');
+  }
   return {
     catalog: catalogSource,
     backend,

@@ -72,6 +72,10 @@ export interface RecommenderStatus {
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
   storageNote: string | null;
+  /** Whether the browser keeps this origin's storage under pressure (`storage.requestPersistence`); null: unknown here. */
+  storagePersisted: boolean | null;
+  /** The browser evicted the stored history since the last visit (`storage.detectEviction`); it starts afresh. */
+  historyLost: boolean;
   /** Oldest events dropped because the browser's storage quota was full. */
   prunedForQuota: number;
   /** Live tfjs tensors in the worker (leak check) and the bytes they hold. */

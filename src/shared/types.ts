@@ -31,6 +31,20 @@ export interface StorageOptions {
   maxEvents?: number;
   /** `false` keeps everything in memory only: nothing touches IndexedDB. Default `true`. */
   persist?: boolean;
+  /**
+   * Ask the browser to keep this origin's storage under storage pressure
+   * (`navigator.storage.persist()`; browsers may grant it silently, ask the shopper, or refuse).
+   * Start-up does not wait for the answer; `status().storagePersisted` says what is granted so
+   * far (null where the browser has no such API). Default `false`.
+   */
+  requestPersistence?: boolean;
+  /**
+   * Notice when the browser evicted the history: a first-party cookie (`localrec-history-DBNAME=1`,
+   * one bit, no behaviour) outlives an eviction of the origin's storage, so a start that finds the
+   * cookie but no history reports `status().historyLost` instead of silently starting afresh.
+   * The cookie goes to the store's own server with its requests. Default `false`.
+   */
+  detectEviction?: boolean;
 }
 
 /** Stages of start-up work, in the order they run. */

@@ -328,6 +328,9 @@ export class Engine implements Recommender {
       personalModelError: this.personalError,
       persistent: this.history.store.persistent,
       storageNote: this.history.note,
+      // Both are known only on the page (Window-only APIs, cookies); the page's proxy fills them in.
+      storagePersisted: null,
+      historyLost: false,
       prunedForQuota: this.history.store.prunedForQuota,
       tensors: memory.numTensors,
       tensorBytes: memory.numBytes,

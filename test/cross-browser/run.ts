@@ -75,6 +75,22 @@ const PROBES: { name: string; run(driver: BrowserDriver, server: StaticServer, t
     },
   },
   {
+    name: 'storage',
+    async run(driver, server, tracked) {
+      const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=storage&db=xb-storage`);
+      if (!got.ok || !got.result) return { failures: [got.error ?? 'failed'] };
+      const r = got.result as { persisted: unknown; hasPersistApi: boolean; lost: { historyLost: boolean; events: number }; lostAgain: boolean; lostAfterForget: boolean; trackedIds: string[] };
+      for (const id of r.trackedIds) tracked.add(id);
+      const failures = [
+        (r.hasPersistApi ? typeof r.persisted === 'boolean' || r.persisted === null : r.persisted === null) ? '' : `storagePersisted is ${String(r.persisted)} (persist API ${r.hasPersistApi ? 'present' : 'absent'})`,
+        r.lost.historyLost && r.lost.events === 0 ? '' : `an evicted history was not reported: ${JSON.stringify(r.lost)}`,
+        r.lostAgain ? 'historyLost reported twice for one eviction' : '',
+        r.lostAfterForget ? 'forget() was taken for an eviction' : '',
+      ].filter(Boolean);
+      return { failures, result: r };
+    },
+  },
+  {
     name: 'errors',
     async run(driver, server) {
       const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=errors`);

@@ -64,6 +64,36 @@ const probes = {
     const listed = indexedDB.databases ? (await indexedDB.databases()).some((d) => d.name === dbName) : null;
     return { afterReload, afterForget, databaseLeft: listed };
   },
+  /** Lasting storage: persistence asked for and reported; an evicted history is noticed, not silently restarted. */
+  async storage() {
+    const storage = { dbName, requestPersistence: true, detectEviction: true };
+    const rec = await localrec.createRecommender({ catalog: CATALOG, storage });
+    const persisted = rec.status().storagePersisted;
+    const first = (await rec.recommend({ k: 1 }))[0];
+    await rec.track({ type: 'view', itemId: first.itemId });
+    rec.dispose();
+    // The browser evicts the origin's storage (here: the database is deleted behind our back).
+    const deleted = await new Promise((resolve) => {
+      const del = indexedDB.deleteDatabase(dbName);
+      del.onsuccess = () => resolve('deleted');
+      del.onerror = () => resolve(`error ${del.error}`);
+      // The disposed worker's connection may close a moment later; WebKit then waits silently.
+      setTimeout(() => resolve('timed out'), 5000);
+    });
+    const after = await localrec.createRecommender({ catalog: CATALOG, storage });
+    const lost = { historyLost: after.status().historyLost, events: after.status().events };
+    after.dispose();
+    const again = await localrec.createRecommender({ catalog: CATALOG, storage });
+    const lostAgain = again.status().historyLost;
+    await again.track({ type: 'view', itemId: first.itemId });
+    await again.forget();
+    again.dispose();
+    const afterForget = await localrec.createRecommender({ catalog: CATALOG, storage });
+    const lostAfterForget = afterForget.status().historyLost;
+    await afterForget.forget();
+    afterForget.dispose();
+    return { deleted, persisted, hasPersistApi: Boolean(navigator.storage && navigator.storage.persisted), lost, lostAgain, lostAfterForget, trackedIds: [first.itemId] };
+  },
   /** Typed errors for bad input, and a worker that cannot load fails fast instead of hanging. */
   async errors() {
     const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { persist: false } });
