@@ -41,6 +41,19 @@ export default defineConfig(({ mode }): UserConfig => {
       },
     };
   }
+  if (mode === 'sw') {
+    // The offline service worker: a classic script, so it can be registered or importScripts'ed.
+    return {
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: false,
+        minify: true,
+        target: 'es2022',
+        lib: { entry: 'src/offline/service-worker.ts', name: 'localrecServiceWorker', formats: ['iife'], fileName: () => 'localrec.sw.js' },
+      },
+    };
+  }
   if (mode === 'iife') {
     return {
       // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.

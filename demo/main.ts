@@ -49,7 +49,24 @@ function miniList(target: HTMLElement, recs: Recommendation[]): void {
   }));
 }
 
+/**
+ * Offline support in the built store (not under the dev server): localrec's service worker caches
+ * its runtime files, this page's scripts and styles and the catalog; the model pack and the
+ * shopper's history already live in IndexedDB. After one visit the store works with no network.
+ */
+function registerOfflineSupport(): void {
+  // MODE, not DEV: a build run from a test runner (NODE_ENV=test) is still a production build.
+  if (import.meta.env.MODE === 'development' || !('serviceWorker' in navigator)) return;
+  const assets = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map((s) => s.src)
+    .concat([...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"], link[rel="modulepreload"]')].map((l) => l.href));
+  const precache = ['./', './items.jsonl', ...assets].map((url) => new URL(url, document.baseURI).pathname).join(',');
+  navigator.serviceWorker.register(`./localrec.sw.js?base=./assets/&precache=${encodeURIComponent(precache)}`).catch((error: unknown) => {
+    console.warn('localrec: offline support is not available here:', error);
+  });
+}
+
 async function main(): Promise<void> {
+  registerOfflineSupport();
   const bar = $('progress').firstElementChild as HTMLElement;
   const rec = await createRecommender({
     catalog: new URL('items.jsonl', document.baseURI),

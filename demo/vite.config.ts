@@ -1,5 +1,5 @@
-import { cpSync, createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -25,26 +25,29 @@ function serveModelPacks(): Plugin {
 }
 
 /**
- * A production build bundles localrec's page loader into the demo's own chunk; the worker, its
- * chunks and the WASM binaries must sit next to that chunk (what the README asks of bundler users).
+ * A production build bundles localrec's page loader into the demo's own chunk; the runtime files
+ * (dist/localrec-files.json: workers, chunks, WASM binaries) must sit next to that chunk (what
+ * the README asks of self-hosting stores), and the offline service worker at the site root.
  */
-function copyLocalrecWorker(): Plugin {
+function copyLocalrecRuntime(): Plugin {
   return {
-    name: 'demo-copy-localrec-worker',
+    name: 'demo-copy-localrec-runtime',
     apply: 'build',
     writeBundle(options) {
-      const assets = join(options.dir ?? 'dist', 'assets');
-      for (const file of readdirSync(packageDist)) {
-        if (/^localrec\..*worker\.js$/.test(file) || file.endsWith('.wasm')) cpSync(join(packageDist, file), join(assets, file));
+      const out = options.dir ?? 'dist';
+      const list = JSON.parse(readFileSync(join(packageDist, 'localrec-files.json'), 'utf8')) as { files: string[] };
+      for (const file of [...list.files, 'localrec-files.json']) {
+        mkdirSync(dirname(join(out, 'assets', file)), { recursive: true });
+        cpSync(join(packageDist, file), join(out, 'assets', file));
       }
-      cpSync(join(packageDist, 'chunks'), join(assets, 'chunks'), { recursive: true });
+      cpSync(join(packageDist, 'localrec.sw.js'), join(out, 'localrec.sw.js'));
     },
   };
 }
 
 // The demo storefront runs against the built package (dist/), exactly as a store would.
 export default defineConfig({
-  plugins: [copyLocalrecWorker(), serveModelPacks()],
+  plugins: [copyLocalrecRuntime(), serveModelPacks()],
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { localrec: fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
   // Pre-bundling would move index.js away from localrec.worker.js, which it loads by relative URL.

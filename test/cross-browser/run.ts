@@ -57,6 +57,25 @@ const PROBES: { name: string; run(driver: BrowserDriver, server: StaticServer, t
     },
   },
   {
+    name: 'session',
+    async run(driver, server, tracked) {
+      const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=session&db=xb-session`, 240_000);
+      if (!got.ok || !got.result) return { failures: [got.error ?? 'failed'] };
+      const r = got.result as { trainWhere: string; tunedSteps: number; model: string; events: number; reasons: number; evidence: number; afterForget: number; trackedIds: string[]; trackedQueries: string[] };
+      for (const value of [...r.trackedIds, ...r.trackedQueries]) tracked.add(value);
+      const failures = [
+        r.trainWhere === 'training-worker' ? '' : `trained ${r.trainWhere}`,
+        r.tunedSteps === 2 ? '' : `fine-tuned ${String(r.tunedSteps)} steps`,
+        /vae/.test(r.model) ? '' : `the trained model does not serve (${r.model})`,
+        r.events === 5 ? '' : `${String(r.events)} events stored, 5 tracked`,
+        r.reasons === 6 ? '' : `${String(r.reasons)} of 6 recommendations have a reason`,
+        r.evidence > 0 ? '' : 'explain() gave no evidence',
+        r.afterForget === 0 ? '' : 'forget() left events',
+      ].filter(Boolean);
+      return { failures, result: r };
+    },
+  },
+  {
     name: 'persistence',
     async run(driver, server, tracked) {
       const first = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=persist&db=xb-persist&step=1`);

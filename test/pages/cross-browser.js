@@ -47,6 +47,41 @@ const probes = {
       trackedQueries: ['filament', 'filamnet'],
     };
   },
+  /** A whole shopping session: browse, search, cart, purchase, train, fine-tune, explain, erase. */
+  async session() {
+    const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { dbName } });
+    const home = await rec.recommend({ k: 8 });
+    await rec.track({ type: 'view', itemId: home[0].itemId });
+    const found = await rec.search('nitrile gloves', { k: 5, track: true });
+    const picked = found[0] ?? home[1];
+    await rec.track({ type: 'view', itemId: picked.itemId });
+    await rec.track({ type: 'cart', itemId: picked.itemId });
+    await rec.track({ type: 'purchase', itemId: picked.itemId });
+    // Anonymous baskets for on-device training (a store without a model pack).
+    const items = (await rec.recommend({ k: 60, exclude: [] })).map((r) => r.itemId);
+    const interactions = [];
+    for (let s = 0; s < 40; s++) for (let j = 0; j < 4; j++) interactions.push({ sessionId: `s${s}`, itemId: items[(s * 7 + j * 3) % items.length] });
+    const trained = await rec.train({ interactions, epochs: 2, hidden: 16, latent: 8 });
+    const tuned = await rec.fineTune({ steps: 2 });
+    const recs = await rec.recommend({ k: 6, explain: true });
+    const why = await rec.explain(recs[0].itemId);
+    const status = rec.status();
+    await rec.forget();
+    const afterForget = rec.status().events;
+    rec.dispose();
+    return {
+      trainedOn: trained.backend,
+      trainWhere: trained.where,
+      tunedSteps: tuned.steps,
+      model: status.modelVersion,
+      events: status.events,
+      reasons: recs.filter((r) => typeof r.reason === 'string' && r.reason.length > 0).length,
+      evidence: why.evidence.length,
+      afterForget,
+      trackedIds: [home[0].itemId, picked.itemId],
+      trackedQueries: ['nitrile gloves'],
+    };
+  },
   /** Step 1 stores history; the driver reloads the page for step 2, which reads it and erases it. */
   async persist() {
     const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { dbName } });

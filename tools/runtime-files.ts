@@ -1,0 +1,25 @@
+// Writes dist/localrec-files.json: the files a browser may fetch at run time (page loaders,
+// workers, chunks, WASM binaries) — what a self-hosting store serves and what the offline service
+// worker (src/offline/service-worker.ts) precaches. Source maps, type files, the service worker
+// itself and this list are not in it. Run after the vite builds (npm run build does).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const DIST = 'dist';
+const SKIP = /(\.map|\.d\.ts)$|^types\/|^localrec\.sw\.js$|^localrec-files\.json$/;
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [relative(DIST, path)];
+  });
+}
+
+const files = walk(DIST).filter((file) => !SKIP.test(file)).sort();
+const hash = createHash('sha256');
+for (const file of files) hash.update(file).update(readFileSync(join(DIST, file)));
+const build = hash.digest('hex').slice(0, 16);
+const bytes = files.reduce((sum, file) => sum + statSync(join(DIST, file)).size, 0);
+writeFileSync(join(DIST, 'localrec-files.json'), `${JSON.stringify({ build, files }, null, 2)}\n`);
+console.log(`dist/localrec-files.json: ${files.length} runtime files, ${(bytes / 1024).toFixed(0)} KB (build ${build})`);
