@@ -16,17 +16,7 @@ export interface RecommenderStatus {
   /** The models answering `recommend()`. */
   modelVersion: string;
   /** The model pack: where it came from, how much of the catalog it knows, or why it was not used. */
-  model: {
-    pack: string | null;
-    source: 'network' | 'cache' | null;
-    /** Catalog items the pack's model knows (the rest are scored by content). */
-    coveredItems: number;
-    error: { code: string; message: string } | null;
-    /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
-    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
-    /** 'verified': every file matched the SHA-256 in its manifest (and the manifest the `integrity` option); 'unverified': a pack built without hashes. */
-    integrity: 'verified' | 'unverified' | null;
-  };
+  model: PackReport;
   /**
    * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
    * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
@@ -61,14 +51,7 @@ export interface RecommenderStatus {
    * `source`: where the pack came from; `error`: why it was not used; `cacheError`: its IndexedDB
    * copy was damaged, rejected and downloaded again.
    */
-  reasons: {
-    writer: 'generator' | 'template';
-    pack: string | null;
-    source: 'network' | 'cache' | null;
-    error: { code: string; message: string } | null;
-    cacheError: { code: 'MODEL_INVALID'; message: string } | null;
-    integrity: 'verified' | 'unverified' | null;
-  };
+  reasons: ReasonsReport;
   persistent: boolean;
   /** Why storage is not what was asked for (e.g. a newer tab upgraded the database), else null. */
   storageNote: string | null;
@@ -99,4 +82,28 @@ export interface ExportedData {
   events: StoredEvent[];
   catalogCache: { source: string; fingerprint: string; items: Item[] } | null;
   checkpoints: { name: string; savedAt: number }[];
+}
+
+/** A model pack as status() reports it: where it came from, how much of the catalog it knows, or why it was not used. */
+export interface PackReport {
+  pack: string | null;
+  source: 'network' | 'cache' | null;
+  /** Catalog items the pack's model knows (the rest are scored by content). */
+  coveredItems: number;
+  error: { code: string; message: string } | null;
+  /** The IndexedDB copy of the pack was damaged: rejected (MODEL_INVALID) and fetched again. */
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  /** 'verified': every file matched the SHA-256 in its manifest (and the manifest the `integrity` option); 'unverified': a pack built without hashes. */
+  integrity: 'verified' | 'unverified' | null;
+}
+
+/** Who writes reasons, and the reasons pack as status() reports it. */
+export interface ReasonsReport {
+  /** 'generator' when a reasons pack is loaded (its sentences are checked; a failing one becomes the template's), else 'template'. */
+  writer: 'generator' | 'template';
+  pack: string | null;
+  source: 'network' | 'cache' | null;
+  error: { code: string; message: string } | null;
+  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
+  integrity: 'verified' | 'unverified' | null;
 }

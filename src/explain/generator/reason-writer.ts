@@ -1,20 +1,14 @@
 import { LocalrecError } from '../../shared/errors';
+import type { ReasonsReport } from '../../shared/status';
 import type { Explanation, Item } from '../../shared/types';
+
+export type { ReasonsReport };
 import { dropCachedPack, loadPack } from '../../models/packs/pack-source';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { FactWords, type ReasonEvidence } from './checker';
 import { ReasonGenerator } from './generator';
 import { decodeReasonPack } from './reason-pack';
 
-/** What status().reasons says (see RecommenderStatus). */
-export interface ReasonsReport {
-  writer: 'generator' | 'template';
-  pack: string | null;
-  source: 'network' | 'cache' | null;
-  error: { code: string; message: string } | null;
-  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
-  integrity: 'verified' | 'unverified' | null;
-}
 
 /**
  * Writes the reasons of explanations in the worker: with a reasons pack, the neural generator's

@@ -1,19 +1,12 @@
 import { LocalrecError } from '../../shared/errors';
+import type { PackReport } from '../../shared/status';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { CollaborativeModel } from '../collaborative-model';
 import { dropCachedPack, loadPack } from './pack-source';
 import { decodePack } from './vae-pack';
 
 /** What status().model says about the pack. */
-export interface ModelPackReport {
-  pack: string | null;
-  source: 'network' | 'cache' | null;
-  coveredItems: number;
-  error: { code: string; message: string } | null;
-  cacheError: { code: 'MODEL_INVALID'; message: string } | null;
-  /** 'verified': every file matched its manifest's SHA-256 (and the manifest the store's `integrity`); null: no pack loaded. */
-  integrity: 'verified' | 'unverified' | null;
-}
+export type ModelPackReport = PackReport;
 
 /**
  * Loads the store's model pack, if it ships one. A pack that cannot be fetched or decoded does
