@@ -26,7 +26,9 @@ export class WorkerConnection<Api> {
       // Before it has started, any uncaught error means the worker could not start.
       if (this.started) return;
       event.preventDefault();
-      this.die(new LocalrecError('WORKER_FAILED', `${this.name} at ${this.url} failed to start${event.message ? `: ${event.message}` : ''}.${this.hint}`));
+      void diagnose(this.url).then(({ said, details }) =>
+        this.die(new LocalrecError('WORKER_FAILED', `${this.name} at ${this.url} failed to start${event.message ? `: ${event.message}` : ''}${said}.${this.hint}`, details)),
+      );
     });
     worker.addEventListener('messageerror', () => {
       this.die(new LocalrecError('WORKER_TERMINATED', `A message from ${this.name.toLowerCase()} could not be read.`));
@@ -90,4 +92,21 @@ export function holdLifeLock(name: string): Promise<void> {
       return new Promise<never>(() => undefined);
     });
   });
+}
+
+/**
+ * What the server answers for a worker that would not start (the browser's error event says
+ * nothing): its HTTP status and content type, and whether it is an HTML page (a single-page app's
+ * fallback route answering for a file that is not there).
+ */
+async function diagnose(url: string): Promise<{ said: string; details: Record<string, unknown> }> {
+  try {
+    const response = await fetch(url, { cache: 'no-store' });
+    const contentType = response.headers.get('content-type') ?? '';
+    const details = { url, status: response.status, contentType };
+    if (/text\/html/i.test(contentType)) return { said: ` (the server answered HTTP ${response.status} with an HTML page, not the worker script: is a fallback route serving index.html for it?)`, details };
+    return { said: ` (HTTP ${response.status}${contentType ? `, ${contentType}` : ''})`, details };
+  } catch (error) {
+    return { said: ` (fetching it failed: ${(error as Error).message})`, details: { url } };
+  }
 }

@@ -293,16 +293,25 @@ describe('lifecycle', () => {
     await context.close();
   });
 
-  it('a worker URL that does not load gives WORKER_FAILED, not a hang', async () => {
+  it('a worker URL that does not load gives WORKER_FAILED with the URL, HTTP status and content type, not a hang', async () => {
     const { context, page } = await env.open('esm');
-    const code = await page.evaluate(async (catalog) => {
+    // A single-page app's fallback route: every unknown path answers 200 with index.html.
+    await context.route('**/spa/localrec.worker.js', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>shop</title>' }));
+    const failures = await page.evaluate(async (catalog) => {
       const { createRecommender } = (window as unknown as TestWindow).localrec;
-      return createRecommender({ catalog, workerUrl: '/nowhere/localrec.worker.js', storage: { persist: false } }).then(
-        () => 'created',
-        (e) => (e as { code?: string }).code,
-      );
+      const attempt = (workerUrl: string) =>
+        createRecommender({ catalog, workerUrl, storage: { persist: false } }).then(
+          () => ({ code: 'created', message: '', details: {} }),
+          (e) => ({ code: (e as { code?: string }).code, message: (e as Error).message, details: (e as { details?: unknown }).details }),
+        );
+      return { missing: await attempt('/nowhere/localrec.worker.js'), html: await attempt('/spa/localrec.worker.js') };
     }, CATALOG);
-    expect(code).toBe('WORKER_FAILED');
+    expect(failures.missing.code).toBe('WORKER_FAILED');
+    expect(failures.missing.message).toMatch(/\/nowhere\/localrec\.worker\.js .*HTTP 404/);
+    expect(failures.missing.details).toMatchObject({ status: 404 });
+    expect(failures.html.code).toBe('WORKER_FAILED');
+    expect(failures.html.message).toMatch(/HTTP 200 with an HTML page, not the worker script/);
+    expect(failures.html.details).toMatchObject({ status: 200, contentType: 'text/html; charset=utf-8' });
     await context.close();
   });
 });
