@@ -7,6 +7,11 @@ import { gzipSync } from 'node:zlib';
 const DIST = 'dist';
 /** The page-side loader (ESM entry and the chunks it imports statically) must stay this small. */
 export const LOADER_BUDGET_BYTES = 5 * 1024;
+/**
+ * The script-tag bundle is one file: it carries inline what the ESM loader fetches only when a
+ * store asks for it (lasting storage, ~0.4 KB), so it gets that much more.
+ */
+export const IIFE_BUDGET_BYTES = 5.5 * 1024;
 
 const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
 
@@ -44,13 +49,17 @@ if (process.argv[1] && relative(process.cwd(), process.argv[1]).includes('size-r
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
   console.log('localrec bundle sizes (gzip -9):');
   console.log(`  page loader (ESM, index.js + static imports) ${kb(sizes.loader)}  budget ${kb(LOADER_BUDGET_BYTES)}`);
-  console.log(`  script-tag loader (localrec.iife.js)         ${kb(sizes.iife)}`);
+  console.log(`  script-tag loader (localrec.iife.js)         ${kb(sizes.iife)}  budget ${kb(IIFE_BUDGET_BYTES)}`);
   console.log(`  worker (before any backend loads)            ${kb(sizes.worker)}`);
   console.log(`  worker + every backend chunk                 ${kb(sizes.workerWithBackends)}`);
   console.log(`  wasm binary (simd, loaded only on wasm)      ${kb(sizes.wasm)}`);
-  console.log(JSON.stringify({ bench: 'bundle-size', ...sizes, loaderBudget: LOADER_BUDGET_BYTES, unit: 'bytes-gzip' }));
-  if (sizes.loader > LOADER_BUDGET_BYTES || sizes.iife > LOADER_BUDGET_BYTES) {
-    console.error(`Loader over budget: ${kb(Math.max(sizes.loader, sizes.iife))} > ${kb(LOADER_BUDGET_BYTES)}`);
+  console.log(JSON.stringify({ bench: 'bundle-size', ...sizes, loaderBudget: LOADER_BUDGET_BYTES, iifeBudget: IIFE_BUDGET_BYTES, unit: 'bytes-gzip' }));
+  if (sizes.loader > LOADER_BUDGET_BYTES) {
+    console.error(`Page loader over budget: ${kb(sizes.loader)} > ${kb(LOADER_BUDGET_BYTES)}`);
+    process.exit(1);
+  }
+  if (sizes.iife > IIFE_BUDGET_BYTES) {
+    console.error(`Script-tag loader over budget: ${kb(sizes.iife)} > ${kb(IIFE_BUDGET_BYTES)}`);
     process.exit(1);
   }
 }

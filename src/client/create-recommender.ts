@@ -1,11 +1,10 @@
 import { proxy } from 'comlink';
-import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type RemoteMethod } from '../shared/contract';
+import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type RemoteMethod, type WorkerApi } from '../shared/contract';
 import { registerErrorTransfer } from '../shared/error-transfer';
 import { LocalrecError } from '../shared/errors';
 import type { ProgressEvent, RecommenderOptions } from '../shared/types';
 import type { RecommenderStatus } from '../shared/status';
 import { newLifeLockName, WorkerConnection } from '../shared/worker-connection';
-import type { WorkerApi } from '../worker/worker-api';
 import { toEngineConfig } from './validate-options';
 import { defaultWorkerUrl } from './worker-url';
 

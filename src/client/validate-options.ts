@@ -1,4 +1,4 @@
-import type { EngineConfig } from '../worker/engine-config';
+import type { EngineConfig } from '../shared/engine-config';
 import { LocalrecError } from '../shared/errors';
 import type { BackendPreference, RecommenderOptions } from '../shared/types';
 

@@ -1,4 +1,5 @@
 import type { CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
+import type { EngineConfig } from './engine-config';
 import type { ExportedData, RecommenderStatus } from './status';
 
 /**
@@ -110,3 +111,14 @@ export interface Reply<T> {
 
 /** A progress callback as it crosses the worker boundary (a comlink proxy; its result is awaited). */
 export type ProgressPort = (event: ProgressEvent) => unknown;
+
+/** What the page calls across comlink: start the engine, call one of its methods, stop it. */
+export interface WorkerApi {
+  init(config: EngineConfig, onProgress?: ProgressPort, lifeLock?: string): Promise<RecommenderStatus>;
+  /**
+   * Runs `engine[method](...args)`. For methods with progress, the callback crosses on its own
+   * (functions cannot be cloned inside an options object) and is put back into the options here.
+   */
+  call(method: RemoteMethod, args: unknown[], onProgress?: ProgressPort): Promise<Reply<unknown>>;
+  dispose(): void;
+}

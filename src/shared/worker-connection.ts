@@ -104,8 +104,8 @@ async function diagnose(url: string): Promise<{ said: string; details: Record<st
     const response = await fetch(url, { cache: 'no-store' });
     const contentType = response.headers.get('content-type') ?? '';
     const details = { url, status: response.status, contentType };
-    if (/text\/html/i.test(contentType)) return { said: ` (the server answered HTTP ${response.status} with an HTML page, not the worker script: is a fallback route serving index.html for it?)`, details };
-    return { said: ` (HTTP ${response.status}${contentType ? `, ${contentType}` : ''})`, details };
+    const html = /text\/html/i.test(contentType) ? ': an HTML page, not the worker script (a fallback route?)' : '';
+    return { said: ` (HTTP ${response.status}, ${contentType || 'no content type'}${html})`, details };
   } catch (error) {
     return { said: ` (fetching it failed: ${(error as Error).message})`, details: { url } };
   }

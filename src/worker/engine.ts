@@ -25,7 +25,7 @@ import { startProgress, type ProgressListener } from './start-progress';
 import { trainInWorker } from './training-worker-client';
 import { exportData } from '../store/export-data';
 import { validateTrackInput } from './validate-event';
-import type { EngineConfig } from './engine-config';
+import type { EngineConfig } from '../shared/engine-config';
 
 export type { EngineConfig };
 

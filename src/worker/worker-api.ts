@@ -1,20 +1,10 @@
-import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type RemoteMethod, type Reply } from '../shared/contract';
-import { LocalrecError } from '../shared/errors';
-import type { RecommenderStatus } from '../shared/status';
-import { holdLifeLock } from '../shared/worker-connection';
-import type { EngineConfig } from './engine-config';
-import { Engine } from './engine';
+import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type WorkerApi } from '../shared/contract';
 
-/** What the page calls across comlink: start the engine, call one of its methods, stop it. */
-export interface WorkerApi {
-  init(config: EngineConfig, onProgress?: ProgressPort, lifeLock?: string): Promise<RecommenderStatus>;
-  /**
-   * Runs `engine[method](...args)`. For methods with progress, the callback crosses on its own
-   * (functions cannot be cloned inside an options object) and is put back into the options here.
-   */
-  call(method: RemoteMethod, args: unknown[], onProgress?: ProgressPort): Promise<Reply<unknown>>;
-  dispose(): void;
-}
+export type { WorkerApi };
+import { LocalrecError } from '../shared/errors';
+import { holdLifeLock } from '../shared/worker-connection';
+import type { EngineConfig } from '../shared/engine-config';
+import { Engine } from './engine';
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

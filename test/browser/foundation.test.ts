@@ -310,7 +310,7 @@ describe('lifecycle', () => {
     expect(failures.missing.message).toMatch(/\/nowhere\/localrec\.worker\.js .*HTTP 404/);
     expect(failures.missing.details).toMatchObject({ status: 404 });
     expect(failures.html.code).toBe('WORKER_FAILED');
-    expect(failures.html.message).toMatch(/HTTP 200 with an HTML page, not the worker script/);
+    expect(failures.html.message).toMatch(/HTTP 200, text\/html; charset=utf-8: an HTML page, not the worker script/);
     expect(failures.html.details).toMatchObject({ status: 200, contentType: 'text/html; charset=utf-8' });
     await context.close();
   });
