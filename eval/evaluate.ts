@@ -1,6 +1,7 @@
 import { csrFromRows } from '../src/util/csr';
 import type { Csr } from './eval-model';
 import { metricValue, parseMetric, topK } from '../src/util/ranking-metrics';
+import { LIST_DEPTH, ListQuality } from './list-quality';
 
 /** One way of ranking the same scores: which items are candidates, and the prefix of its keys. */
 export interface CandidateView {
@@ -27,6 +28,8 @@ export interface EvaluateOptions {
    * protocol but `sessions`, where clicking an item again is a legitimate next click.
    */
   maskInputs?: boolean;
+  /** Columns' title word sets: also report `dup@12` and `coverage@12` of the first view (list-quality.ts). */
+  titleWords?: readonly (ReadonlySet<string> | null)[] | null;
 }
 
 /**
@@ -35,7 +38,8 @@ export interface EvaluateOptions {
  */
 export async function evaluateUsers(opts: EvaluateOptions): Promise<Record<string, number>> {
   const specs = opts.metrics.map(parseMetric);
-  const depth = Math.max(...specs.map((s) => s.k));
+  const quality = opts.titleWords ? new ListQuality(opts.titleWords) : null;
+  const depth = Math.max(...specs.map((s) => s.k), quality ? LIST_DEPTH : 0);
   const views = opts.views ?? [{ prefix: '' }];
   const batchSize = opts.batchSize ?? 256;
   const maskInputs = opts.maskInputs ?? true;
@@ -57,10 +61,12 @@ export async function evaluateUsers(opts: EvaluateOptions): Promise<Record<strin
         const ranked = topK(scores, (u - start) * n, n, depth, opts.tieRank, blocked);
         const sum = sums[v] as Float64Array;
         specs.forEach((spec, m) => (sum[m]! += metricValue(spec, ranked, targets)));
+        if (v === 0) quality?.add(ranked);
       });
     }
   }
   const out: Record<string, number> = {};
   views.forEach((view, v) => specs.forEach((spec, m) => (out[view.prefix + spec.key] = users ? (sums[v] as Float64Array)[m]! / users : 0)));
+  if (quality) Object.assign(out, quality.metrics());
   return out;
 }

@@ -3,6 +3,7 @@ import type { Dataset } from './dataset';
 import type { Csr, EvalModel, FitContext } from './eval-model';
 import { evaluateUsers, type CandidateView } from './evaluate';
 import { tieRanks } from './metrics';
+import { titleWordSets } from './list-quality';
 import { createModel, type ProtocolName } from './model-registry';
 import { sessionsFacts, sessionsSplit } from './sessions';
 import { coldItemsSplit, coldUsersHeldOut, looSplit, strongSplit, type HeldOut } from './splits';
@@ -137,6 +138,8 @@ export async function runProtocol(options: RunOptions): Promise<EvalRecord[]> {
   const { data, protocol, seed } = options;
   const prepared = prepare(data, protocol, seed);
   const tieRank = tieRanks(prepared.cols, seed);
+  // dup@12 and coverage@12 with strong and loo, on catalogs with titles.
+  const titleWords = protocol === 'strong' || protocol === 'loo' ? titleWordSets(prepared.items) : null;
   const records: EvalRecord[] = [];
   for (const name of options.models) {
     const model: EvalModel = createModel(name, { protocol, seed, tuneMetric: TUNE_METRIC[protocol] });
@@ -159,6 +162,7 @@ export async function runProtocol(options: RunOptions): Promise<EvalRecord[]> {
         views: pass.views,
         ...(prepared.maskInputs !== undefined ? { maskInputs: prepared.maskInputs } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        titleWords,
       });
       for (const [key, value] of Object.entries(result)) metrics[key + pass.suffix] = round(value, 4);
     }

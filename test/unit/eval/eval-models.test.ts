@@ -117,7 +117,7 @@ describe('protocol runs on a real slice (Amazon Office)', () => {
     expect(records.map((r) => r.model)).toEqual(['popular', 'itemknn', 'ease']);
     for (const r of records) {
       expect(Object.keys(r)).toEqual(['dataset', 'protocol', 'seed', 'model', 'metrics', 'train_seconds', 'backend', 'settings']);
-      expect(Object.keys(r.metrics)).toEqual(['Recall@20', 'Recall@50', 'NDCG@100']);
+      expect(Object.keys(r.metrics)).toEqual(['Recall@20', 'Recall@50', 'NDCG@100', 'dup@12', 'coverage@12']);
     }
     const [popular, itemknn, ease] = records.map((r) => r.metrics['NDCG@100'] as number) as [number, number, number];
     expect(ease).toBeGreaterThan(popular + 0.02);
