@@ -1,22 +1,13 @@
 import type { Item } from '../src/shared/types';
-import { tokenize } from '../src/features/tokenize';
+import { nearDuplicates, titleWords } from '../src/features/title-words';
 
 /** List quality of shared/EVALUATION.md, reported with `strong` and `loo`: how a top 12 reads to a shopper. */
 export const LIST_DEPTH = 12;
-/** Two titles whose word sets overlap this much (Jaccard) are the same product in another colour or size. */
-export const NEAR_DUPLICATE_JACCARD = 0.7;
 
 /** Each column's title word set (the catalog's tokenisation), or null when the catalog has no titles. */
 export function titleWordSets(items: readonly Item[]): (ReadonlySet<string> | null)[] | null {
-  const sets = items.map((item) => (item.title ? new Set(tokenize(item.title)) : null));
+  const sets = items.map((item) => (item.title ? titleWords(item.title) : null));
   return sets.some((s) => s !== null && s.size > 0) ? sets : null;
-}
-
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let shared = 0;
-  for (const word of a) if (b.has(word)) shared++;
-  return shared / (a.size + b.size - shared);
 }
 
 /** Whether a list (its first LIST_DEPTH entries) holds a near-duplicate pair. */
@@ -27,7 +18,7 @@ export function hasNearDuplicate(ranked: ArrayLike<number>, words: readonly (Rea
     if (!wa) continue;
     for (let b = a + 1; b < n; b++) {
       const wb = words[ranked[b]!];
-      if (wb && jaccard(wa, wb) >= NEAR_DUPLICATE_JACCARD) return true;
+      if (wb && nearDuplicates(wa, wb)) return true;
     }
   }
   return false;

@@ -10,6 +10,7 @@ import { EngineEvalModel } from './adapters/localrec-eval-model';
 import { BridgeEvalModel } from '../research/cold-start/bridge-eval-model';
 import type { EvalModel } from './eval-model';
 import { RecencyModel } from './adapters/recency-model';
+import { SpreadVariantsModel } from './adapters/spread-model';
 import { FineTuneEvalModel } from './adapters/fine-tune-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
@@ -66,15 +67,18 @@ export const DEFAULT_MODELS: Record<ProtocolName, string[]> = {
 
 /** Any registered model name + this suffix = that model with a recency decay tuned on validation. */
 export const RECENCY_SUFFIX = '+recency';
+/** … and + this one: that model's lists with near-duplicate variants spread out, as recommend() does. */
+export const SPREAD_SUFFIX = '+spread';
 
-/** Whether `name` is a registered model, or one with the `+recency` suffix. */
+/** Whether `name` is a registered model, with any of the suffixes (e.g. `vae+recency+spread`). */
 export function isKnownModel(name: string): boolean {
-  const base = name.endsWith(RECENCY_SUFFIX) ? name.slice(0, -RECENCY_SUFFIX.length) : name;
-  return Object.hasOwn(MODEL_REGISTRY, base);
+  for (const suffix of [SPREAD_SUFFIX, RECENCY_SUFFIX]) if (name.endsWith(suffix)) return isKnownModel(name.slice(0, -suffix.length));
+  return Object.hasOwn(MODEL_REGISTRY, name);
 }
 
 /** @throws Error naming the unknown model and the known ones. */
 export function createModel(name: string, options: ModelOptions): EvalModel {
+  if (name.endsWith(SPREAD_SUFFIX) && isKnownModel(name)) return new SpreadVariantsModel(createModel(name.slice(0, -SPREAD_SUFFIX.length), options));
   if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
     return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
   }

@@ -256,6 +256,12 @@ export interface RecommendOptions {
    * relevant items. The context item itself is not returned.
    */
   context?: { itemId?: string; query?: string };
+  /**
+   * `'spread'` (default): near-duplicate variants of one product (titles sharing ≥ 70% of their
+   * words: another colour, size or pack) wait until every distinct item is placed, so a list is
+   * not a wall of variants; `'keep'`: the model's order as it is.
+   */
+  variants?: 'spread' | 'keep';
 }
 
 export interface SearchOptions {

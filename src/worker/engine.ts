@@ -15,7 +15,8 @@ import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../ra
 import { newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { searchFilter } from '../search/search-filter';
-import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
+import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, checkVariants, excludedEventTypes } from './check-arguments';
+import { spreadTop } from '../rank/spread-variants';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights, trainVaeWeights } from './on-device-training';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
@@ -149,13 +150,16 @@ export class Engine implements Recommender {
     }
     if (context.query) history.queries.push({ query: context.query, weight: EVENT_WEIGHTS.search });
 
+    const spread = checkVariants(options.variants) === 'spread';
     const scores = await state.scorer.scoreHistory(history);
     let top: { rows: number[]; scores: number[] };
     try {
-      top = await this.topK(state, scores, k, excluded);
+      top = await this.topK(state, scores, spread ? Math.min(state.items.length, 4 * k) : k, excluded);
     } finally {
       scores.dispose();
     }
+    // Near-duplicate variants (one filament in five colours) wait until every distinct item is placed.
+    if (spread) top = spreadTop(top, k, (row) => state.titleWordsOf(row));
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await state.explainer.explain(history, events, top.rows);

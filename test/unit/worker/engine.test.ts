@@ -135,3 +135,24 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     expect((await engine.exportData()).events).toEqual([]);
   });
 });
+
+describe('recommend(): variants', () => {
+  it('spreads near-duplicate variants by default; variants: keep gives the model order; a bad value is INVALID_ARGUMENT', async () => {
+    const colours = ['Red', 'Yellow', 'Orange', 'Blue', 'Green', 'Black'];
+    const catalog = [
+      ...colours.map((c, i) => ({ id: `fil-${i}`, title: `HATCHBOX PLA 3D Printer Filament 1.75 mm 1 kg Spool ${c}`, category: ['3D Printing', 'Filament'], brand: 'HATCHBOX' })),
+      { id: 'fil-other', title: 'Overture PETG filament 1.75 mm spool', category: ['3D Printing', 'Filament'], brand: 'Overture' },
+      { id: 'nozzle', title: 'Brass 3D printer nozzles 0.4 mm for filament printers', category: ['3D Printing', 'Parts'] },
+      { id: 'glue', title: 'Glue stick for 3D printer beds and filament', category: ['3D Printing', 'Bed'] },
+      { id: 'caliper', title: 'Digital caliper 150 mm stainless', category: ['Measuring'] },
+    ];
+    const engine = await Engine.create({ catalog, backend: 'cpu', dbName: 'variants', maxEvents: 100, persist: false });
+    await engine.track({ type: 'view', itemId: 'fil-0' });
+    const spread = (await engine.recommend({ k: 4 })).map((r) => r.itemId);
+    const kept = (await engine.recommend({ k: 4, variants: 'keep' })).map((r) => r.itemId);
+    expect(kept.filter((id) => id.startsWith('fil-') && id !== 'fil-other').length).toBeGreaterThan(1);
+    expect(spread.filter((id) => /^fil-\d$/.test(id))).toHaveLength(1);
+    await expect(engine.recommend({ variants: 'all' as 'keep' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    engine.dispose();
+  });
+});

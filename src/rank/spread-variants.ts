@@ -1,0 +1,36 @@
+import { nearDuplicates } from '../features/title-words';
+
+/**
+ * The first `k` of `ranked` (best first) with near-duplicate variants spread out: a row whose
+ * title is a near-duplicate of one already placed (the same filament in another colour) waits
+ * until every distinct row of `ranked` is placed. Rows that are variants of none keep their order;
+ * the variants stay reachable (on the product page, and further down when few rows are distinct).
+ * @param words a row's title word set (null: no title, never a duplicate)
+ */
+export function spreadVariants(ranked: readonly number[], k: number, words: (row: number) => ReadonlySet<string> | null): number[] {
+  const placed: number[] = [];
+  const placedWords: ReadonlySet<string>[] = [];
+  const deferred: number[] = [];
+  for (const row of ranked) {
+    if (placed.length >= k) break;
+    const w = words(row);
+    if (w && placedWords.some((p) => nearDuplicates(w, p))) {
+      deferred.push(row);
+      continue;
+    }
+    placed.push(row);
+    if (w) placedWords.push(w);
+  }
+  for (const row of deferred) {
+    if (placed.length >= k) break;
+    placed.push(row);
+  }
+  return placed;
+}
+
+/** spreadVariants over a top-k result (rows with their scores). */
+export function spreadTop(top: { rows: number[]; scores: number[] }, k: number, words: (row: number) => ReadonlySet<string> | null): { rows: number[]; scores: number[] } {
+  const scoreOf = new Map(top.rows.map((row, i) => [row, top.scores[i]!]));
+  const rows = spreadVariants(top.rows, k, words);
+  return { rows, scores: rows.map((row) => scoreOf.get(row)!) };
+}

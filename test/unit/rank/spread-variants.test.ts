@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { titleWords } from '../../../src/features/title-words';
+import { spreadTop, spreadVariants } from '../../../src/rank/spread-variants';
+
+const titles = [
+  'HATCHBOX PLA 3D Printer Filament, 1.75 mm, 1 kg Spool, Red',
+  'HATCHBOX PLA 3D Printer Filament, 1.75 mm, 1 kg Spool, Yellow',
+  'HATCHBOX PLA 3D Printer Filament, 1.75 mm, 1 kg Spool, Orange',
+  'Digital Caliper 150 mm Stainless Steel',
+  'Nitrile Exam Gloves, Medium, Box of 100',
+  '',
+];
+const words = (row: number) => (titles[row] ? titleWords(titles[row]!) : null);
+
+describe('spreading near-duplicate variants', () => {
+  it('keeps one variant in place and defers the others until every distinct row is placed', () => {
+    expect(spreadVariants([0, 1, 2, 3, 4, 5], 4, words)).toEqual([0, 3, 4, 5]);
+    // Few distinct rows: the deferred variants fill the list, in their order.
+    expect(spreadVariants([0, 1, 2, 3], 4, words)).toEqual([0, 3, 1, 2]);
+    expect(spreadVariants([3, 4, 0], 2, words)).toEqual([3, 4]);
+  });
+
+  it('carries the scores with the rows', () => {
+    expect(spreadTop({ rows: [0, 1, 3], scores: [0.9, 0.8, 0.5] }, 2, words)).toEqual({ rows: [0, 3], scores: [0.9, 0.5] });
+  });
+});
