@@ -6,10 +6,13 @@ export const DEFAULT_SEARCH_INTEREST = ['itemknn'];
 /** `reasons` runs apart too: written reasons, with models of its own (shared/EVALUATION.md). */
 export const REASONS_PROTOCOL = 'reasons';
 export const REASONS_MODELS = ['generator', 'template', 'nearest-review'];
+/** `intent` runs apart too: its three rankings are fixed (shared/EVALUATION.md). */
+export const INTENT_PROTOCOL = 'intent';
+export const INTENT_MODELS = ['history-only', 'search-only', 'localrec'];
 
 export interface EvalArgs {
   data: string;
-  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL;
+  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL | typeof INTENT_PROTOCOL;
   models: string[];
   seed: number;
   json: boolean;
@@ -23,7 +26,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons [--models a,b,...] [--seed 42] [--json]
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons|intent [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')};
@@ -31,7 +34,8 @@ export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.j
                     (default: strong/loo/cold-users ${DEFAULT_MODELS.strong.join(',')}; cold-items ${DEFAULT_MODELS['cold-items'].join(',')};
                     sessions ${DEFAULT_MODELS.sessions.join(',')};
                     search: the interest models of the personalised re-ranking, default ${DEFAULT_SEARCH_INTEREST.join(',')};
-                    reasons: always ${REASONS_MODELS.join(',')}, on a set with reviews.jsonl)
+                    reasons: always ${REASONS_MODELS.join(',')}, on a set with reviews.jsonl;
+                    intent: always ${INTENT_MODELS.join(',')})
   --seed N          integer seed of the split and tie order (default 42)
   --json            JSON lines on stdout only (no table on stderr)
   --browser         run the same evaluation in a worker of headless Chromium (WASM backend)`;
@@ -64,13 +68,19 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   if (!protocol) throw new UsageError('--protocol is required');
   const isSearch = protocol === SEARCH_PROTOCOL;
   const isReasons = protocol === REASONS_PROTOCOL;
-  if (!isSearch && !isReasons && !(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL].join(', ')})`);
+  const isIntent = protocol === INTENT_PROTOCOL;
+  if (!isSearch && !isReasons && !isIntent && !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL, INTENT_PROTOCOL].join(', ')})`);
   }
   const seedOf = (text: string): number => {
     if (!/^-?\d+$/.test(text)) throw new UsageError(`--seed must be an integer, got "${text}"`);
     return Number(text);
   };
+  if (isIntent) {
+    const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : INTENT_MODELS;
+    for (const m of models) if (!INTENT_MODELS.includes(m)) throw new UsageError(`unknown intent model "${m}" (known: ${INTENT_MODELS.join(', ')})`);
+    return { data: values.data, protocol: INTENT_PROTOCOL, models, seed: seedOf(values.seed ?? '42'), json, browser, help };
+  }
   if (isReasons) {
     const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : REASONS_MODELS;
     for (const m of models) if (!REASONS_MODELS.includes(m)) throw new UsageError(`unknown reasons model "${m}" (known: ${REASONS_MODELS.join(', ')})`);

@@ -98,15 +98,21 @@ export function titleWords(title: string, rng: () => number): string | null {
   return [words[Math.min(a, b)], words[Math.max(a, b)]].join(' ');
 }
 
-/** The protocol's query rule over a catalog (see the module comment). */
-export function catalogQueryMaker(items: readonly Item[]): QueryMaker {
+/** Each item's leaf category name as the query rule reads it (see leafCategory), over a catalog. */
+export function catalogLeaves(items: readonly Item[]): (item: Item) => string | null {
   const paths = new Set<string>();
   for (const item of items) {
     const last = item.category?.[item.category.length - 1];
     if (last) paths.add(last.trim().split(/\s+/).join(' '));
   }
+  return (item) => leafCategory(item.category, paths);
+}
+
+/** The protocol's query rule over a catalog (see the module comment). */
+export function catalogQueryMaker(items: readonly Item[]): QueryMaker {
+  const leafOf = catalogLeaves(items);
   return (item, rng) => {
-    const leaf = leafCategory(item.category, paths);
+    const leaf = leafOf(item);
     if (leaf && tokenize(leaf).length > 0) return { query: leaf, source: 'category' };
     const words = titleWords(item.title, rng);
     return words ? { query: words, source: 'title' } : null;

@@ -1,5 +1,5 @@
 // The project's evaluation command (shared/EVALUATION.md):
-//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search|reasons [--models …] [--seed 42] [--json]
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search|reasons|intent [--models …] [--seed 42] [--json]
 // One JSON line per model on stdout; without --json also a short table on stderr.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { runProtocol, type EvalRecord } from '../eval/run-protocol';
 import { runEvalInBrowser } from '../eval/run-in-browser';
 import { runSearchProtocol } from '../eval/search-protocol';
 import { runReasonsProtocol } from '../eval/reasons-protocol';
+import { runIntentProtocol } from '../eval/intent-protocol';
 
 function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
   const keys = Object.keys(records[0]?.metrics ?? {});
@@ -21,8 +22,8 @@ function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' |
 
 /** `--browser`: the same protocol in a Chromium worker; one JSON line per model, as in Node. */
 async function runInBrowser(args: EvalArgs): Promise<number> {
-  if (args.protocol === 'reasons') {
-    process.stderr.write('eval: --browser runs the ranking protocols and search, not reasons\n');
+  if (args.protocol === 'reasons' || args.protocol === 'intent') {
+    process.stderr.write(`eval: --browser runs the ranking protocols and search, not ${args.protocol}\n`);
     return 2;
   }
   const records = await runEvalInBrowser({
@@ -58,6 +59,13 @@ async function main(): Promise<number> {
   if (args.protocol === 'reasons') {
     // Generator, template and nearest-review reasons against the shopper's own review sentence.
     const records = (await runReasonsProtocol({ data, dir: args.data, seed: args.seed })).filter((r) => args.models.includes(r.model));
+    for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (!args.json) process.stderr.write(`${table(records)}\n`);
+    return 0;
+  }
+  if (args.protocol === 'intent') {
+    // history-only, search-only and localrec over the worker's scorer (shared/EVALUATION.md).
+    const records = (await runIntentProtocol({ data, seed: args.seed })).filter((r) => args.models.includes(r.model));
     for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
     if (!args.json) process.stderr.write(`${table(records)}\n`);
     return 0;

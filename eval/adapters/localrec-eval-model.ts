@@ -5,6 +5,8 @@ import { rngFor, shuffle } from '../../src/util/random';
 import { initEvalBackend } from '../../tools/io/node-backend';
 import { DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
 import { HybridScorer } from '../../src/rank/hybrid-scorer';
+import { searchIndexEvidence, type QueryEvidence } from '../../src/rank/query-evidence';
+import { SearchIndex } from '../../src/search/search-index';
 import type { WeightedHistory } from '../../src/rank/profile-weights';
 import { CollaborativeModel } from '../../src/models/collaborative-model';
 import { ContentModel } from '../../src/models/content/content-model';
@@ -61,6 +63,8 @@ const DEFAULT_GRID: BridgeGrid = {
 export class EngineEvalModel implements EvalModel {
   readonly name: string;
   private scorer: HybridScorer | null = null;
+  private evidence: QueryEvidence | null = null;
+  private parts: { content: ContentModel; collaborative: CollaborativeModel; settings: BridgeSettings } | null = null;
   private content: ContentModel | null = null;
   private tuning: Record<string, unknown> | null = null;
   private n = 0;
@@ -96,7 +100,11 @@ export class EngineEvalModel implements EvalModel {
     const collaborative = CollaborativeModel.fromScorer(vae.scorer, vocabulary, rowById, n, 'eval-vae');
     const content = new ContentModel(context.items);
     this.content = content;
-    this.scorer = new HybridScorer(content, collaborative, settings);
+    // Searches count as the worker counts them: through the catalog search index's matches.
+    const index = SearchIndex.build(context.items);
+    this.evidence = searchIndexEvidence(() => index, () => true);
+    this.parts = { content, collaborative, settings };
+    this.scorer = new HybridScorer(content, collaborative, settings, this.evidence);
     // Build the cold bridge now, so its cost counts as training time.
     await this.scorer.scoreHistories([{ items: new Map(), queries: [] }]);
     const t2 = performance.now();
@@ -219,6 +227,17 @@ export class EngineEvalModel implements EvalModel {
       collaborative.dispose();
       content.dispose();
     }
+  }
+
+  /**
+   * The worker's scores of every column for each weighted history (items and queries), as
+   * recommend() computes them; with `evidence`, searches count with those settings instead.
+   */
+  async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number }): Promise<Float32Array[]> {
+    if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
+    if (!evidence) return this.scorer.scoreHistories(histories);
+    const { content, collaborative, settings } = this.parts;
+    return new HybridScorer(content, collaborative, settings, { ...this.evidence, settings: evidence }).scoreHistories(histories);
   }
 
   async scoreBatch(inputs: Csr): Promise<Float32Array> {

@@ -4,6 +4,7 @@ import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
 import { standardise } from './standardise';
+import { expandQueries, type QueryEvidence } from './query-evidence';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
 export interface ScoreParts {
@@ -23,6 +24,8 @@ export interface ScoreParts {
    * standardised result per carryText value is cached.
    */
   carry?: { raw: Float32Array; textPart: Float32Array; known: (row: number) => boolean; byCarryText: Map<number, Float32Array> };
+  /** Rows the history's searches matched, and how far each is lifted (query-evidence.ts). */
+  queryBoost?: Map<number, number> | null;
 }
 
 /**
@@ -38,6 +41,8 @@ export class HybridScorer {
     private readonly collaborative: CollaborativeModel | null,
     /** How rows the collaborative model does not know are scored: given, else the pack's, else the defaults. */
     readonly bridgeSettings: BridgeSettings = collaborative?.coldStart?.settings ?? DEFAULT_NEW_ITEM_BRIDGE,
+    /** Search events as evidence through the catalog's search index; without it, queries enter the content profile as words. */
+    private readonly queryEvidence: QueryEvidence | null = null,
   ) {}
 
   /** Where the bridge settings came from. */
@@ -100,7 +105,7 @@ export class HybridScorer {
 
   /** Scores of every catalog row for one history, on the backend. Caller disposes. */
   async scoreHistory(history: WeightedHistory): Promise<tf.Tensor1D> {
-    if (!this.collaborative) return this.contentScores(history);
+    if (!this.collaborative && !(this.queryEvidence && history.queries.length > 0)) return this.contentScores(history);
     const [scores] = await this.scoreHistories([history]);
     return tf.tensor1d(scores!);
   }
@@ -130,7 +135,15 @@ export class HybridScorer {
    * and the cold bridge, or else popularity in this catalog. combine() turns them into scores;
    * the evaluation tunes the bridge settings on them without scoring twice.
    */
-  async scoreParts(histories: readonly WeightedHistory[]): Promise<ScoreParts[]> {
+  async scoreParts(searched: readonly WeightedHistory[]): Promise<ScoreParts[]> {
+    const expanded = this.queryEvidence ? searched.map((h) => expandQueries(h, this.queryEvidence!)) : null;
+    const histories = expanded ? expanded.map((e) => e.history) : searched;
+    const parts = await this.scorePartsOf(histories);
+    if (expanded) parts.forEach((part, p) => (part.queryBoost = expanded[p]!.boost));
+    return parts;
+  }
+
+  private async scorePartsOf(histories: readonly WeightedHistory[]): Promise<ScoreParts[]> {
     const contentTensor = this.contentBatch(histories);
     let contentFlat: Float32Array;
     try {
@@ -163,14 +176,24 @@ export class HybridScorer {
 
   /** One history's scores from its parts (see scoreParts). */
   combine(part: ScoreParts, settings: BridgeSettings): Float32Array {
-    if (part.raw) return part.text;
-    if (part.popularity) {
-      const out = new Float32Array(part.text.length);
+    let out: Float32Array;
+    if (part.raw) out = part.text.slice();
+    else if (part.popularity) {
+      out = new Float32Array(part.text.length);
       for (let row = 0; row < out.length; row++) out[row] = part.text[row]! + settings.popularityWeight * part.popularity[row]!;
-      return out;
+    } else {
+      out = part.collaborative!.slice();
+      part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
     }
-    const out = part.collaborative!.slice();
-    part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
+    if (part.queryBoost) {
+      // Standardised scores: the boost is in standard deviations; raw cosines: in units of the best one.
+      let scale = 1;
+      if (part.raw) {
+        scale = 0;
+        for (const v of out) if (v > scale) scale = v;
+      }
+      for (const [row, lift] of part.queryBoost) out[row]! += lift * scale;
+    }
     return out;
   }
 

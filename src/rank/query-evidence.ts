@@ -1,0 +1,56 @@
+import type { SearchIndex } from '../search/search-index';
+import type { WeightedHistory } from './profile-weights';
+
+/**
+ * How a search event becomes evidence: through what the query matches in the catalog (the search
+ * index's hits), never through its words' hashed dimensions, which collide with unrelated items.
+ * A query that matches nothing adds nothing.
+ */
+export interface QueryEvidence {
+  /** The query's lexical matches, best first, `lexical` relative to the best match: (0, 1]. */
+  matches(query: string): readonly { row: number; lexical: number }[];
+  /** Matches taken into the history, and the lift of a full match (default QUERY_EVIDENCE). */
+  settings?: { hits: number; boost: number };
+}
+
+/**
+ * Defaults: the query's 10 best matches join the history as if the shopper had looked at them
+ * (each weighted by the search event's weight × its lexical share), and every match of the query
+ * among the candidates gains `boost` standard deviations × its lexical share, so what the shopper
+ * just asked for leads the list while the history still orders it.
+ */
+export const QUERY_EVIDENCE = { hits: 10, boost: 1 };
+
+/** A history with its queries turned into item evidence, and each row's boost (null: no query matched). */
+export function expandQueries(history: WeightedHistory, evidence: QueryEvidence, settings = evidence.settings ?? QUERY_EVIDENCE): { history: WeightedHistory; boost: Map<number, number> | null } {
+  if (history.queries.length === 0) return { history, boost: null };
+  const items = new Map(history.items);
+  const boost = new Map<number, number>();
+  for (const { query, weight } of history.queries) {
+    const matches = evidence.matches(query);
+    matches.slice(0, settings.hits).forEach(({ row, lexical }) => items.set(row, (items.get(row) ?? 0) + weight * lexical));
+    for (const { row, lexical } of matches) boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * Math.min(1, weight));
+  }
+  return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null };
+}
+
+/**
+ * Query evidence from the catalog's search index (built when first needed): a query's best 200
+ * matches among the rows `allowed` lets through, cached per query.
+ */
+export function searchIndexEvidence(index: () => SearchIndex, allowed: (row: number) => boolean): QueryEvidence {
+  const cache = new Map<string, { row: number; lexical: number }[]>();
+  return {
+    matches(query) {
+      let matches = cache.get(query);
+      if (!matches) {
+        const hits = index().search(query, { k: 200, filter: allowed });
+        const best = hits[0]?.score ?? 0;
+        matches = best > 0 ? hits.map((h) => ({ row: h.row, lexical: h.score / best })) : [];
+        if (cache.size >= 256) cache.clear();
+        cache.set(query, matches);
+      }
+      return matches;
+    },
+  };
+}
