@@ -8,7 +8,7 @@ export const REASONS_PROTOCOL = 'reasons';
 export const REASONS_MODELS = ['generator', 'template', 'nearest-review'];
 /** `intent` runs apart too: its three rankings are fixed (shared/EVALUATION.md). */
 export const INTENT_PROTOCOL = 'intent';
-export const INTENT_MODELS = ['history-only', 'search-only', 'localrec'];
+export const INTENT_MODELS = ['history-only', 'search-only', 'localrec', 'localrec-query-words'];
 
 export interface EvalArgs {
   data: string;

@@ -68,12 +68,12 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
   const fitSeconds = (performance.now() - started) / 1000;
   const index = SearchIndex.build(items);
 
-  const names = ['history-only', 'search-only', 'localrec'] as const;
+  const names = ['history-only', 'search-only', 'localrec', 'localrec-query-words'] as const;
   /**
    * HR@10, NDCG@10 and query_precision@12 over a pass's users with a query: history-only,
    * search-only, then localrec with each of `grid`'s query-evidence settings.
    */
-  const evaluatePass = async (heldOut: HeldOut, passQueries: (string | null)[], grid: readonly { hits: number; boost: number }[]) => {
+  const evaluatePass = async (heldOut: HeldOut, passQueries: (string | null)[], grid: readonly ({ hits: number; boost: number } | null)[]) => {
     const sums = Array.from({ length: 2 + grid.length }, () => ({ hr: 0, ndcg: 0, precision: 0 }));
     const blocked = new Uint8Array(cols);
     const withQuery = heldOut.inputs.map((_, u) => u).filter((u) => passQueries[u] !== null);
@@ -122,7 +122,8 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
   const chosen = (precise.length ? precise : candidates).reduce((best, c) =>
     (precise.length ? c.metrics['NDCG@10'] > best.metrics['NDCG@10'] : c.metrics['query_precision@12'] > best.metrics['query_precision@12']) ? c : best,
   );
-  const test = await evaluatePass(split.test, queries, [chosen.settings]);
+  // The same users with queries as words in the content profile (how searches counted before).
+  const test = await evaluatePass(split.test, queries, [chosen.settings, null]);
   const users = test.users;
   const evalSeconds = (performance.now() - started) / 1000;
   const settings = model.settings();
@@ -140,6 +141,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
       ...(name === 'localrec'
         ? { search_event_weight: EVENT_WEIGHTS.search, query_evidence: chosen.settings, tuned_on: `validation NDCG@10 with query_precision@12 ≥ ${PRECISION_TARGET}`, validation: Object.fromEntries(candidates.map((c) => [`hits ${c.settings.hits} boost ${c.settings.boost}`, c.metrics])) }
         : {}),
+      ...(name === 'localrec-query-words' ? { search_event_weight: EVENT_WEIGHTS.search, query: 'words in the content profile (hashed dimensions), no query evidence: how searches counted before' } : {}),
       scorer: settings,
       eval: { items: cols, test_users: split.test.inputs.length, users_with_query: users, skipped_users: split.test.inputs.length - users, eval_seconds: round(evalSeconds) },
     },

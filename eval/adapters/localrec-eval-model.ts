@@ -233,11 +233,12 @@ export class EngineEvalModel implements EvalModel {
    * The worker's scores of every column for each weighted history (items and queries), as
    * recommend() computes them; with `evidence`, searches count with those settings instead.
    */
-  async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number }): Promise<Float32Array[]> {
+  async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number } | null): Promise<Float32Array[]> {
     if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
-    if (!evidence) return this.scorer.scoreHistories(histories);
+    if (evidence === undefined) return this.scorer.scoreHistories(histories);
+    // null: queries as words in the content profile (hashed dimensions), as the worker did before.
     const { content, collaborative, settings } = this.parts;
-    return new HybridScorer(content, collaborative, settings, { ...this.evidence, settings: evidence }).scoreHistories(histories);
+    return new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null).scoreHistories(histories);
   }
 
   async scoreBatch(inputs: Csr): Promise<Float32Array> {
