@@ -8,10 +8,9 @@ import { rngFor } from '../src/util/random';
 import { hitRateAt, ndcgAt, topK } from '../src/util/ranking-metrics';
 import { EngineEvalModel } from './adapters/localrec-eval-model';
 import type { Dataset } from './dataset';
-import { tieRanks } from './metrics';
 import type { EvalRecord } from './run-protocol';
-import { catalogLeaves, catalogQueryMaker, SEARCH_CANDIDATES } from './search-protocol';
-import { looSplit, type HeldOut } from './splits';
+import { catalogLeaves, catalogQueryMaker, looRanking, SEARCH_CANDIDATES } from './search-protocol';
+import type { HeldOut } from './splits';
 
 /**
  * The `intent` protocol of shared/EVALUATION.md: does a search shape what is recommended next?
@@ -46,12 +45,7 @@ export function matchesQuery(item: Item, query: string, leafOf: (item: Item) => 
 
 export async function runIntentProtocol(options: { data: Dataset; seed: number }): Promise<IntentEvalRecord[]> {
   const { data, seed } = options;
-  const split = looSplit(data);
-  const cols = split.columns.length;
-  const items = split.items;
-  const tieRank = tieRanks(cols, seed);
-  const tieOrder = new Int32Array(cols);
-  tieRank.forEach((rank, item) => (tieOrder[rank] = item));
+  const { split, cols, items, tieRank, tieOrder } = looRanking(data, seed);
   // The same queries as the `search` protocol's test pass.
   const makeQuery = catalogQueryMaker(items);
   const rng = rngFor(seed, 'search-query-test');

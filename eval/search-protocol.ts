@@ -108,6 +108,16 @@ export function catalogLeaves(items: readonly Item[]): (item: Item) => string | 
   return (item) => leafCategory(item.category, paths);
 }
 
+/** The `loo` split with the seeded tie order (rank of each column, and the columns in that order). */
+export function looRanking(data: Dataset, seed: number): { split: ReturnType<typeof looSplit>; cols: number; items: Item[]; tieRank: Int32Array; tieOrder: Int32Array } {
+  const split = looSplit(data);
+  const cols = split.columns.length;
+  const tieRank = tieRanks(cols, seed);
+  const tieOrder = new Int32Array(cols);
+  tieRank.forEach((rank, item) => (tieOrder[rank] = item));
+  return { split, cols, items: split.items, tieRank, tieOrder };
+}
+
 /** The protocol's query rule over a catalog (see the module comment). */
 export function catalogQueryMaker(items: readonly Item[]): QueryMaker {
   const leafOf = catalogLeaves(items);
@@ -136,12 +146,7 @@ export async function runSearchProtocol(options: SearchProtocolOptions): Promise
   const { data, seed } = options;
   const maxCandidates = options.candidates ?? SEARCH_CANDIDATES;
   const batchSize = options.batchSize ?? 256;
-  const split = looSplit(data);
-  const cols = split.columns.length;
-  const items = split.items;
-  const tieRank = tieRanks(cols, seed);
-  const tieOrder = new Int32Array(cols);
-  tieRank.forEach((rank, item) => (tieOrder[rank] = item));
+  const { split, cols, items, tieRank, tieOrder } = looRanking(data, seed);
 
   // ── queries ──
   const makeQuery = catalogQueryMaker(items);
