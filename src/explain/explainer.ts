@@ -2,6 +2,7 @@ import type { Evidence, Explanation, Item, StoredEvent } from '../shared/types';
 import type { HybridScorer } from '../rank/hybrid-scorer';
 import type { WeightedHistory } from '../rank/profile-weights';
 import { sharedAttributes } from './shared-attributes';
+import type { Relatedness } from './relatedness';
 import { describeEvidence, templateReason } from './template-reason';
 
 /** How many pieces of evidence an explanation lists. */
@@ -26,6 +27,8 @@ export class Explainer {
     /** The engine's current scorer (it changes when a model is trained or loaded). */
     private readonly scorer: () => HybridScorer,
     private readonly rowOf: (id: string) => number | undefined,
+    /** Which evidence a reason may cite (relatedness.ts); without it, all of it. */
+    private readonly relatedness: Relatedness | null = null,
   ) {}
 
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
@@ -62,11 +65,14 @@ export class Explainer {
   }
 
   private toExplanation({ target, score, all }: Influences): Explanation {
-    const evidence = strongestFirst(all);
+    // Only what relates to the item is evidence for it: an influential but unrelated piece of the
+    // history (a colliding word, a popular item) would tell the shopper something false.
+    const related = this.relatedness ? all.filter((e) => this.relatedness!.related(target, e)) : all;
+    const evidence = strongestFirst(related);
     const item = this.items[target]!;
     const evidenceItems = evidence.flatMap((e) => (e.kind === 'item' ? [this.items[this.rowOf(e.itemId)!]!] : []));
     const shared = sharedAttributes(item, evidenceItems);
-    return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared) };
+    return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared, all.length > 0) };
   }
 
   /** Explanations of several items for one history, in one batch. */

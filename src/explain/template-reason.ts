@@ -37,9 +37,10 @@ function describeShared(shared: SharedAttribute): string {
  * A one-sentence reason that states only facts from the evidence: the top history item (or
  * search) behind the score, and an attribute the item really shares with it. Plain text.
  */
-export function templateReason(evidence: readonly Evidence[], shared: readonly SharedAttribute[]): string {
+export function templateReason(evidence: readonly Evidence[], shared: readonly SharedAttribute[], hasHistory = false): string {
   const top = evidence[0];
-  if (!top) return 'A pick from this store to start with — it will adapt as you browse.';
+  // Nothing related to cite: say something general that is true, never cite what does not relate.
+  if (!top) return hasHistory ? 'Picked for you from what you have browsed so far.' : 'A pick from this store to start with — it will adapt as you browse.';
   const link = top.kind === 'item' ? shared.find((s) => s.itemId === top.itemId) : undefined;
   const second = evidence[1];
   let reason = `Because ${describeEvidence(top)}`;

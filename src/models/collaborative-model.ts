@@ -141,6 +141,24 @@ export class CollaborativeModel {
     return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.halfLife, this.coldStart);
   }
 
+  /**
+   * The catalog rows among `row`'s neighbour lists in the pack's collaborative item–item parts
+   * (EASE and co-purchase cosine, each its top neighbours), empty for a row the model does not know.
+   */
+  neighboursOf(row: number): Set<number> {
+    const out = new Set<number>();
+    const v = this.vocabOfRow[row] ?? -1;
+    if (v < 0) return out;
+    for (const part of this.scorer.parts) {
+      if (part.kind === 'content') continue;
+      for (let t = 0; t < part.k; t++) {
+        const r = this.rowOfVocab[part.indices[v * part.k + t]!] ?? -1;
+        if (r >= 0) out.add(r);
+      }
+    }
+    return out;
+  }
+
   /** Whether the model knows this catalog row. */
   knows(row: number): boolean {
     return (this.vocabOfRow[row] ?? -1) >= 0;

@@ -55,7 +55,7 @@ describe('eval command', () => {
       ['office-slice', 'loo', 3, 'popular'],
       ['office-slice', 'loo', 3, 'itemknn'],
     ]);
-    expect(Object.keys(lines[0]?.metrics as object)).toEqual(['HR@10', 'HR@20', 'NDCG@10', 'NDCG@20']);
+    expect(Object.keys(lines[0]?.metrics as object)).toEqual(['HR@10', 'HR@20', 'NDCG@10', 'NDCG@20', 'dup@12', 'coverage@12']);
     expect(run.stderr).toMatch(/model\s+HR@10/);
   });
 
