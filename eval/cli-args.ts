@@ -8,11 +8,13 @@ export const REASONS_PROTOCOL = 'reasons';
 export const REASONS_MODELS = ['generator', 'template', 'nearest-review'];
 /** `intent` runs apart too: its three rankings are fixed (shared/EVALUATION.md). */
 export const INTENT_PROTOCOL = 'intent';
+/** `reasons-evidence`: model `localrec` only. */
+export const REASONS_EVIDENCE_PROTOCOL = 'reasons-evidence';
 export const INTENT_MODELS = ['history-only', 'search-only', 'localrec', 'localrec-query-words'];
 
 export interface EvalArgs {
   data: string;
-  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL | typeof INTENT_PROTOCOL;
+  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL | typeof INTENT_PROTOCOL | typeof REASONS_EVIDENCE_PROTOCOL;
   models: string[];
   seed: number;
   json: boolean;
@@ -26,7 +28,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons|intent [--models a,b,...] [--seed 42] [--json]
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons|intent|reasons-evidence [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')};
@@ -69,13 +71,14 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   const isSearch = protocol === SEARCH_PROTOCOL;
   const isReasons = protocol === REASONS_PROTOCOL;
   const isIntent = protocol === INTENT_PROTOCOL;
-  if (!isSearch && !isReasons && !isIntent && !(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL, INTENT_PROTOCOL].join(', ')})`);
+  if (!isSearch && !isReasons && !isIntent && protocol !== REASONS_EVIDENCE_PROTOCOL && !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL, INTENT_PROTOCOL, REASONS_EVIDENCE_PROTOCOL].join(', ')})`);
   }
   const seedOf = (text: string): number => {
     if (!/^-?\d+$/.test(text)) throw new UsageError(`--seed must be an integer, got "${text}"`);
     return Number(text);
   };
+  if (protocol === REASONS_EVIDENCE_PROTOCOL) return { data: values.data, protocol: REASONS_EVIDENCE_PROTOCOL, models: ['localrec'], seed: seedOf(values.seed ?? '42'), json, browser, help };
   if (isIntent) {
     const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : INTENT_MODELS;
     for (const m of models) if (!INTENT_MODELS.includes(m)) throw new UsageError(`unknown intent model "${m}" (known: ${INTENT_MODELS.join(', ')})`);

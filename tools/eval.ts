@@ -10,6 +10,7 @@ import { runEvalInBrowser } from '../eval/run-in-browser';
 import { runSearchProtocol } from '../eval/search-protocol';
 import { runReasonsProtocol } from '../eval/reasons-protocol';
 import { runIntentProtocol } from '../eval/intent-protocol';
+import { runReasonsEvidenceProtocol } from '../eval/reasons-evidence-protocol';
 
 function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
   const keys = Object.keys(records[0]?.metrics ?? {});
@@ -22,7 +23,7 @@ function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' |
 
 /** `--browser`: the same protocol in a Chromium worker; one JSON line per model, as in Node. */
 async function runInBrowser(args: EvalArgs): Promise<number> {
-  if (args.protocol === 'reasons' || args.protocol === 'intent') {
+  if (args.protocol === 'reasons' || args.protocol === 'intent' || args.protocol === 'reasons-evidence') {
     process.stderr.write(`eval: --browser runs the ranking protocols and search, not ${args.protocol}\n`);
     return 2;
   }
@@ -59,6 +60,13 @@ async function main(): Promise<number> {
   if (args.protocol === 'reasons') {
     // Generator, template and nearest-review reasons against the shopper's own review sentence.
     const records = (await runReasonsProtocol({ data, dir: args.data, seed: args.seed })).filter((r) => args.models.includes(r.model));
+    for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (!args.json) process.stderr.write(`${table(records)}\n`);
+    return 0;
+  }
+  if (args.protocol === 'reasons-evidence') {
+    // Whether every piece of evidence a reason cites relates to the item (shared/EVALUATION.md).
+    const records = await runReasonsEvidenceProtocol({ data, seed: args.seed });
     for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
     if (!args.json) process.stderr.write(`${table(records)}\n`);
     return 0;

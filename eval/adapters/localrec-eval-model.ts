@@ -7,6 +7,8 @@ import { DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from '../../src/rank/new
 import { HybridScorer } from '../../src/rank/hybrid-scorer';
 import { searchIndexEvidence, type QueryEvidence } from '../../src/rank/query-evidence';
 import { SearchIndex } from '../../src/search/search-index';
+import { Explainer } from '../../src/explain/explainer';
+import { catalogRelatedness } from '../../src/explain/relatedness';
 import type { WeightedHistory } from '../../src/rank/profile-weights';
 import { CollaborativeModel } from '../../src/models/collaborative-model';
 import { ContentModel } from '../../src/models/content/content-model';
@@ -64,6 +66,7 @@ export class EngineEvalModel implements EvalModel {
   readonly name: string;
   private scorer: HybridScorer | null = null;
   private evidence: QueryEvidence | null = null;
+  private catalog: Item[] = [];
   private parts: { content: ContentModel; collaborative: CollaborativeModel; settings: BridgeSettings } | null = null;
   private content: ContentModel | null = null;
   private tuning: Record<string, unknown> | null = null;
@@ -104,6 +107,7 @@ export class EngineEvalModel implements EvalModel {
     const index = SearchIndex.build(context.items);
     this.evidence = searchIndexEvidence(() => index, () => true);
     this.parts = { content, collaborative, settings };
+    this.catalog = context.items;
     this.scorer = new HybridScorer(content, collaborative, settings, this.evidence);
     // Build the cold bridge now, so its cost counts as training time.
     await this.scorer.scoreHistories([{ items: new Map(), queries: [] }]);
@@ -239,6 +243,16 @@ export class EngineEvalModel implements EvalModel {
     // null: queries as words in the content profile (hashed dimensions), as the worker did before.
     const { content, collaborative, settings } = this.parts;
     return new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null).scoreHistories(histories);
+  }
+
+  /** The worker's explainer over this model: leave-one-out evidence, cited only where related. */
+  explainer(): Explainer {
+    if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
+    const { collaborative } = this.parts;
+    const items = this.catalog;
+    const rowById = new Map(items.map((item, row) => [item.id, row]));
+    const scorer = this.scorer;
+    return new Explainer(items, () => scorer, (id) => rowById.get(id), catalogRelatedness(items, (id) => rowById.get(id), collaborative, this.evidence));
   }
 
   async scoreBatch(inputs: Csr): Promise<Float32Array> {

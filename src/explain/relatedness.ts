@@ -1,5 +1,5 @@
 import { tokenize } from '../features/tokenize';
-import type { SparseTfIdf } from '../features/sparse-tfidf';
+import { smoothIdf } from '../features/tf-idf';
 import type { Evidence, Item } from '../shared/types';
 import { BestK } from '../util/best-k';
 
@@ -9,8 +9,6 @@ export const RELATED_NEIGHBOURS = 50;
 export interface RelatednessSources {
   items: readonly Item[];
   rowOf: (id: string) => number | undefined;
-  /** The catalog's exact TF-IDF vectors (title, category, brand, description, price band). */
-  text: () => SparseTfIdf;
   /** A row's neighbours in the pack's collaborative item–item lists (empty without a pack). */
   collaborative: (row: number) => ReadonlySet<number>;
   /** A query's best lexical matches (rows). */
@@ -19,12 +17,14 @@ export interface RelatednessSources {
 
 /**
  * Whether a piece of evidence relates to a recommended item, so that a reason may cite it: a
- * history item among the item's nearest by text or in the pack's co-purchase lists (either way
- * round); a search whose words the item's text holds, or among whose best matches it is. An
+ * history item among the item's 50 nearest by the TF-IDF of title, category and brand, or in the
+ * pack's co-purchase list of the item (cosine of buyer sets); a search whose words the item's
+ * text holds, or among whose 50 best matches it is (shared/EVALUATION.md `reasons-evidence`). An
  * influential but unrelated piece (a colliding word, a popular item) is never cited.
  */
 export class Relatedness {
   private readonly nearText = new Map<number, Set<number>>();
+  private vectors: { rows: Map<number, number>[]; postings: Map<number, { row: number; w: number }[]> } | null = null;
 
   constructor(private readonly sources: RelatednessSources) {}
 
@@ -32,7 +32,7 @@ export class Relatedness {
     if (evidence.kind === 'search') return this.queryRelated(target, evidence.query);
     const row = this.sources.rowOf(evidence.itemId);
     if (row === undefined || row === target) return false;
-    return this.nearestByText(target).has(row) || this.nearestByText(row).has(target) || this.sources.collaborative(target).has(row) || this.sources.collaborative(row).has(target);
+    return this.nearestByText(target).has(row) || this.sources.collaborative(target).has(row);
   }
 
   private queryRelated(target: number, query: string): boolean {
@@ -42,16 +42,68 @@ export class Relatedness {
     return this.sources.queryMatches(query).slice(0, RELATED_NEIGHBOURS).some((m) => m.row === target);
   }
 
+  /** Unit TF-IDF vectors of title + category + brand words (raw counts × smooth idf), with postings; built once. */
+  private textVectors(): NonNullable<Relatedness['vectors']> {
+    if (this.vectors) return this.vectors;
+    const ids = new Map<string, number>();
+    const docs = this.sources.items.map((item) => {
+      const counts = new Map<number, number>();
+      for (const token of tokenize([item.title, ...(item.category ?? []), item.brand ?? ''].join(' '))) {
+        let id = ids.get(token);
+        if (id === undefined) ids.set(token, (id = ids.size));
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    });
+    const df = new Float64Array(ids.size);
+    for (const d of docs) for (const t of d.keys()) df[t]! += 1;
+    const postings = new Map<number, { row: number; w: number }[]>();
+    const rows = docs.map((d, row) => {
+      let norm = 0;
+      const v = new Map<number, number>();
+      for (const [t, c] of d) {
+        const w = c * smoothIdf(docs.length, df[t]!);
+        v.set(t, w);
+        norm += w * w;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (const [t, w] of v) {
+        v.set(t, w / norm);
+        (postings.get(t) ?? postings.set(t, []).get(t)!).push({ row, w: w / norm });
+      }
+      return v;
+    });
+    this.vectors = { rows, postings };
+    return this.vectors;
+  }
+
   private nearestByText(row: number): Set<number> {
     let near = this.nearText.get(row);
     if (!near) {
-      const cosines = this.sources.text().cosineRow(row);
+      const { rows, postings } = this.textVectors();
+      const dot = new Map<number, number>();
+      for (const [t, w] of rows[row]!) for (const p of postings.get(t) ?? []) if (p.row !== row) dot.set(p.row, (dot.get(p.row) ?? 0) + w * p.w);
       const best = new BestK(RELATED_NEIGHBOURS);
-      for (let r = 0; r < cosines.length; r++) if (r !== row && cosines[r]! > 0) best.push(cosines[r]!, r);
+      for (const [r, d] of dot) if (d > 0) best.push(d, r);
       near = new Set(best.take().ids);
       if (this.nearText.size > 2048) this.nearText.clear();
       this.nearText.set(row, near);
     }
     return near;
   }
+}
+
+/** Relatedness over a serving catalog: its text, the pack's co-purchase lists and the search index. */
+export function catalogRelatedness(
+  items: readonly Item[],
+  rowOf: (id: string) => number | undefined,
+  collaborative: { neighboursOf(row: number): Set<number> } | null,
+  queries: { matches(query: string): readonly { row: number }[] },
+): Relatedness {
+  return new Relatedness({
+    items,
+    rowOf,
+    collaborative: (row) => collaborative?.neighboursOf(row) ?? new Set(),
+    queryMatches: (query) => queries.matches(query),
+  });
 }

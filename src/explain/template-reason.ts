@@ -38,13 +38,20 @@ function describeShared(shared: SharedAttribute): string {
  * search) behind the score, and an attribute the item really shares with it. Plain text.
  */
 export function templateReason(evidence: readonly Evidence[], shared: readonly SharedAttribute[], hasHistory = false): string {
-  const top = evidence[0];
+  const [top, second] = citedEvidence(evidence, shared);
   // Nothing related to cite: say something general that is true, never cite what does not relate.
   if (!top) return hasHistory ? 'Picked for you from what you have browsed so far.' : 'A pick from this store to start with — it will adapt as you browse.';
   const link = top.kind === 'item' ? shared.find((s) => s.itemId === top.itemId) : undefined;
-  const second = evidence[1];
   let reason = `Because ${describeEvidence(top)}`;
   if (link) reason += ` — this is ${describeShared(link)}`;
   else if (second) reason += ` and ${describeEvidence(second)}`;
   return `${reason}.`;
+}
+
+/** The evidence the template reason names: the top piece, and the second unless an attribute links the first. */
+export function citedEvidence(evidence: readonly Evidence[], shared: readonly SharedAttribute[]): Evidence[] {
+  const top = evidence[0];
+  if (!top) return [];
+  const link = top.kind === 'item' ? shared.find((s) => s.itemId === top.itemId) : undefined;
+  return link || !evidence[1] ? [top] : [top, evidence[1]];
 }

@@ -142,15 +142,15 @@ export class CollaborativeModel {
   }
 
   /**
-   * The catalog rows among `row`'s neighbour lists in the pack's collaborative item–item parts
-   * (EASE and co-purchase cosine, each its top neighbours), empty for a row the model does not know.
+   * The catalog rows in `row`'s co-purchase neighbour list (the pack's item-kNN part: cosine of
+   * buyer sets, its top neighbours), empty for a row the model does not know or a pack without one.
    */
   neighboursOf(row: number): Set<number> {
     const out = new Set<number>();
     const v = this.vocabOfRow[row] ?? -1;
     if (v < 0) return out;
     for (const part of this.scorer.parts) {
-      if (part.kind === 'content') continue;
+      if (part.kind !== 'knn') continue;
       for (let t = 0; t < part.k; t++) {
         const r = this.rowOfVocab[part.indices[v * part.k + t]!] ?? -1;
         if (r >= 0) out.add(r);

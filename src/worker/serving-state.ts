@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../shared/types';
 import { Explainer } from '../explain/explainer';
-import { Relatedness } from '../explain/relatedness';
+import { catalogRelatedness } from '../explain/relatedness';
 import type { ReasonWriter } from '../explain/generator/reason-writer';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import { ContentModel } from '../models/content/content-model';
@@ -54,13 +54,7 @@ export class ServingState {
     this.rowById = rowById ?? new Map(items.map((item, row) => [item.id, row]));
     const evidence = searchIndexEvidence(() => this.searchIndex, (row) => items[row]!.available !== false);
     this.scorer = new HybridScorer(content, collaborative, undefined, evidence);
-    const relatedness = new Relatedness({
-      items,
-      rowOf: (id) => this.rowById.get(id),
-      text: () => content.exactVectors(),
-      collaborative: (row) => collaborative?.neighboursOf(row) ?? new Set(),
-      queryMatches: (query) => evidence.matches(query),
-    });
+    const relatedness = catalogRelatedness(items, (id) => this.rowById.get(id), collaborative, evidence);
     this.explainer = new Explainer(items, () => this.scorer, (id) => this.rowById.get(id), relatedness);
   }
 
