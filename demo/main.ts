@@ -171,6 +171,11 @@ async function main(): Promise<void> {
   });
   $('erase').addEventListener('click', async () => {
     await rec.forget();
+    // The personal model was made of the erased history: it is gone too.
+    personalStatus();
+    const personalise = $<HTMLButtonElement>('personalise');
+    personalise.textContent = 'Personalise on this device';
+    personalise.disabled = false;
     // Back to the home page: re-rendering a product page would record a fresh view at once.
     history.replaceState(null, '', '#/');
     await route();

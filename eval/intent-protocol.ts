@@ -32,7 +32,7 @@ const DEPTH = 10;
 const PRECISION_DEPTH = 12;
 const BATCH = 128;
 /** Query-evidence settings tried on validation (src/rank/query-evidence.ts). */
-const EVIDENCE_GRID: readonly { hits: number; boost: number }[] = [0.5, 1, 2, 3, 4, 6].flatMap((boost) => [5, 10].map((hits) => ({ hits, boost })));
+const EVIDENCE_GRID: readonly { hits: number; boost: number }[] = [1, 3, 6, 10, 16, 25].map((boost) => ({ hits: 10, boost }));
 const PRECISION_TARGET = 0.8;
 const round = (x: number): number => Number(x.toFixed(4));
 

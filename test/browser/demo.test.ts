@@ -114,3 +114,32 @@ describe('demo storefront: no egress', () => {
     await context.close();
   }, 240_000);
 });
+
+describe('demo storefront: erase', () => {
+  it('erasing leaves no trace in any panel: no events, no log, no personal model, starter picks with starter reasons', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    await page.fill('#search', 'pipette');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('text=results for “pipette”');
+    await page.click('#content .card >> nth=0');
+    await page.waitForSelector('.product h1');
+    await page.waitForFunction(() => /^2 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    await page.click('#personalise');
+    await page.waitForSelector('text=Personalised ✓', { timeout: 120_000 });
+    expect(await page.textContent('#personal-status')).toMatch(/Personal model/);
+
+    await page.click('#erase');
+    await page.waitForFunction(() => /^0 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    expect(await page.locator('#event-log li').count()).toBe(0);
+    expect((await page.textContent('#personal-status'))?.trim()).toBe('');
+    expect(await page.textContent('#personalise')).toBe('Personalise on this device');
+    await page.waitForFunction(() => document.querySelectorAll('#recommended > li').length === 6);
+    const reasons = await page.locator('#recommended .reason').allTextContents();
+    for (const reason of reasons) expect(reason).not.toMatch(/pipette|Because you/i);
+    expect(await page.locator('#recommended .why').count()).toBe(0);
+    await context.close();
+  }, 180_000);
+});
