@@ -32,16 +32,17 @@ function card(item: Item, note?: string): HTMLElement {
     el('span', { className: 'meta', text: note ?? leaf(item) }));
 }
 
-/** One evidence line for the "why?" view (plain text only). */
-function evidenceLine(e: NonNullable<Recommendation['evidence']>[number]): string {
-  const what = e.kind === 'search' ? `searched “${e.query}”` : `${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'carted' : 'viewed'} ${e.title}`;
-  return `${what} (+${e.influence.toFixed(3)})`;
+/** One evidence line for the "why?" view (plain text only): what the shopper did, and how much it counted next to the strongest. */
+function evidenceLine(e: NonNullable<Recommendation['evidence']>[number], strongest: number): string {
+  const what = e.kind === 'search' ? `You searched “${e.query}”` : `You ${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'added to your cart' : 'viewed'} ${e.title}`;
+  const share = strongest > 0 ? e.influence / strongest : 0;
+  return `${what} — ${share > 0.66 ? 'counted most' : share > 0.33 ? 'counted a fair amount' : 'counted a little'}`;
 }
 
 function miniList(target: HTMLElement, recs: Recommendation[]): void {
   target.replaceChildren(...recs.map((r) => {
     const why = el('details', { className: 'why' }, el('summary', { text: 'why?' }),
-      el('ul', {}, ...(r.evidence ?? []).map((e) => el('li', { text: evidenceLine(e) }))));
+      el('ul', {}, ...(r.evidence ?? []).map((e) => el('li', { text: evidenceLine(e, r.evidence![0]!.influence) }))));
     return el('li', {},
       el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })),
       el('p', { className: 'reason', text: r.reason ?? '' }),

@@ -1,4 +1,7 @@
 import type { Item } from '../src/shared/types';
+import { catalogLeaves, leafCategory } from '../src/catalog/category-names';
+
+export { catalogLeaves, leafCategory };
 import { tokenize } from '../src/features/tokenize';
 import { personalize } from '../src/search/personalize';
 import { DEFAULT_BOOSTS } from '../src/search/index-layout';
@@ -51,8 +54,6 @@ export const SEARCH_CANDIDATES = 1000;
 export const WEIGHT_GRID: readonly number[] = Array.from({ length: 20 }, (_, i) => i / 20);
 
 const DEPTH = 10;
-const LEAF_WORDS = 3;
-const GENERIC_CATEGORY = /^category\s*\d+$/i;
 const QUERY_RULE =
   'leaf category (flattened paths: after the longest parent path in the catalog; at most 3 words); "category N" labels or none: 2 seeded title words';
 
@@ -70,23 +71,6 @@ export interface SearchProtocolOptions {
 /** The query a shopper looking for `item` would type, or null when the item offers none. */
 export type QueryMaker = (item: Item, rng: () => number) => { query: string; source: 'category' | 'title' } | null;
 
-/** Leaf name of one category path, given every path in the catalog (for flattened paths). */
-export function leafCategory(category: readonly string[] | undefined, paths: ReadonlySet<string>): string | null {
-  if (!category || category.length === 0) return null;
-  const last = (category[category.length - 1] as string).trim();
-  if (last === '' || GENERIC_CATEGORY.test(last)) return null;
-  let words = last.split(/\s+/);
-  if (category.length === 1) {
-    for (let k = words.length - 1; k >= 1; k--) {
-      if (paths.has(words.slice(0, k).join(' '))) {
-        words = words.slice(k);
-        break;
-      }
-    }
-  }
-  return words.slice(-LEAF_WORDS).join(' ');
-}
-
 /** Two title words (distinct, ≥ 3 characters, with a letter) chosen with `rng`, in title order. */
 export function titleWords(title: string, rng: () => number): string | null {
   const words = [...new Set(tokenize(title, 60))].filter((w) => w.length >= 3 && /\p{L}/u.test(w));
@@ -96,16 +80,6 @@ export function titleWords(title: string, rng: () => number): string | null {
   let b = Math.floor(rng() * (words.length - 1));
   if (b >= a) b++;
   return [words[Math.min(a, b)], words[Math.max(a, b)]].join(' ');
-}
-
-/** Each item's leaf category name as the query rule reads it (see leafCategory), over a catalog. */
-export function catalogLeaves(items: readonly Item[]): (item: Item) => string | null {
-  const paths = new Set<string>();
-  for (const item of items) {
-    const last = item.category?.[item.category.length - 1];
-    if (last) paths.add(last.trim().split(/\s+/).join(' '));
-  }
-  return (item) => leafCategory(item.category, paths);
 }
 
 /** The `loo` split with the seeded tie order (rank of each column, and the columns in that order). */

@@ -1,6 +1,7 @@
 import type { Evidence, Explanation, Item, StoredEvent } from '../shared/types';
 import type { HybridScorer } from '../rank/hybrid-scorer';
 import type { WeightedHistory } from '../rank/profile-weights';
+import { catalogLeaves } from '../catalog/category-names';
 import { sharedAttributes } from './shared-attributes';
 import type { Relatedness } from './relatedness';
 import { describeEvidence, templateReason } from './template-reason';
@@ -29,7 +30,12 @@ export class Explainer {
     private readonly rowOf: (id: string) => number | undefined,
     /** Which evidence a reason may cite (relatedness.ts); without it, all of it. */
     private readonly relatedness: Relatedness | null = null,
-  ) {}
+  ) {
+    this.categoryName = catalogLeaves(items);
+  }
+
+  /** Category leaves as a shopper reads them, for reasons. */
+  private readonly categoryName: (item: Item) => string | null;
 
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
     const itemUnits = [...history.items.keys()];
@@ -71,7 +77,7 @@ export class Explainer {
     const evidence = strongestFirst(related);
     const item = this.items[target]!;
     const evidenceItems = evidence.flatMap((e) => (e.kind === 'item' ? [this.items[this.rowOf(e.itemId)!]!] : []));
-    const shared = sharedAttributes(item, evidenceItems);
+    const shared = sharedAttributes(item, evidenceItems, this.categoryName);
     return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared, all.length > 0) };
   }
 

@@ -12,8 +12,11 @@ export function priceBandLabel(price: number): string {
 
 const leaf = (item: Item): string | undefined => item.category?.at(-1);
 
-/** Attributes `item` really shares with each of `others` (brand, category leaf, price band). */
-export function sharedAttributes(item: Item, others: readonly Item[]): SharedAttribute[] {
+/**
+ * Attributes `item` really shares with each of `others` (brand, category leaf, price band).
+ * @param categoryName the leaf's name as a shopper reads it ("Digital Calipers", not the flattened path)
+ */
+export function sharedAttributes(item: Item, others: readonly Item[], categoryName?: (item: Item) => string | null): SharedAttribute[] {
   const shared: SharedAttribute[] = [];
   for (const other of others) {
     if (other.id === item.id) continue;
@@ -21,7 +24,7 @@ export function sharedAttributes(item: Item, others: readonly Item[]): SharedAtt
       shared.push({ attribute: 'brand', value: item.brand, itemId: other.id });
     }
     const category = leaf(item);
-    if (category && category === leaf(other)) shared.push({ attribute: 'category', value: category, itemId: other.id });
+    if (category && category === leaf(other)) shared.push({ attribute: 'category', value: categoryName?.(item) ?? category, itemId: other.id });
     if (item.price !== undefined && other.price !== undefined && priceBand(item.price) === priceBand(other.price)) {
       shared.push({ attribute: 'price band', value: priceBandLabel(item.price), itemId: other.id });
     }
