@@ -1,4 +1,5 @@
 import { nearDuplicates } from '../features/title-words';
+import { capPerCategory } from './merchant-rules';
 
 /**
  * The first `k` of `ranked` (best first) with near-duplicate variants spread out: a row whose
@@ -28,9 +29,19 @@ export function spreadVariants(ranked: readonly number[], k: number, words: (row
   return placed;
 }
 
-/** spreadVariants over a top-k result (rows with their scores). */
-export function spreadTop(top: { rows: number[]; scores: number[] }, k: number, words: (row: number) => ReadonlySet<string> | null): { rows: number[]; scores: number[] } {
+
+/**
+ * The first `k` of a ranked candidate list (more than k, best first) shaped for a storefront:
+ * at most `maxPerCategory` per leaf category, then near-duplicate variants spread out.
+ */
+export function shapeList(
+  top: { rows: number[]; scores: number[] },
+  k: number,
+  rules: { spread: boolean; maxPerCategory?: number | undefined },
+  sources: { words: (row: number) => ReadonlySet<string> | null; leaf: (row: number) => string | undefined },
+): { rows: number[]; scores: number[] } {
   const scoreOf = new Map(top.rows.map((row, i) => [row, top.scores[i]!]));
-  const rows = spreadVariants(top.rows, k, words);
+  let rows = rules.maxPerCategory !== undefined ? capPerCategory(top.rows, top.rows.length, sources.leaf, rules.maxPerCategory) : top.rows;
+  rows = rules.spread ? spreadVariants(rows, k, sources.words) : rows.slice(0, k);
   return { rows, scores: rows.map((row) => scoreOf.get(row)!) };
 }

@@ -262,6 +262,22 @@ export interface RecommendOptions {
    * not a wall of variants; `'keep'`: the model's order as it is.
    */
   variants?: 'spread' | 'keep';
+  /** Only items that pass: a brand (case-insensitive), a category (any level of the path), a price range. */
+  filter?: MerchantRules['filter'];
+  /**
+   * Lift (or, negative, lower) items: each rule names a brand, a category or item ids, and `by`
+   * standard deviations of this shopper's scores (−5 to 5): a promotion, a house brand, stock to clear.
+   */
+  boost?: MerchantRules['boost'];
+  /** At most this many items per leaf category, so one shelf does not fill the list. */
+  maxPerCategory?: number;
+}
+
+/** The merchant's rules of one recommend() call (RecommendOptions.filter, .boost, .maxPerCategory). */
+export interface MerchantRules {
+  filter?: { brand?: string; category?: string; minPrice?: number; maxPrice?: number };
+  boost?: { brand?: string; category?: string; itemIds?: string[]; by: number }[];
+  maxPerCategory?: number;
 }
 
 export interface SearchOptions {

@@ -16,7 +16,8 @@ import { newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { searchFilter } from '../search/search-filter';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, checkVariants, excludedEventTypes } from './check-arguments';
-import { spreadTop } from '../rank/spread-variants';
+import { shapeList } from '../rank/spread-variants';
+import { boostVector, checkMerchantRules, filteredOut, liftScores } from '../rank/merchant-rules';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights, trainVaeWeights } from './on-device-training';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
@@ -126,7 +127,7 @@ export class Engine implements Recommender {
 
   async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
-    checkOptions(options, 'recommend', '{ k?, exclude?, excludeIds?, context?, explain? }');
+    checkOptions(options, 'recommend', '{ k?, exclude?, excludeIds?, context?, explain?, variants?, filter?, boost?, maxPerCategory? }');
     const state = this.state;
     const k = checkK(options.k, 12);
     const excludedTypes = excludedEventTypes(options.exclude);
@@ -150,16 +151,19 @@ export class Engine implements Recommender {
     }
     if (context.query) history.queries.push({ query: context.query, weight: EVENT_WEIGHTS.search });
 
+    // The merchant's rules: a filter, boosts in standard deviations, at most N per leaf category.
+    const rules = checkMerchantRules(options);
+    filteredOut(state.items, rules.filter, excluded);
     const spread = checkVariants(options.variants) === 'spread';
-    const scores = await state.scorer.scoreHistory(history);
+    const scores = liftScores(await state.scorer.scoreHistory(history), boostVector(state.items, rules.boost));
     let top: { rows: number[]; scores: number[] };
     try {
-      top = await this.topK(state, scores, spread ? Math.min(state.items.length, 4 * k) : k, excluded);
+      top = await this.topK(state, scores, spread || rules.maxPerCategory ? Math.min(state.items.length, 4 * k) : k, excluded);
     } finally {
       scores.dispose();
     }
     // Near-duplicate variants (one filament in five colours) wait until every distinct item is placed.
-    if (spread) top = spreadTop(top, k, (row) => state.titleWordsOf(row));
+    top = shapeList(top, k, { spread, maxPerCategory: rules.maxPerCategory }, { words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1) });
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await state.explainer.explain(history, events, top.rows);

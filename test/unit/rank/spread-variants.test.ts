@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { titleWords } from '../../../src/features/title-words';
-import { spreadTop, spreadVariants } from '../../../src/rank/spread-variants';
+import { shapeList, spreadVariants } from '../../../src/rank/spread-variants';
 
 const titles = [
   'HATCHBOX PLA 3D Printer Filament, 1.75 mm, 1 kg Spool, Red',
@@ -21,6 +21,9 @@ describe('spreading near-duplicate variants', () => {
   });
 
   it('carries the scores with the rows', () => {
-    expect(spreadTop({ rows: [0, 1, 3], scores: [0.9, 0.8, 0.5] }, 2, words)).toEqual({ rows: [0, 3], scores: [0.9, 0.5] });
+    const sources = { words, leaf: (row: number) => (row < 3 ? 'Filament' : 'Other') };
+    expect(shapeList({ rows: [0, 1, 3], scores: [0.9, 0.8, 0.5] }, 2, { spread: true }, sources)).toEqual({ rows: [0, 3], scores: [0.9, 0.5] });
+    // At most one per leaf category, variants kept: the second filament waits for the next shelf.
+    expect(shapeList({ rows: [0, 1, 3, 4], scores: [0.9, 0.8, 0.5, 0.4] }, 3, { spread: false, maxPerCategory: 1 }, sources).rows).toEqual([0, 3]);
   });
 });

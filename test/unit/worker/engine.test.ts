@@ -156,3 +156,25 @@ describe('recommend(): variants', () => {
     engine.dispose();
   });
 });
+
+describe('recommend(): the merchant’s rules', () => {
+  it('filters, boosts in standard deviations, caps per category, and refuses malformed rules', async () => {
+    const catalog = [
+      ...Array.from({ length: 6 }, (_, i) => ({ id: `tape-${i}`, title: `Duct tape roll model ${'abcdef'[i]} ${i * 5} yard`, category: ['Tape', 'Duct Tape'], brand: i < 3 ? 'Duck' : 'Gorilla', price: 5 + i })),
+      ...Array.from({ length: 4 }, (_, i) => ({ id: `glue-${i}`, title: `Super glue tube ${'wxyz'[i]} adhesive`, category: ['Glue', 'Super Glue'], brand: 'Loctite', price: 3 + i })),
+    ];
+    const engine = await Engine.create({ catalog, backend: 'cpu', dbName: 'rules', maxEvents: 100, persist: false });
+    await engine.track({ type: 'view', itemId: 'tape-0' });
+    const ids = async (options: Parameters<Engine['recommend']>[0]) => (await engine.recommend({ k: 5, variants: 'keep', ...options })).map((r) => r.itemId);
+    expect((await ids({ filter: { brand: 'gorilla' } })).every((id) => ['tape-3', 'tape-4', 'tape-5'].includes(id))).toBe(true);
+    expect((await ids({ filter: { maxPrice: 4 } })).sort()).toEqual(['glue-0', 'glue-1']);
+    expect((await ids({}))[0]).toMatch(/^tape-/);
+    expect((await ids({ boost: [{ brand: 'Loctite', by: 5 }] })).slice(0, 4).every((id) => id.startsWith('glue-'))).toBe(true);
+    const capped = await ids({ maxPerCategory: 2 });
+    expect(capped.filter((id) => id.startsWith('tape-')).length).toBeLessThanOrEqual(2);
+    await expect(engine.recommend({ boost: [{ brand: 'x', by: 50 }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.recommend({ maxPerCategory: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.recommend({ filter: { minPrice: 'cheap' as unknown as number } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    engine.dispose();
+  });
+});
