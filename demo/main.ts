@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 
   const status = rec.status();
   $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
-  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}`;
+  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}\nCatalog: ${status.catalog.size} items; ${status.catalog.suspectTitles.junk} junk and ${status.catalog.suspectTitles.duplicate} duplicate titles kept`;
 
   async function refreshSidePanels(): Promise<void> {
     miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));

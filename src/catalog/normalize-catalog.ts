@@ -45,6 +45,11 @@ function cleanCategory(value: unknown, counters: Counters): string[] | undefined
   return levels;
 }
 
+/** Markup remnants, or no word of three letters: a title a shopper could not read as a product. */
+function isJunkTitle(title: string): boolean {
+  return /[<>]|\/>/.test(title) || !/\p{L}{3,}/u.test(title);
+}
+
 /**
  * Turns untrusted rows into clean Items. Rows without a usable id or title are skipped and
  * counted; optional fields with a wrong type or value are dropped and counted. Only known fields
@@ -55,6 +60,8 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
   const seen = new Set<string>();
   const skipped = { notAnObject: 0, invalidId: 0, duplicateId: 0, invalidTitle: 0 };
   const counters: Counters = { droppedFields: 0, truncatedFields: 0 };
+  const titles = { junk: 0, duplicate: 0 };
+  const titleSeen = new Set<string>();
 
   for (const row of rows) {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
@@ -79,6 +86,11 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
     }
     seen.add(id);
     const item: Item = { id, title };
+    // Kept, but counted: a title that names nothing ("Industrial & Scientific />"), or another row's title.
+    if (isJunkTitle(title)) titles.junk++;
+    const key = title.toLowerCase().replace(/\s+/g, ' ');
+    if (titleSeen.has(key)) titles.duplicate++;
+    else titleSeen.add(key);
 
     const optional = <T>(key: string, clean: (v: unknown) => T | undefined, assign: (v: T) => void): void => {
       if (!hasOwn(row, key) || fields[key] === null || fields[key] === undefined) return;
@@ -97,7 +109,7 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
   }
   return {
     items,
-    report: { rows: rows.length, size: items.length, skipped, ...counters },
+    report: { rows: rows.length, size: items.length, skipped, ...counters, suspectTitles: titles },
   };
 }
 

@@ -356,6 +356,8 @@ export interface CatalogReport {
   droppedFields: number;
   /** Strings cut to the length limit. */
   truncatedFields: number;
+  /** Rows kept whose title looks wrong: markup remnants or no real word (`junk`), or another row's title (`duplicate`). */
+  suspectTitles: { junk: number; duplicate: number };
   source: 'array' | 'url' | 'cache';
   /** Whether a copy of a URL catalog is kept in IndexedDB for offline starts (false: storage refused it). */
   cached: boolean;

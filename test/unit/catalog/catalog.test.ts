@@ -72,3 +72,17 @@ describe('parseCatalogText', () => {
     }
   });
 });
+
+describe('suspect titles', () => {
+  it('keeps but counts titles with markup remnants or no word, and titles another row already has', () => {
+    const { items, report } = normalizeCatalog([
+      { id: 'a', title: 'Industrial & Scientific />' },
+      { id: 'b', title: '12 / 34' },
+      { id: 'c', title: 'Nitrile Gloves, Medium' },
+      { id: 'd', title: 'nitrile gloves,  medium' },
+      { id: 'e', title: 'Safety Glasses' },
+    ]);
+    expect(items).toHaveLength(5);
+    expect(report.suspectTitles).toEqual({ junk: 2, duplicate: 1 });
+  });
+});
