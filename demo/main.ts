@@ -128,8 +128,13 @@ async function main(): Promise<void> {
 
   async function route(): Promise<void> {
     const match = /^#\/item\/(.+)$/.exec(location.hash);
+    const search = /^#\/search\/(.+)$/.exec(location.hash);
     if (match) await showItem(decodeURIComponent(match[1]!));
-    else await showHome();
+    else if (search) {
+      const query = decodeURIComponent(search[1]!);
+      ($('search') as HTMLInputElement).value = query;
+      await showHome(query);
+    } else await showHome();
     await refreshSidePanels();
     window.scrollTo({ top: 0 });
   }
@@ -138,8 +143,13 @@ async function main(): Promise<void> {
     event.preventDefault();
     const query = ($('search') as HTMLInputElement).value.trim();
     if (!query) return;
-    // Stored on submit (not on every keystroke), and ranked for this shopper.
-    void showHome(query).then(() => rec.track({ type: 'search', query })).then(refreshSidePanels);
+    // Stored on submit (not on every keystroke), ranked for this shopper, and kept in the URL so
+    // Back returns to the results (route() renders them; going back does not store the search again).
+    void rec.track({ type: 'search', query }).then(() => {
+      const hash = `#/search/${encodeURIComponent(query)}`;
+      if (location.hash === hash) void route();
+      else location.hash = hash;
+    });
   });
   // On-device fine-tuning: the model learns from this shopper's own history, which never leaves.
   const personalStatus = (): void => {

@@ -143,3 +143,22 @@ describe('demo storefront: erase', () => {
     await context.close();
   }, 180_000);
 });
+
+describe('demo storefront: the URL', () => {
+  it('keeps the search in the URL: Back from a product returns to the results, and the search is stored once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    await page.fill('#search', 'nitrile gloves');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('text=results for “nitrile gloves”');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/search/nitrile gloves');
+    await page.click('#content .card >> nth=0');
+    await page.waitForSelector('.product h1');
+    await page.goBack();
+    await page.waitForSelector('text=results for “nitrile gloves”');
+    await page.waitForFunction(() => /^2 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    await context.close();
+  }, 120_000);
+});
