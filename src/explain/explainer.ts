@@ -38,6 +38,7 @@ export class Explainer {
   private readonly categoryName: (item: Item) => string | null;
 
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
+    await this.relatedness?.prepare();
     const itemUnits = [...history.items.keys()];
     const searchUnits = history.queries.map((q) => q.query);
     // History 0 is the whole history; history 1 + u leaves unit u out (items first, then searches).

@@ -13,6 +13,8 @@ export interface RelatednessSources {
   collaborative: (row: number) => ReadonlySet<number>;
   /** A query's best lexical matches (rows). */
   queryMatches: (query: string) => readonly { row: number }[];
+  /** Loads what `collaborative` needs, before a batch of explanations. */
+  prepare?: () => Promise<void>;
 }
 
 /**
@@ -27,6 +29,10 @@ export class Relatedness {
   private vectors: { rows: Map<number, number>[]; postings: Map<number, { row: number; w: number }[]> } | null = null;
 
   constructor(private readonly sources: RelatednessSources) {}
+
+  prepare(): Promise<void> {
+    return this.sources.prepare?.() ?? Promise.resolve();
+  }
 
   related(target: number, evidence: Evidence): boolean {
     if (evidence.kind === 'search') return this.queryRelated(target, evidence.query);
@@ -97,13 +103,14 @@ export class Relatedness {
 export function catalogRelatedness(
   items: readonly Item[],
   rowOf: (id: string) => number | undefined,
-  collaborative: { neighboursOf(row: number): Set<number> } | null,
+  collaborative: { neighboursOf(row: number): Set<number>; prepareNeighbours(): Promise<void> } | null,
   queries: { matches(query: string): readonly { row: number }[] },
 ): Relatedness {
   return new Relatedness({
     items,
     rowOf,
     collaborative: (row) => collaborative?.neighboursOf(row) ?? new Set(),
+    prepare: () => collaborative?.prepareNeighbours() ?? Promise.resolve(),
     queryMatches: (query) => queries.matches(query),
   });
 }

@@ -1,3 +1,4 @@
+import { BestK } from '../util/best-k';
 import { LocalrecError } from '../shared/errors';
 import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge';
 import { csrFromRows } from '../util/csr';
@@ -149,6 +150,7 @@ export class CollaborativeModel {
     const out = new Set<number>();
     const v = this.vocabOfRow[row] ?? -1;
     if (v < 0) return out;
+    if (!this.scorer.parts.some((part) => part.kind === 'knn')) return this.embeddingNeighbours(v);
     for (const part of this.scorer.parts) {
       if (part.kind !== 'knn') continue;
       for (let t = 0; t < part.k; t++) {
@@ -156,6 +158,46 @@ export class CollaborativeModel {
         if (r >= 0) out.add(r);
       }
     }
+    return out;
+  }
+
+  /** Item vectors of the VAE's decoder (unit length, [vocabulary × hidden]), for models without a co-purchase list. */
+  private decoderVectors: { vectors: Float32Array; dims: number } | null = null;
+  private readonly nearCache = new Map<number, Set<number>>();
+
+  /** Loads what neighboursOf() needs (the decoder's item vectors, when the model has no co-purchase list). */
+  async prepareNeighbours(): Promise<void> {
+    if (this.decoderVectors || this.scorer.parts.some((part) => part.kind === 'knn')) return;
+    const w = (await this.trainedWeights())['dec/w2']; // [hidden × vocabulary], row-major
+    const vocab = this.rowOfVocab.length;
+    const dims = w.length / vocab;
+    const vectors = new Float32Array(vocab * dims);
+    for (let v = 0; v < vocab; v++) {
+      let norm = 0;
+      for (let h = 0; h < dims; h++) norm += w[h * vocab + v]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let h = 0; h < dims; h++) vectors[v * dims + h] = w[h * vocab + v]! / norm;
+    }
+    this.decoderVectors = { vectors, dims };
+  }
+
+  /** The 50 rows whose decoder vectors are nearest (cosine) to vocabulary item `v`'s. */
+  private embeddingNeighbours(v: number): Set<number> {
+    const cached = this.nearCache.get(v);
+    if (cached) return cached;
+    const out = new Set<number>();
+    const d = this.decoderVectors;
+    if (!d) return out;
+    const best = new BestK(50);
+    for (let u = 0; u < this.rowOfVocab.length; u++) {
+      if (u === v || (this.rowOfVocab[u] ?? -1) < 0) continue;
+      let dot = 0;
+      for (let h = 0; h < d.dims; h++) dot += d.vectors[v * d.dims + h]! * d.vectors[u * d.dims + h]!;
+      best.push(dot, u);
+    }
+    for (const u of best.take().ids) out.add(this.rowOfVocab[u]!);
+    if (this.nearCache.size > 1024) this.nearCache.clear();
+    this.nearCache.set(v, out);
     return out;
   }
 
