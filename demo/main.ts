@@ -89,9 +89,14 @@ async function main(): Promise<void> {
   $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
   $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}\nCatalog: ${status.catalog.size} items; ${status.catalog.suspectTitles.junk} junk and ${status.catalog.suspectTitles.duplicate} duplicate titles kept`;
 
+  // Refreshes can overlap (a fine-tune finishing while the shopper erases): only the latest renders.
+  let refreshes = 0;
   async function refreshSidePanels(): Promise<void> {
-    miniList($('recommended'), await rec.recommend({ k: 6, explain: true }));
+    const mine = ++refreshes;
+    const recs = await rec.recommend({ k: 6, explain: true });
     const data = await rec.exportData();
+    if (mine !== refreshes) return;
+    miniList($('recommended'), recs);
     $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
     $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>
       el('li', { text: `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${e.itemId ? byId.get(e.itemId)?.title.slice(0, 60) ?? e.itemId : `“${e.query}”`}` })));
