@@ -22,7 +22,8 @@ export interface WeightedHistory {
 /**
  * Weights of a history: event type × 0.5^(age / halfLife), where age counts the distinct other
  * items of newer events — the unit the evaluation tunes the half-life in (a history row there
- * lists distinct items in time order). Events whose item left the catalog are skipped.
+ * lists distinct items in time order) — and the distinct newer searches, so a new search moves
+ * the profile on from the ones before. Events whose item left the catalog are skipped.
  */
 export function weightHistory(
   events: readonly StoredEvent[],
@@ -32,13 +33,16 @@ export function weightHistory(
   const items = new Map<number, number>();
   const queries: WeightedHistory['queries'] = [];
   const newer = new Set<string>();
+  const newerSearches = new Set<string>();
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
     const id = event.itemId;
-    const age = id !== undefined && newer.has(id) ? newer.size - 1 : newer.size;
+    const query = event.type === 'search' ? event.query?.trim().toLowerCase() : undefined;
+    const age = (id !== undefined && newer.has(id) ? newer.size - 1 : newer.size) + (query !== undefined && newerSearches.has(query) ? newerSearches.size - 1 : newerSearches.size);
     const weight = EVENT_WEIGHTS[event.type] * recencyWeight(age, halfLife);
     if (event.type === 'search') {
       if (event.query) queries.push({ query: event.query, weight });
+      if (query) newerSearches.add(query);
       continue;
     }
     if (id === undefined) continue;

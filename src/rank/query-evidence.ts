@@ -1,5 +1,5 @@
 import type { SearchIndex } from '../search/search-index';
-import type { WeightedHistory } from './profile-weights';
+import { EVENT_WEIGHTS, type WeightedHistory } from './profile-weights';
 
 /**
  * How a search event becomes evidence: through what the query matches in the catalog (the search
@@ -32,7 +32,9 @@ export function expandQueries(history: WeightedHistory, evidence: QueryEvidence,
   for (const { query, weight } of history.queries) {
     const matches = evidence.matches(query);
     matches.slice(0, settings.hits).forEach(({ row, lexical }) => items.set(row, (items.get(row) ?? 0) + weight * lexical));
-    for (const { row, lexical } of matches) boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * Math.min(1, weight));
+    // The newest search lifts its matches fully; older ones less, as their weight has decayed.
+    const recency = Math.min(1, weight / EVENT_WEIGHTS.search);
+    for (const { row, lexical } of matches) boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * recency);
   }
   return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null };
 }

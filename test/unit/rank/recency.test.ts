@@ -24,16 +24,19 @@ describe('recency weights', () => {
     expect(Array.from(x.indices)).toEqual([4, 2, 7, 1]);
   });
 
-  it('age a shopper event by the distinct other items seen after it', () => {
+  it('age a shopper event by the distinct other items, and the distinct searches, seen after it', () => {
     const rows = new Map([['a', 0], ['b', 1], ['c', 2]]);
-    // a, b, a, c: the newer a has only c after it (age 1); b has a and c (age 2); the first a has
-    // b and c after it (age 2: a itself does not count).
+    // a, b, a, c, then a search: the newer a has c and the search after it (age 2); b has a, c and
+    // the search (age 3); the first a has b, c and the search (age 3: a itself does not count).
     const events = [event(1, 'view', 'a'), event(2, 'view', 'b'), event(3, 'cart', 'a'), event(4, 'view', 'c'), event(5, 'search', undefined, 'drill')];
     const h = weightHistory(events, (id) => rows.get(id), 1);
-    expect(h.items.get(2)).toBeCloseTo(EVENT_WEIGHTS.view * 1);
-    expect(h.items.get(0)).toBeCloseTo(EVENT_WEIGHTS.cart * 0.5 + EVENT_WEIGHTS.view * 0.25);
-    expect(h.items.get(1)).toBeCloseTo(EVENT_WEIGHTS.view * 0.25);
+    expect(h.items.get(2)).toBeCloseTo(EVENT_WEIGHTS.view * 0.5);
+    expect(h.items.get(0)).toBeCloseTo(EVENT_WEIGHTS.cart * 0.25 + EVENT_WEIGHTS.view * 0.125);
+    expect(h.items.get(1)).toBeCloseTo(EVENT_WEIGHTS.view * 0.125);
     expect(h.queries).toEqual([{ query: 'drill', weight: EVENT_WEIGHTS.search }]);
+    // A newer search ages the one before it; repeating a query does not age it again.
+    const searches = weightHistory([event(1, 'search', undefined, 'gloves'), event(2, 'search', undefined, 'glasses'), event(3, 'search', undefined, 'Glasses')], (id) => rows.get(id), 1);
+    expect(searches.queries.map((q) => [q.query, q.weight])).toEqual([['gloves', EVENT_WEIGHTS.search * 0.5], ['glasses', EVENT_WEIGHTS.search], ['Glasses', EVENT_WEIGHTS.search]]);
     const uniform = weightHistory(events, (id) => rows.get(id), Infinity);
     expect(uniform.items.get(1)).toBe(EVENT_WEIGHTS.view);
   });
