@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue, LocalrecError } from '../shared/errors';
 import type { Item, MerchantRules } from '../shared/types';
+import { itemMatcher } from '../catalog/item-match';
 
 /** Bounds of a boost, in standard deviations of the shopper's scores. */
 const MAX_BOOST = 5;
 
-/** A rule's item predicate: brand (case-insensitive), category (any level of the path), ids. */
-function matcher(where: { brand?: string; category?: string; itemIds?: readonly string[] }): (item: Item) => boolean {
-  const brand = where.brand?.toLowerCase();
-  const ids = where.itemIds ? new Set(where.itemIds) : null;
-  return (item) =>
-    (brand === undefined || item.brand?.toLowerCase() === brand) &&
-    (where.category === undefined || (item.category ?? []).some((c) => c === where.category || c.endsWith(` ${where.category}`))) &&
-    (ids === null || ids.has(item.id));
-}
 
 /**
  * recommend()'s merchant rules, checked: `filter` (only items that pass), `boost` (lift or lower
@@ -46,11 +38,9 @@ export function checkMerchantRules(rules: MerchantRules): MerchantRules {
 /** Rows the filter leaves out (appended to `excluded`). */
 export function filteredOut(items: readonly Item[], filter: MerchantRules['filter'], excluded: number[]): void {
   if (!filter) return;
-  const passes = matcher(filter);
+  const passes = itemMatcher(filter);
   items.forEach((item, row) => {
-    const price = item.price;
-    const inRange = (filter.minPrice === undefined || (price !== undefined && price >= filter.minPrice)) && (filter.maxPrice === undefined || (price !== undefined && price <= filter.maxPrice));
-    if (!passes(item) || !inRange) excluded.push(row);
+    if (!passes(item)) excluded.push(row);
   });
 }
 
@@ -59,7 +49,7 @@ export function boostVector(items: readonly Item[], boost: MerchantRules['boost'
   if (!boost || boost.length === 0) return null;
   const out = new Float32Array(items.length);
   for (const rule of boost) {
-    const passes = matcher(rule);
+    const passes = itemMatcher(rule);
     items.forEach((item, row) => {
       if (passes(item)) out[row]! += rule.by;
     });

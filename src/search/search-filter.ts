@@ -1,5 +1,6 @@
 import { LocalrecError } from '../shared/errors';
 import type { Item, SearchOptions } from '../shared/types';
+import { itemMatcher } from '../catalog/item-match';
 
 /**
  * The rows `search()` may return: available items that pass the plain-data filter
@@ -9,14 +10,6 @@ import type { Item, SearchOptions } from '../shared/types';
 export function searchFilter(items: readonly Item[], rowOf: (id: string) => number | undefined, filter: SearchOptions['filter'] = {}): (row: number) => boolean {
   if (typeof filter !== 'object' || filter === null) throw new LocalrecError('INVALID_ARGUMENT', 'filter must be { brand?, category?, excludeIds? }.');
   const excluded = new Set((filter.excludeIds ?? []).map(rowOf));
-  const brand = filter.brand?.toLowerCase();
-  return (row) => {
-    const item = items[row]!;
-    return (
-      item.available !== false &&
-      !excluded.has(row) &&
-      (brand === undefined || item.brand?.toLowerCase() === brand) &&
-      (filter.category === undefined || (item.category ?? []).includes(filter.category))
-    );
-  };
+  const passes = itemMatcher({ ...(filter.brand !== undefined ? { brand: filter.brand } : {}), ...(filter.category !== undefined ? { category: filter.category } : {}) });
+  return (row) => items[row]!.available !== false && !excluded.has(row) && passes(items[row]!);
 }
