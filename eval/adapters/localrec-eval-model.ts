@@ -67,6 +67,7 @@ export class EngineEvalModel implements EvalModel {
   private scorer: HybridScorer | null = null;
   private evidence: QueryEvidence | null = null;
   private catalog: Item[] = [];
+  private readonly scorers = new Map<string, HybridScorer>();
   private parts: { content: ContentModel; collaborative: CollaborativeModel; settings: BridgeSettings } | null = null;
   private content: ContentModel | null = null;
   private tuning: Record<string, unknown> | null = null;
@@ -241,8 +242,15 @@ export class EngineEvalModel implements EvalModel {
     if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
     if (evidence === undefined) return this.scorer.scoreHistories(histories);
     // null: queries as words in the content profile (hashed dimensions), as the worker did before.
-    const { content, collaborative, settings } = this.parts;
-    return new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null).scoreHistories(histories);
+    // One scorer per setting, kept: each builds its new-item bridge and popularity once.
+    const key = evidence ? `${evidence.hits}/${evidence.boost}` : 'words';
+    let scorer = this.scorers.get(key);
+    if (!scorer) {
+      const { content, collaborative, settings } = this.parts;
+      scorer = new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null);
+      this.scorers.set(key, scorer);
+    }
+    return scorer.scoreHistories(histories);
   }
 
   /** The worker's explainer over this model: leave-one-out evidence, cited only where related. */
@@ -279,6 +287,8 @@ export class EngineEvalModel implements EvalModel {
   }
 
   dispose(): void {
+    // The cached scorers share this one's collaborative model: it is freed once, here.
+    this.scorers.clear();
     this.scorer?.dispose();
     this.scorer = null;
     this.content?.dispose();

@@ -30,12 +30,11 @@ export class Explainer {
     private readonly rowOf: (id: string) => number | undefined,
     /** Which evidence a reason may cite (relatedness.ts); without it, all of it. */
     private readonly relatedness: Relatedness | null = null,
-  ) {
-    this.categoryName = catalogLeaves(items);
-  }
+  ) {}
 
-  /** Category leaves as a shopper reads them, for reasons. */
-  private readonly categoryName: (item: Item) => string | null;
+  /** Category leaves as a shopper reads them, for reasons (built on the first explanation). */
+  private leaves: ((item: Item) => string | null) | null = null;
+  private readonly categoryName = (item: Item): string | null => (this.leaves ??= catalogLeaves(this.items))(item);
 
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
     await this.relatedness?.prepare();
