@@ -25,17 +25,16 @@ function copyWasmBinaries(): Plugin {
 // `vite build` → the workers and their chunks; `vite build --mode loader` → the page-side ESM
 // entry (index.js); `vite build --mode iife` → the script-tag bundle.
 // `vitest` reads the `test` block.
+/** How every build writes: into dist/ (only the first empties it), minified, with source maps. */
+const BUILD_OUTPUT = { outDir: 'dist', emptyOutDir: false, sourcemap: true, minify: true, target: 'es2022' } as const;
+
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'loader') {
     // The page-side ESM entry on its own: no chunks shared with the workers, so a page fetches
     // one small file before anything runs.
     return {
       build: {
-        outDir: 'dist',
-        emptyOutDir: false,
-        sourcemap: true,
-        minify: true,
-        target: 'es2022',
+        ...BUILD_OUTPUT,
         lib: { entry: { index: 'src/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
         rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
       },
@@ -45,11 +44,8 @@ export default defineConfig(({ mode }): UserConfig => {
     // The offline service worker: a classic script, so it can be registered or importScripts'ed.
     return {
       build: {
-        outDir: 'dist',
-        emptyOutDir: false,
+        ...BUILD_OUTPUT,
         sourcemap: false,
-        minify: true,
-        target: 'es2022',
         lib: { entry: 'src/offline/service-worker.ts', name: 'localrecServiceWorker', formats: ['iife'], fileName: () => 'localrec.sw.js' },
       },
     };
@@ -59,11 +55,7 @@ export default defineConfig(({ mode }): UserConfig => {
       // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.
       define: { 'import.meta.url': 'undefined' },
       build: {
-        outDir: 'dist',
-        emptyOutDir: false,
-        sourcemap: true,
-        minify: true,
-        target: 'es2022',
+        ...BUILD_OUTPUT,
         lib: { entry: 'src/client/script-tag.ts', name: 'localrec', formats: ['iife'], fileName: () => 'localrec.iife.js' },
       },
     };
@@ -71,11 +63,8 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     plugins: [copyWasmBinaries()],
     build: {
-      outDir: 'dist',
+      ...BUILD_OUTPUT,
       emptyOutDir: true,
-      sourcemap: true,
-      minify: true,
-      target: 'es2022',
       lib: {
         entry: { 'localrec.worker': 'src/worker/worker.ts', 'localrec.train-worker': 'src/worker/train-worker.ts' },
         formats: ['es'],
