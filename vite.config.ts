@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -22,6 +22,33 @@ function copyWasmBinaries(): Plugin {
   };
 }
 
+/**
+ * Writes each `__localrecRuntimeFile__("file")` marker (src/shared/runtime-file.ts) as the literal
+ * relative path from the chunk that holds it, so that the shipped code reads
+ * `new URL("./localrec.worker.js", import.meta.url)`: the pattern app bundlers follow to emit the
+ * worker, its chunks and the WASM binaries. A marker left in the output fails the build.
+ */
+function runtimeFileUrls(): Plugin {
+  const marker = /__localrecRuntimeFile__\(\s*(["'`])([\w.-]+)\1\s*\)/g;
+  return {
+    name: 'localrec-runtime-file-urls',
+    apply: 'build',
+    // After minification (which would turn the quotes into backticks, a form not every bundler
+    // follows): the final code of each chunk.
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.code.includes('__localrecRuntimeFile__')) continue;
+        const from = posix.dirname(chunk.fileName);
+        chunk.code = chunk.code.replace(marker, (_match, _quote: string, file: string) => {
+          const relative = posix.relative(from, file);
+          return JSON.stringify(relative.startsWith('.') ? relative : `./${relative}`);
+        });
+        if (chunk.code.includes('__localrecRuntimeFile__')) this.error(`${chunk.fileName}: a runtime-file marker was not written as a literal path`);
+      }
+    },
+  };
+}
+
 // `vite build` → the workers and their chunks; `vite build --mode loader` → the page-side ESM
 // entry (index.js); `vite build --mode iife` → the script-tag bundle.
 // `vitest` reads the `test` block.
@@ -33,6 +60,8 @@ export default defineConfig(({ mode }): UserConfig => {
     // The page-side ESM entry on its own: no chunks shared with the workers, so a page fetches
     // one small file before anything runs.
     return {
+      plugins: [runtimeFileUrls()],
+      define: { __LOCALREC_SCRIPT_TAG__: 'false' },
       build: {
         ...BUILD_OUTPUT,
         lib: { entry: { index: 'src/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
@@ -53,7 +82,7 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'iife') {
     return {
       // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.
-      define: { 'import.meta.url': 'undefined' },
+      define: { 'import.meta.url': 'undefined', __LOCALREC_SCRIPT_TAG__: 'true' },
       build: {
         ...BUILD_OUTPUT,
         lib: { entry: 'src/client/script-tag.ts', name: 'localrec', formats: ['iife'], fileName: () => 'localrec.iife.js' },
@@ -61,7 +90,7 @@ export default defineConfig(({ mode }): UserConfig => {
     };
   }
   return {
-    plugins: [copyWasmBinaries()],
+    plugins: [copyWasmBinaries(), runtimeFileUrls()],
     build: {
       ...BUILD_OUTPUT,
       emptyOutDir: true,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
 import { chooseByTiming, timeCurrentBackend, type BackendTiming } from './timed-choice';
 import { useBackend } from './use-backend';
+import type { WasmPaths } from '../shared/engine-config';
 import type { BackendName, BackendPreference } from '../shared/types';
 
 /** The WebGPU adapter seen (status().adapter). */
@@ -103,7 +104,7 @@ async function selfCheck(): Promise<void> {
   }
 }
 
-async function tryBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
+async function tryBackend(name: BackendName, wasmPaths: WasmPaths | undefined): Promise<void> {
   if (name === 'webgpu' && !hasWebGpu()) throw new Error('WebGPU is not available in this browser');
   if (name === 'webgl' && webGlRenderer() === null) throw new Error('WebGL2 is not available in this worker');
   await useBackend(name, wasmPaths);
@@ -111,7 +112,7 @@ async function tryBackend(name: BackendName, wasmPaths: string | undefined): Pro
 }
 
 /** Times each candidate that starts and passes the self-check here. */
-async function timeBackends(candidates: readonly BackendName[], wasmPaths: string | undefined): Promise<BackendTiming[]> {
+async function timeBackends(candidates: readonly BackendName[], wasmPaths: WasmPaths | undefined): Promise<BackendTiming[]> {
   const timings: BackendTiming[] = [];
   for (const backend of candidates) {
     try {
@@ -158,7 +159,7 @@ async function plan(preference: BackendPreference, adapter: AdapterInfo | null):
  * down the chain on failure, recording why.
  * @throws LocalrecError BACKEND_UNAVAILABLE when nothing works.
  */
-export async function selectBackend(preference: BackendPreference, wasmPaths?: string): Promise<BackendChoice> {
+export async function selectBackend(preference: BackendPreference, wasmPaths?: WasmPaths): Promise<BackendChoice> {
   const adapter = await probeWebGpuAdapter();
   const planned = await plan(preference, adapter);
   let { order, reason } = planned;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../shared/types';
+import type { WasmPaths } from '../shared/engine-config';
 
 /** Backends are imported only when tried, so the worker never downloads code it does not run. */
-async function loadBackend(name: BackendName, wasmPaths: string | undefined): Promise<void> {
+async function loadBackend(name: BackendName, wasmPaths: WasmPaths | undefined): Promise<void> {
   switch (name) {
     case 'webgpu':
       await import('@tensorflow/tfjs-backend-webgpu');
@@ -25,16 +26,17 @@ async function loadBackend(name: BackendName, wasmPaths: string | undefined): Pr
 /**
  * Makes `name` the tfjs backend (importing it first), unless it already is: the one start-up of a
  * backend, for the worker's choice (select-backend.ts) and for the Node tools and evaluation.
- * @param wasmPaths folder URL of the WASM binaries (the worker passes its own folder)
+ * @param wasmPaths where the WASM binaries are: a folder URL or each file's URL (the worker passes what its build emitted)
  * @throws Error when tfjs cannot start it
  */
-export async function useBackend(name: BackendName, wasmPaths?: string): Promise<void> {
+export async function useBackend(name: BackendName, wasmPaths?: WasmPaths): Promise<void> {
   if (tf.findBackend(name) == null) await loadBackend(name, wasmPaths);
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
     if (!ok || tf.getBackend() !== name) {
       // tfjs only says false; the usual cause for WASM is binaries that were not found.
-      const hint = name === 'wasm' ? ` (the .wasm binaries could not be loaded${wasmPaths ? ` from ${wasmPaths}` : ''}: serve them next to the worker)` : '';
+      const where = typeof wasmPaths === 'string' ? wasmPaths : wasmPaths?.['tfjs-backend-wasm-simd.wasm'];
+      const hint = name === 'wasm' ? ` (the .wasm binaries could not be loaded${where ? ` from ${where}` : ''}: serve them next to the worker)` : '';
       throw new Error(`tf.setBackend('${name}') failed${hint}`);
     }
   }

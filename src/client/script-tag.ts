@@ -1,5 +1,5 @@
 // Entry of the script-tag bundle (localrec.iife.js): exposes `window.localrec`.
-import { setScriptBase } from './worker-url';
+import { setScriptBase } from './start-worker';
 
 // document.currentScript is only set while this script first runs: remember where we came from,
 // so the worker is found next to this file without configuration.

@@ -7,10 +7,10 @@ export interface EngineConfig {
   dbName: string;
   maxEvents: number;
   persist: boolean;
-  /** Folder URL of the tfjs WASM binaries (in the browser: next to the worker). */
-  wasmPaths?: string;
-  /** URL of the training worker (in the browser: next to this worker); absent → training runs in slices here. */
-  trainWorkerUrl?: string;
+  /** Where the tfjs WASM binaries are: a folder URL, or each file's URL (in the browser: what the build emitted). */
+  wasmPaths?: WasmPaths;
+  /** Train in a worker of its own (in the browser); absent → training runs in slices here. */
+  trainInWorker?: boolean;
   /** Absolute URL of a model pack folder, if the store ships one. */
   models?: string;
   /** Subresource-Integrity values (`sha256-…`) of the packs' manifest.json, when the store gives them. */
@@ -21,3 +21,6 @@ export interface EngineConfig {
   /** Hashed dimensions of the content vectors. */
   dims?: number;
 }
+
+/** tfjs-backend-wasm's `setWasmPaths` argument: a folder URL, or a URL for each binary. */
+export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   WORKER_FAILED: 'The worker could not be started.',
   WORKER_TERMINATED: 'The worker stopped before answering.',
   DISPOSED: 'The recommender was disposed.',
+  NOT_READY: 'The recommender is still starting: await it (or a call on it) first.',
   INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -178,7 +178,10 @@ export interface RecommenderOptions {
   backend?: BackendPreference;
   storage?: StorageOptions;
   onProgress?: (event: ProgressEvent) => void;
-  /** Where `localrec.worker.js` lives. Default: next to the loader script. */
+  /**
+   * Where `localrec.worker.js` lives. Default: the app's bundler emits it (npm), or next to
+   * `localrec.iife.js` (script tag); set it only to serve the worker from somewhere else.
+   */
   workerUrl?: string | URL;
 }
 

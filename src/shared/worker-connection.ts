@@ -14,10 +14,14 @@ export class WorkerConnection<Api> {
   private readonly pending = new Set<(error: LocalrecError) => void>();
   private started = false;
 
-  /** @param name what the worker is, for messages ("The localrec worker", "The training worker") */
+  /**
+   * @param url where the worker script came from, or how to find out once it failed (a bundler's
+   *   URL for it is only known to the browser)
+   * @param name what the worker is, for messages ("The localrec worker", "The training worker")
+   */
   constructor(
     private readonly worker: Worker,
-    private readonly url: string,
+    private readonly url: string | (() => string | undefined),
     private readonly name: string,
     private readonly hint = '',
   ) {
@@ -26,8 +30,9 @@ export class WorkerConnection<Api> {
       // Before it has started, any uncaught error means the worker could not start.
       if (this.started) return;
       event.preventDefault();
-      void diagnose(this.url).then(({ said, details }) =>
-        this.die(new LocalrecError('WORKER_FAILED', `${this.name} at ${this.url} failed to start${event.message ? `: ${event.message}` : ''}${said}.${this.hint}`, details)),
+      const url = typeof this.url === 'string' ? this.url : this.url();
+      void (url ? diagnose(url) : Promise.resolve(UNKNOWN_URL)).then(({ said, details }) =>
+        this.die(new LocalrecError('WORKER_FAILED', `${this.name} ${url ? `at ${url} ` : ''}failed to start${event.message ? `: ${event.message}` : ''}${said}.${this.hint}`, details)),
       );
     });
     worker.addEventListener('messageerror', () => {
@@ -93,6 +98,9 @@ export function holdLifeLock(name: string): Promise<void> {
     });
   });
 }
+
+/** When the page cannot tell where the bundler put the worker script. */
+const UNKNOWN_URL = { said: ' (the URL the bundler gave the worker script is not known to the page; check the network panel)', details: {} };
 
 /**
  * What the server answers for a worker that would not start (the browser's error event says

@@ -19,12 +19,11 @@ import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonT
 import { shapeList } from '../rank/spread-variants';
 import { boostVector, checkMerchantRules, filteredOut, liftScores } from '../rank/merchant-rules';
 import { ExclusiveJob } from './exclusive-job';
-import { modelFromWeights, trainVaeWeights } from './on-device-training';
+import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
 import { ServingState } from './serving-state';
 import { ShopperHistory } from './shopper-history';
 import { startProgress, type ProgressListener } from './start-progress';
-import { trainInWorker } from './training-worker-client';
 import { exportData } from '../store/export-data';
 import { validateTrackInput } from './validate-event';
 import type { EngineConfig } from '../shared/engine-config';
@@ -249,8 +248,11 @@ export class Engine implements Recommender {
     const store = this.history.store;
     const trained = await this.job.run(
       async () => {
-        const weights = this.config.trainWorkerUrl && typeof Worker !== 'undefined'
-          ? await trainInWorker(this.config.trainWorkerUrl, {
+        // Training code loads only when training starts (a serving worker never needs it otherwise).
+        const { trainVaeWeights } = await import('./on-device-training');
+        const { trainInWorker } = await import('./training-worker-client');
+        const weights = this.config.trainInWorker && typeof Worker !== 'undefined'
+          ? await trainInWorker({
               options: plain,
               itemIds: state.items.map((item) => item.id),
               dbName: store.name,

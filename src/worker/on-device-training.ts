@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
 import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../shared/types';
-import { CollaborativeModel } from '../models/collaborative-model';
 import { buildTrainingMatrix, parseInteractions } from '../models/vae/training-data';
 import { VaeNetwork, VAE_PARAM_NAMES, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
-import { CollaborativeBlend } from '../models/collaborative-blend';
+import type { TrainedWeights } from './trained-model';
+
+export type { TrainedWeights };
 import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 
@@ -197,24 +198,4 @@ export async function trainVaeWeights(
     trainer.dispose();
     throw error;
   }
-}
-
-/** What training produces: plain weights (transferable between workers) and their item columns. */
-export interface TrainedWeights {
-  weights: VaeWeights;
-  arch: VaeArchitecture;
-  itemIds: string[];
-  report: TrainReport;
-}
-
-/** The serving model built from trained weights (frozen, on this worker's backend). */
-export function modelFromWeights(trained: TrainedWeights, rowById: ReadonlyMap<string, number>, catalogSize: number): CollaborativeModel {
-  const scorer = new CollaborativeBlend(new VaeNetwork(trained.arch, trained.weights, false));
-  return CollaborativeModel.fromScorer(
-    scorer,
-    trained.itemIds,
-    rowById,
-    catalogSize,
-    `vae@on-device (${trained.report.sessions} baskets, ${trained.report.epochs} epochs)`,
-  );
 }

@@ -9,6 +9,7 @@ import { deviceLost, nextBackend, selectBackend } from '../backend/select-backen
 import { IdbStore } from '../store/idb-store';
 import { MemoryStore } from '../store/memory-store';
 import { trainVaeWeights, type TrainedWeights } from './on-device-training';
+import type { WasmPaths } from '../shared/engine-config';
 
 /** What the serving worker sends: plain data. */
 export interface TrainingJob {
@@ -17,7 +18,7 @@ export interface TrainingJob {
   dbName: string;
   persist: boolean;
   backend: BackendName;
-  wasmPaths?: string;
+  wasmPaths?: WasmPaths;
 }
 
 export interface TrainWorkerApi {

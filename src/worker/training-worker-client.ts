@@ -1,3 +1,4 @@
+import '../shared/runtime-file';
 import { proxy } from 'comlink';
 import { LocalrecError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/types';
@@ -10,9 +11,10 @@ import type { TrainingJob, TrainWorkerApi } from './train-worker';
  * If that worker fails to start, crashes or closes, the job rejects (WORKER_FAILED /
  * WORKER_TERMINATED) instead of hanging; the worker is always terminated afterwards.
  */
-export async function trainInWorker(url: string, job: TrainingJob, onProgress?: (event: ProgressEvent) => void): Promise<TrainedWeights> {
-  const worker = new Worker(url, { type: 'module', name: 'localrec-training' });
-  const connection = new WorkerConnection<TrainWorkerApi>(worker, url, 'The training worker');
+export async function trainInWorker(job: TrainingJob, onProgress?: (event: ProgressEvent) => void): Promise<TrainedWeights> {
+  // The literal pattern bundlers recognise (see shared/runtime-file.ts).
+  const worker = new Worker(new URL(__localrecRuntimeFile__('localrec.train-worker.js'), import.meta.url), { type: 'module', name: 'localrec-training' });
+  const connection = new WorkerConnection<TrainWorkerApi>(worker, () => undefined, 'The training worker');
   const lifeLock = newLifeLockName('training');
   try {
     await connection.call((remote) => remote.holdLifeLock(lifeLock));

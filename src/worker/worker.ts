@@ -2,8 +2,7 @@
 import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer';
 import { createWorkerApi } from './worker-api';
+import { wasmFileUrls } from './wasm-files';
 
 registerErrorTransfer();
-// The tfjs WASM binaries are copied next to this file at build time.
-const workerFolder = new URL('./', (globalThis as unknown as { location: { href: string } }).location.href).href;
-expose(createWorkerApi({ wasmPaths: workerFolder, trainWorkerUrl: new URL('localrec.train-worker.js', workerFolder).href }));
+expose(createWorkerApi({ wasmPaths: wasmFileUrls(), trainInWorker: true }));

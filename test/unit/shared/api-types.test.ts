@@ -4,6 +4,8 @@ import {
   createRecommender,
   LocalrecError,
   type ErrorCode,
+  type LocalRecommender,
+  type StartingRecommender,
   type Recommendation,
   type Recommender,
   type RecommenderOptions,
@@ -14,7 +16,15 @@ import {
 describe('public API types', () => {
   it('createRecommender takes one options object and resolves to a Recommender', () => {
     expectTypeOf(createRecommender).parameters.toEqualTypeOf<[RecommenderOptions]>();
-    expectTypeOf(createRecommender).returns.resolves.toEqualTypeOf<Recommender>();
+    expectTypeOf(createRecommender).returns.resolves.toEqualTypeOf<LocalRecommender>();
+    expectTypeOf<LocalRecommender>().toMatchTypeOf<Recommender>();
+    expectTypeOf<LocalRecommender['onChange']>().returns.toEqualTypeOf<() => void>();
+  });
+
+  it('what createRecommender returns is usable before it resolves (calls wait for start-up)', () => {
+    expectTypeOf(createRecommender).returns.toEqualTypeOf<StartingRecommender>();
+    expectTypeOf<StartingRecommender>().toMatchTypeOf<Recommender>();
+    expectTypeOf<StartingRecommender['track']>().toEqualTypeOf<Recommender['track']>();
   });
 
   it('methods are typed end to end', () => {
