@@ -79,6 +79,18 @@ export default defineConfig(({ mode }): UserConfig => {
       },
     };
   }
+  if (mode === 'bundler') {
+    // The Rollup and esbuild plugins (localrec/bundler): Node code, run by the app's build.
+    return {
+      build: {
+        ...BUILD_OUTPUT,
+        minify: false,
+        sourcemap: false,
+        ssr: 'src/bundler/index.ts',
+        rollupOptions: { output: { format: 'es', entryFileNames: 'bundler.js' } },
+      },
+    };
+  }
   if (mode === 'iife') {
     return {
       // A classic script has no import.meta; script-tag.ts supplies the script's own URL instead.
@@ -91,6 +103,10 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     plugins: [copyWasmBinaries(), runtimeFileUrls()],
+    // tfjs' Emscripten glue reads Node's `__filename` behind a typeof guard; webpack 5 folds the
+    // guard to true in an app's build and leaves the free name, so the WASM backend failed there
+    // ("__filename is not defined"). In a browser worker there is no such name: say so here.
+    define: { __filename: 'undefined', __dirname: 'undefined' },
     build: {
       ...BUILD_OUTPUT,
       emptyOutDir: true,

@@ -5,13 +5,16 @@ import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const DIST = 'dist';
-/** The page-side loader (ESM entry and the chunks it imports statically) must stay this small. */
-export const LOADER_BUDGET_BYTES = 5 * 1024;
+/**
+ * The page-side loader (ESM entry and the chunks it imports statically) must stay this small.
+ * 5.5 KB since calls made before start-up wait for it and onChange() lives on the page (+0.3 KB).
+ */
+export const LOADER_BUDGET_BYTES = 5.5 * 1024;
 /**
  * The script-tag bundle is one file: it carries inline what the ESM loader fetches only when a
  * store asks for it (lasting storage, ~0.4 KB), so it gets that much more.
  */
-export const IIFE_BUDGET_BYTES = 5.5 * 1024;
+export const IIFE_BUDGET_BYTES = 6 * 1024;
 
 const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
 

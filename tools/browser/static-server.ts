@@ -34,6 +34,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((done) => {
     const chunks: Buffer[] = [];
@@ -43,7 +51,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startStaticServer(root = process.cwd()): Promise<StaticServer> {
+export interface StaticServerOptions {
+  /** Answer every missing path with the root's index.html (200, text/html), as a single-page app's host does. */
+  spaFallback?: boolean;
+}
+
+export async function startStaticServer(root = process.cwd(), options: StaticServerOptions = {}): Promise<StaticServer> {
   const base = resolve(root);
   const requests: RecordedRequest[] = [];
   const headers: Record<string, string> = {};
@@ -57,6 +70,7 @@ export async function startStaticServer(root = process.cwd()): Promise<StaticSer
       return;
     }
     try {
+      if (options.spaFallback && !isFile(file) && !isFile(join(file, 'index.html'))) file = join(base, 'index.html');
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const size = statSync(file).size;
       res.writeHead(200, {
