@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -76,6 +77,40 @@ export default defineConfig(({ mode }): UserConfig => {
         ...BUILD_OUTPUT,
         sourcemap: false,
         lib: { entry: 'src/offline/service-worker.ts', name: 'localrecServiceWorker', formats: ['iife'], fileName: () => 'localrec.sw.js' },
+      },
+    };
+  }
+  if (mode === 'testing') {
+    // localrec/testing: the engine in-process on the CPU backend, for a store's jest or vitest
+    // suite; ESM and CommonJS, one file each (no chunks to resolve in a test runner).
+    const noBackend = fileURLToPath(new URL('./src/testing/no-backend.ts', import.meta.url));
+    // tfjs-core reads TextEncoder from Node's 'util' with require(); an ES module has no require.
+    const esmRequire = "import { createRequire as localrecCreateRequire } from 'node:module';\nconst require = localrecCreateRequire(import.meta.url);";
+    return {
+      plugins: [runtimeFileUrls()],
+      // Only the training worker's URL reads it, and the double never starts that worker.
+      define: { 'import.meta.url': '"localrec:testing"' },
+      resolve: {
+        alias: {
+          '@tensorflow/tfjs-backend-webgpu': noBackend,
+          '@tensorflow/tfjs-backend-webgl': noBackend,
+          '@tensorflow/tfjs-backend-wasm': noBackend,
+        },
+      },
+      build: {
+        ...BUILD_OUTPUT,
+        sourcemap: false,
+        modulePreload: false,
+        rollupOptions: {
+          input: 'src/testing/index.ts',
+          // Node's own modules stay Node's.
+          external: ['util', 'node:util', 'node:module'],
+          preserveEntrySignatures: 'strict',
+          output: [
+            { format: 'es', entryFileNames: 'testing.js', banner: esmRequire, codeSplitting: false, minify: true },
+            { format: 'cjs', entryFileNames: 'testing.cjs', codeSplitting: false, minify: true },
+          ],
+        },
       },
     };
   }

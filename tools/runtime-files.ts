@@ -1,13 +1,13 @@
 // Writes dist/localrec-files.json: the files a browser may fetch at run time (page loaders,
 // workers, chunks, WASM binaries) — what a self-hosting store serves and what the offline service
 // worker (src/offline/service-worker.ts) precaches. Source maps, type files, the service worker
-// itself, the build-time bundler plugins (bundler.js) and this list are not in it. Run after the vite builds (npm run build does).
+// itself, the build-time bundler plugins (bundler.js), the test double (testing.js, testing.cjs), the CommonJS notice (index.cjs) and this list are not in it. Run after the vite builds (npm run build does).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const DIST = 'dist';
-const SKIP = /(\.map|\.d\.ts)$|^types\/|^localrec\.sw\.js$|^localrec-files\.json$|^bundler\.js$/;
+const SKIP = /(\.map|\.d\.ts)$|^types\/|^localrec\.sw\.js$|^localrec-files\.json$|^bundler\.js$|^testing\.c?js$|^index\.cjs$/;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../tools/browser/chromium';
-import { buildStore, builtScripts, BUNDLERS, ENTRY, createFixtureStore, type Bundler, type FixtureStore } from '../../tools/fixture-store/fixture-store';
+import { buildStore, builtScripts, BUNDLERS, ENTRY, createFixtureStore, runStoreTests, type Bundler, type FixtureStore } from '../../tools/fixture-store/fixture-store';
 
 let store: FixtureStore;
 let browser: Browser;
@@ -36,6 +36,13 @@ describe('the packed package in a fresh store app', () => {
     const manifest = JSON.parse(readFileSync(join(store.dir, 'node_modules/localrec/package.json'), 'utf8')) as { dependencies?: object };
     expect(manifest.dependencies ?? {}).toEqual({});
   });
+
+  it("the store's own vitest suite passes against localrec/testing, from ESM and from require()", async () => {
+    const output = await runStoreTests(store);
+    expect(output.vitest).toMatch(/Tests\s+2 passed/);
+    expect(output.commonjs).toMatch(/# pass 2/);
+    expect(output.commonjs).toMatch(/# fail 0/);
+  }, 120_000);
 
   for (const bundler of BUNDLERS) {
     it(`${bundler} (${ENTRY[bundler]}): recommendations on WASM, no failed request, no file: path`, async () => {

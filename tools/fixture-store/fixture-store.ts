@@ -28,7 +28,7 @@ export const ENTRY: Record<Bundler, string> = {
 };
 
 /** The store's own dependencies, at the versions this repository tests with. */
-const STORE_PACKAGES = ['react', 'react-dom', 'vue', 'vite', 'webpack', 'rollup', '@rollup/plugin-node-resolve', 'esbuild'];
+const STORE_PACKAGES = ['react', 'react-dom', 'vue', 'vite', 'vitest', 'webpack', 'rollup', '@rollup/plugin-node-resolve', 'esbuild'];
 
 export interface FixtureStore {
   dir: string;
@@ -194,6 +194,17 @@ export async function buildStore(store: FixtureStore, bundler: Bundler): Promise
       return serveBuild(out);
     }
   }
+}
+
+/**
+ * Runs the store's own unit tests, its code against localrec/testing: the ES-module suite with
+ * vitest (src/*.test.js), the CommonJS one with Node's test runner (src/*.node-test.cjs).
+ */
+export async function runStoreTests(store: FixtureStore): Promise<{ vitest: string; commonjs: string }> {
+  const options = { cwd: store.dir, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } };
+  const vitest = await run(join(store.dir, 'node_modules/.bin/vitest'), ['run', '--reporter=verbose'], options);
+  const commonjs = await run(process.execPath, ['--test', 'src/picks.node-test.cjs'], options);
+  return { vitest: vitest.stdout + vitest.stderr, commonjs: commonjs.stdout + commonjs.stderr };
 }
 
 /** Every JavaScript file a build wrote, relative to its folder. */
