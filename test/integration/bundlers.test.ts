@@ -61,10 +61,13 @@ describe('the packed package in a fresh store app', () => {
         page.on('pageerror', (error) => errors.push(error.message));
         await page.goto(`${built.url}/`);
         await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 90_000 });
-        const state = await page.evaluate(() => ({ ...document.body.dataset, items: document.querySelectorAll('#recs li').length }));
+        const state = await page.evaluate(() => {
+          const { state, error, backend, backendReason } = document.body.dataset;
+          return { state, error, backend, backendReason, items: document.querySelectorAll('#recs li').length };
+        });
         expect(state.error).toBeUndefined();
         expect(state.state).toBe('done');
-        expect(state.backend).toBe('wasm');
+        expect(state.backend, state.backendReason).toBe('wasm');
         expect(state.items).toBe(5);
         expect(failures).toEqual([]);
         expect(errors).toEqual([]);
