@@ -1,4 +1,4 @@
-// `npm run bench [-- size|startup|latency|train …] [--sizes 4385,10000,100000] [--rounds 50]`:
+// `npm run bench [-- size|startup|latency|train|bundlers …] [--sizes 4385,10000,100000] [--rounds 50]`:
 // speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
 // on stderr. Run `npm run build` first (npm run bench does).
 import { basename, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { workerHeaps } from './worker-heap';
 
 type Json = Record<string, unknown>;
 
-const SCENARIOS = ['size', 'startup', 'latency', 'train'];
+const SCENARIOS = ['size', 'startup', 'latency', 'train', 'bundlers'];
 
 function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
   const args = new Map<string, string>();
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     const sizes = sizeReport();
     emit({ bench: 'bundle-size', unit: 'bytes-gzip', ...sizes });
     console.error(`loader ${(sizes.loader / 1024).toFixed(1)} KB gz, worker ${(sizes.worker / 1024).toFixed(1)} KB gz (+ backends ${(sizes.workerWithBackends / 1024).toFixed(1)} KB)`);
+  }
+  if (only.has('bundlers')) {
+    // Not in the default run: it packs, installs and builds a store with four bundlers (minutes).
+    await (await import('./fixture-store/bundler-report')).bundlerReport(emit);
   }
   if (!only.has('startup') && !only.has('latency') && !only.has('train')) return;
 

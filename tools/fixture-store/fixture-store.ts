@@ -6,7 +6,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startStaticServer, type StaticServer } from '../browser/static-server';
 
@@ -149,9 +149,8 @@ async function serveBuild(outDir: string): Promise<BuiltStore> {
 }
 
 /** Builds the store with `bundler` (its plain configuration: no copying, no workerUrl) and serves it. */
-export async function buildStore(store: FixtureStore, bundler: Bundler): Promise<BuiltStore> {
+export async function buildStore(store: FixtureStore, bundler: Bundler, entry = ENTRY[bundler]): Promise<BuiltStore> {
   const dir = store.dir;
-  const entry = ENTRY[bundler];
   const node = (script: string) => run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, maxBuffer: 16 << 20 });
   switch (bundler) {
     case 'vite-dev':
@@ -180,7 +179,7 @@ export async function buildStore(store: FixtureStore, bundler: Bundler): Promise
         const bundle = await rollup({ input: './${entry}', plugins: [nodeResolve(), localrecRollup()] });
         await bundle.write({ dir: ${JSON.stringify(out)}, format: 'es' });
       `);
-      writeFileSync(join(out, 'index.html'), page('/main.js'));
+      writeFileSync(join(out, 'index.html'), page(`/${basename(entry)}`));
       return serveBuild(out);
     }
     case 'esbuild': {
@@ -190,7 +189,7 @@ export async function buildStore(store: FixtureStore, bundler: Bundler): Promise
         import { localrecEsbuild } from 'localrec/bundler';
         await esbuild.build({ entryPoints: ['./${entry}'], bundle: true, format: 'esm', outdir: ${JSON.stringify(out)}, plugins: [localrecEsbuild()], logLevel: 'warning' });
       `);
-      writeFileSync(join(out, 'index.html'), page('/main.js'));
+      writeFileSync(join(out, 'index.html'), page(`/${basename(entry)}`));
       return serveBuild(out);
     }
   }
