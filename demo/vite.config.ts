@@ -1,5 +1,6 @@
-import { cpSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -25,33 +26,34 @@ function serveModelPacks(): Plugin {
 }
 
 /**
- * A production build bundles localrec's page loader into the demo's own chunk; the runtime files
- * (dist/localrec-files.json: workers, chunks, WASM binaries) must sit next to that chunk (what
- * the README asks of self-hosting stores), and the offline service worker at the site root.
+ * The production build emits localrec's worker, its chunks and the WASM binaries itself (the
+ * package names them as `new URL('./…', import.meta.url)`). For offline use, the service worker
+ * (localrec.sw.js, served at the site root) precaches the list it finds at `base`: here, every file
+ * this build wrote under assets/, listed in assets/localrec-files.json.
  */
-function copyLocalrecRuntime(): Plugin {
+function offlineFileList(): Plugin {
   return {
-    name: 'demo-copy-localrec-runtime',
+    name: 'demo-offline-file-list',
     apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((name) => name.startsWith('assets/')).map((name) => name.slice('assets/'.length)).sort();
+      const build = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
+      this.emitFile({ type: 'asset', fileName: 'assets/localrec-files.json', source: `${JSON.stringify({ build, files }, null, 2)}\n` });
+    },
     writeBundle(options) {
-      const out = options.dir ?? 'dist';
-      const list = JSON.parse(readFileSync(join(packageDist, 'localrec-files.json'), 'utf8')) as { files: string[] };
-      for (const file of [...list.files, 'localrec-files.json']) {
-        mkdirSync(dirname(join(out, 'assets', file)), { recursive: true });
-        cpSync(join(packageDist, file), join(out, 'assets', file));
-      }
-      cpSync(join(packageDist, 'localrec.sw.js'), join(out, 'localrec.sw.js'));
+      cpSync(join(packageDist, 'localrec.sw.js'), join(options.dir ?? 'dist', 'localrec.sw.js'));
     },
   };
 }
 
 // The demo storefront runs against the built package (dist/), exactly as a store would.
 export default defineConfig({
-  plugins: [copyLocalrecRuntime(), serveModelPacks()],
+  plugins: [offlineFileList(), serveModelPacks()],
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { localrec: fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
-  // Pre-bundling would move index.js away from localrec.worker.js, which it loads by relative URL.
-  optimizeDeps: { exclude: ['localrec'] },
+  // Workers as ES modules with chunks: the browser fetches only the backend it runs (Vite's
+  // default builds a worker as one file holding every backend).
+  worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },

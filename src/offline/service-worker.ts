@@ -38,7 +38,8 @@ async function install(): Promise<void> {
   if (!response.ok) throw new Error(`localrec service worker: ${listUrl.href} gave HTTP ${response.status}`);
   const { files, build } = (await response.json()) as { files: string[]; build: string };
   const cache = await caches.open(`${cacheName}&build=${build}`);
-  await cache.addAll([...files.map((file) => new URL(file, base).href), ...precache]);
+  // Cache.addAll() rejects a list that names one URL twice (a store's precache may repeat a listed file).
+  await cache.addAll([...new Set([...files.map((file) => new URL(file, base).href), ...precache])]);
   await scope.skipWaiting();
 }
 
