@@ -1,5 +1,6 @@
 // What a page can do while localrec starts: calls wait for it (no lost first click), dispose()
 // stops it at once (a React StrictMode effect cleanup), and onChange tells widgets to refresh.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserEnv, type BrowserEnv, type TestWindow } from './browser-env';
 
@@ -79,6 +80,29 @@ describe('before the recommender is ready', () => {
       return Promise.all([codeOf(starting), codeOf(starting.track({ type: 'view', itemId: 'x' }))]);
     });
     expect(result).toEqual(['CATALOG_INVALID', 'CATALOG_INVALID']);
+    await context.close();
+  });
+});
+
+describe('what loads', () => {
+  it('the training code loads only when training starts', async () => {
+    const { context, page } = await env.open('esm');
+    const before = env.server.requests.length;
+    await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const rec = await createRecommender({ catalog, storage: { persist: false } });
+      const rows = (await (await fetch(catalog)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string });
+      await rec.track({ type: 'view', itemId: rows[0]!.id });
+      await rec.recommend();
+      await rec.search('pipette');
+      rec.dispose();
+    }, CATALOG);
+    const fetched = env.server.requests.slice(before).map((r) => r.url);
+    expect(fetched.some((url) => url.includes('localrec.worker.js'))).toBe(true);
+    expect(fetched.filter((url) => /on-device-training|train-worker|training-worker-client/.test(url))).toEqual([]);
+    // …and the trainer is not inside the worker file either (one of its messages marks it).
+    const worker = readFileSync('dist/localrec.worker.js', 'utf8');
+    expect(worker).not.toContain('No interaction names a catalog item');
     await context.close();
   });
 });
