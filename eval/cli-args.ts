@@ -10,11 +10,14 @@ export const REASONS_MODELS = ['generator', 'template', 'nearest-review'];
 export const INTENT_PROTOCOL = 'intent';
 /** `reasons-evidence`: model `localrec` only. */
 export const REASONS_EVIDENCE_PROTOCOL = 'reasons-evidence';
+/** `related`: similar / bought-together against the store's own lists; models of its own. */
+export const RELATED_PROTOCOL = 'related';
+export const RELATED_MODELS = ['itemknn', 'ease', 'content-knn', 'localrec', 'localrec-weights'];
 export const INTENT_MODELS = ['history-only', 'search-only', 'localrec', 'localrec-query-words'];
 
 export interface EvalArgs {
   data: string;
-  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL | typeof INTENT_PROTOCOL | typeof REASONS_EVIDENCE_PROTOCOL;
+  protocol: ProtocolName | typeof SEARCH_PROTOCOL | typeof REASONS_PROTOCOL | typeof INTENT_PROTOCOL | typeof REASONS_EVIDENCE_PROTOCOL | typeof RELATED_PROTOCOL;
   models: string[];
   seed: number;
   json: boolean;
@@ -28,7 +31,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons|intent|reasons-evidence [--models a,b,...] [--seed 42] [--json]
+export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.join('|')}|search|reasons|intent|reasons-evidence|related [--models a,b,...] [--seed 42] [--json]
   --data DIR        a dataset directory in the shared layout (interactions.csv, optional items.jsonl)
   --protocol NAME   evaluation protocol of shared/EVALUATION.md
   --models LIST     comma-separated, from: ${Object.keys(MODEL_REGISTRY).join(', ')};
@@ -71,13 +74,18 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   const isSearch = protocol === SEARCH_PROTOCOL;
   const isReasons = protocol === REASONS_PROTOCOL;
   const isIntent = protocol === INTENT_PROTOCOL;
-  if (!isSearch && !isReasons && !isIntent && protocol !== REASONS_EVIDENCE_PROTOCOL && !(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL, INTENT_PROTOCOL, REASONS_EVIDENCE_PROTOCOL].join(', ')})`);
+  if (!isSearch && !isReasons && !isIntent && protocol !== REASONS_EVIDENCE_PROTOCOL && protocol !== RELATED_PROTOCOL && !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`unknown protocol "${protocol}" (known: ${[...PROTOCOLS, SEARCH_PROTOCOL, REASONS_PROTOCOL, INTENT_PROTOCOL, REASONS_EVIDENCE_PROTOCOL, RELATED_PROTOCOL].join(', ')})`);
   }
   const seedOf = (text: string): number => {
     if (!/^-?\d+$/.test(text)) throw new UsageError(`--seed must be an integer, got "${text}"`);
     return Number(text);
   };
+  if (protocol === RELATED_PROTOCOL) {
+    const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : RELATED_MODELS.filter((m) => m !== 'localrec-weights');
+    for (const m of models) if (!RELATED_MODELS.includes(m)) throw new UsageError(`unknown related model "${m}" (known: ${RELATED_MODELS.join(', ')})`);
+    return { data: values.data, protocol: RELATED_PROTOCOL, models, seed: seedOf(values.seed ?? '42'), json, browser, help };
+  }
   if (protocol === REASONS_EVIDENCE_PROTOCOL) return { data: values.data, protocol: REASONS_EVIDENCE_PROTOCOL, models: ['localrec'], seed: seedOf(values.seed ?? '42'), json, browser, help };
   if (isIntent) {
     const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : INTENT_MODELS;

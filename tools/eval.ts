@@ -1,5 +1,5 @@
 // The project's evaluation command (shared/EVALUATION.md):
-//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search|reasons|intent [--models …] [--seed 42] [--json]
+//   npm run eval -- --data DIR --protocol strong|loo|cold-items|cold-users|sessions|search|reasons|intent|reasons-evidence|related [--models …] [--seed 42] [--json]
 // One JSON line per model on stdout; without --json also a short table on stderr.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { runSearchProtocol } from '../eval/search-protocol';
 import { runReasonsProtocol } from '../eval/reasons-protocol';
 import { runIntentProtocol } from '../eval/intent-protocol';
 import { runReasonsEvidenceProtocol } from '../eval/reasons-evidence-protocol';
+import { runRelatedProtocol } from '../eval/related-protocol';
 
 function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' | 'backend'>[]): string {
   const keys = Object.keys(records[0]?.metrics ?? {});
@@ -23,7 +24,7 @@ function table(records: Pick<EvalRecord, 'model' | 'metrics' | 'train_seconds' |
 
 /** `--browser`: the same protocol in a Chromium worker; one JSON line per model, as in Node. */
 async function runInBrowser(args: EvalArgs): Promise<number> {
-  if (args.protocol === 'reasons' || args.protocol === 'intent' || args.protocol === 'reasons-evidence') {
+  if (args.protocol === 'reasons' || args.protocol === 'intent' || args.protocol === 'reasons-evidence' || args.protocol === 'related') {
     process.stderr.write(`eval: --browser runs the ranking protocols and search, not ${args.protocol}\n`);
     return 2;
   }
@@ -67,6 +68,13 @@ async function main(): Promise<number> {
   if (args.protocol === 'reasons-evidence') {
     // Whether every piece of evidence a reason cites relates to the item (shared/EVALUATION.md).
     const records = await runReasonsEvidenceProtocol({ data, seed: args.seed });
+    for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (!args.json) process.stderr.write(`${table(records)}\n`);
+    return 0;
+  }
+  if (args.protocol === 'related') {
+    // similar() against also_viewed, boughtTogether() against also_bought (shared/EVALUATION.md).
+    const records = await runRelatedProtocol({ data, dir: args.data, seed: args.seed, models: args.models });
     for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
     if (!args.json) process.stderr.write(`${table(records)}\n`);
     return 0;

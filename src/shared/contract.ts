@@ -1,4 +1,4 @@
-import type { CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
+import type { BoughtTogetherOptions, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
 import type { EngineConfig } from './engine-config';
 import type { ExportedData, RecommenderStatus } from './status';
 
@@ -27,6 +27,14 @@ export interface Recommender {
    * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
    */
   similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  /**
+   * Items bought together with these (a product page, or the cart): what shoppers who bought them
+   * bought too, complementary rather than substitutes (the items themselves and near-duplicate
+   * variants of them are left out). Needs no shopper history.
+   * @example const withCart = await rec.boughtTogether(cartIds, { k: 4 });
+   * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
+   */
+  boughtTogether(itemIds: string[], options?: BoughtTogetherOptions): Promise<Recommendation[]>;
   /**
    * Adds, replaces (same id) or removes catalog items while the recommender runs. New items are
    * embedded from their text and placed next to their nearest known items (no retraining);
@@ -88,6 +96,7 @@ export const REMOTE_METHODS = [
   'track',
   'recommend',
   'similar',
+  'boughtTogether',
   'updateCatalog',
   'explain',
   'search',

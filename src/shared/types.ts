@@ -299,6 +299,11 @@ export interface SearchResult extends Recommendation {
   interest: number;
 }
 
+export interface BoughtTogetherOptions {
+  /** Default 6, at most 1000. */
+  k?: number;
+}
+
 export interface SimilarOptions {
   /** Default 8, at most 1000. */
   k?: number;

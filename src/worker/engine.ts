@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recommender } from '../shared/contract';
 import { describeValue, LocalrecError } from '../shared/errors';
-import type { CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
+import type { BoughtTogetherOptions, CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
 import type { ExportedData, RecommenderStatus } from '../shared/status';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
@@ -17,6 +17,7 @@ import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { searchFilter } from '../search/search-filter';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, checkVariants, excludedEventTypes } from './check-arguments';
 import { shapeList } from '../rank/spread-variants';
+import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, variantsOf } from '../rank/related-items';
 import { boostVector, checkMerchantRules, filteredOut, liftScores } from '../rank/merchant-rules';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights } from './trained-model';
@@ -29,6 +30,9 @@ import { validateTrackInput } from './validate-event';
 import type { EngineConfig } from '../shared/engine-config';
 
 export type { EngineConfig };
+
+/** The most items one boughtTogether() call takes (a large cart). */
+const MAX_BOUGHT_TOGETHER_INPUTS = 100;
 
 /**
  * The recommender itself, independent of where it runs: the worker exposes it through comlink,
@@ -184,6 +188,25 @@ export class Engine implements Recommender {
     const scores = state.content.similarityTo(row);
     try {
       return this.toRecommendations(state, await this.topK(state, scores, k, [row]));
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
+    this.assertLive();
+    const state = this.state;
+    if (!Array.isArray(itemIds) || itemIds.length === 0 || itemIds.length > MAX_BOUGHT_TOGETHER_INPUTS) {
+      throw new LocalrecError('INVALID_ARGUMENT', `boughtTogether() takes an array of 1 to ${MAX_BOUGHT_TOGETHER_INPUTS} item ids.`, { value: describeValue(itemIds) });
+    }
+    const rows = [...new Set(itemIds.map((id) => this.rowOf(id)))];
+    const k = checkK(checkOptions(options, 'boughtTogether', '{ k? }').k, 6);
+    const related = await relatedScores({ content: state.content, collaborative: state.collaborative }, rows, BOUGHT_TOGETHER_WEIGHTS);
+    // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
+    const excluded = [...rows, ...variantsOf(state.items.length, rows, (row) => state.titleWordsOf(row))];
+    const scores = tf.tensor1d(related);
+    try {
+      return this.toRecommendations(state, await this.topK(state, scores, k, excluded));
     } finally {
       scores.dispose();
     }

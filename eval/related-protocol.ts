@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContentKnnModel } from './baselines/content-knn';
+import { EaseModel } from './baselines/ease';
+import { ItemKnnModel } from './baselines/item-knn';
+import type { Dataset } from './dataset';
+import type { EvalModel, FitContext } from './eval-model';
+import type { EvalRecord } from './run-protocol';
+import { csrFromRows, type Csr } from '../src/util/csr';
+import { ndcgAt, recallAt, topK } from '../src/util/ranking-metrics';
+import { permutation, rngFor } from '../src/util/random';
+import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, type RelatedWeights } from '../src/rank/related-items';
+import { CollaborativeModel } from '../src/models/collaborative-model';
+import { ContentModel } from '../src/models/content/content-model';
+import { trainWarmVae } from '../research/cold-start/bridge-eval-model';
+import { initEvalBackend } from '../tools/io/node-backend';
+
+/**
+ * The `related` protocol of shared/EVALUATION.md: similar items against the store's own
+ * `also_viewed` lists and bought-together against `also_bought` (office). Every model trains on
+ * every interaction; each query item (one with a listed item in the catalog) ranks all other
+ * items from that item alone. Baselines: item-kNN rows, EASE's item–item row (λ 50, as the
+ * reference figures), content-kNN. `localrec` is what similar() and boughtTogether() return
+ * (src/rank/related-items.ts, with the library's weights).
+ *
+ * The library's weights come from the lines `localrec-w…`: the same scorer for a grid of
+ * collaborative weights, on a seeded half of the query items (`validation`); the other half
+ * (`test`) shows the choice holds. Their metric keys carry `val_` and `test_` prefixes.
+ */
+export type RelatedRecord = Omit<EvalRecord, 'protocol'> & { protocol: 'related' };
+
+const K = 10;
+const WEIGHT_GRID = [0, 0.2, 0.35, 0.5, 0.7, 1, 1.5, 2];
+const round = (x: number): number => Number(x.toFixed(4));
+
+interface Lists {
+  viewed: Map<number, Set<number>>;
+  bought: Map<number, Set<number>>;
+}
+
+/** The store's own lists (items.jsonl's also_viewed / also_bought), by column, items in the catalog only. */
+export function storeLists(dir: string, data: Dataset): Lists {
+  const column = new Map(data.itemIds.map((id, j) => [id, j]));
+  const lists: Lists = { viewed: new Map(), bought: new Map() };
+  for (const line of readFileSync(join(dir, 'items.jsonl'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as { id: string; also_viewed?: string[]; also_bought?: string[] };
+    const j = column.get(row.id);
+    if (j === undefined) continue;
+    for (const [key, target] of [['also_viewed', lists.viewed], ['also_bought', lists.bought]] as const) {
+      const listed = new Set((row[key] ?? []).map((id) => column.get(id)).filter((c): c is number => c !== undefined && c !== j));
+      if (listed.size > 0) target.set(j, listed);
+    }
+  }
+  return lists;
+}
+
+/** Recall@10 and NDCG@10 of one scorer over query items, their score rows computed in batches. */
+async function measure(queries: number[], lists: Map<number, Set<number>>, n: number, score: (rows: number[]) => Promise<Float32Array>): Promise<{ recall: number; ndcg: number }> {
+  let recall = 0;
+  let ndcg = 0;
+  const blocked = new Uint8Array(n);
+  for (let start = 0; start < queries.length; start += 256) {
+    const batch = queries.slice(start, start + 256);
+    const scores = await score(batch);
+    batch.forEach((q, b) => {
+      blocked[q] = 1;
+      const ranked = topK(scores, b * n, n, K, null, blocked);
+      blocked[q] = 0;
+      recall += recallAt(ranked, lists.get(q)!, K);
+      ndcg += ndcgAt(ranked, lists.get(q)!, K);
+    });
+  }
+  return { recall: recall / Math.max(1, queries.length), ndcg: ndcg / Math.max(1, queries.length) };
+}
+
+/** A baseline's rows: its scores for one-item histories. */
+function baselineScorer(model: EvalModel, n: number) {
+  return (rows: number[]) => model.scoreBatch(csrFromRows(rows.map((r) => [r]), n) as Csr);
+}
+
+export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: number; models: string[] }): Promise<RelatedRecord[]> {
+  const { data, seed } = o;
+  const n = data.itemIds.length;
+  const lists = storeLists(o.dir, data);
+  if (lists.viewed.size === 0 && lists.bought.size === 0) throw new Error(`${data.name}: items.jsonl has no also_viewed / also_bought lists (the related protocol needs them)`);
+  const train = csrFromRows([...data.histories].map((h) => [...h]), n);
+  const context: FitContext = { seed, items: data.items };
+  const viewedQueries = [...lists.viewed.keys()].sort((a, b) => a - b);
+  const boughtQueries = [...lists.bought.keys()].sort((a, b) => a - b);
+  const backend = await initEvalBackend();
+  const records: RelatedRecord[] = [];
+  const record = (model: string, metrics: Record<string, number>, seconds: number, settings: Record<string, unknown>) => {
+    const line: RelatedRecord = { dataset: data.name, protocol: 'related', seed, model, metrics, train_seconds: round(seconds), backend, settings };
+    records.push(line);
+    return line;
+  };
+  const both = async (score: (rows: number[]) => Promise<Float32Array>, bought = score) => {
+    const v = await measure(viewedQueries, lists.viewed, n, score);
+    const b = await measure(boughtQueries, lists.bought, n, bought);
+    return { 'viewed_Recall@10': round(v.recall), 'viewed_NDCG@10': round(v.ndcg), 'bought_Recall@10': round(b.recall), 'bought_NDCG@10': round(b.ndcg) };
+  };
+
+  const baselines: Record<string, () => EvalModel> = {
+    itemknn: () => new ItemKnnModel(),
+    ease: () => new EaseModel({ defaultLambda: 50 }),
+    'content-knn': () => new ContentKnnModel(),
+  };
+  for (const name of Object.keys(baselines)) {
+    if (!o.models.includes(name)) continue;
+    const model = baselines[name]!();
+    const t0 = performance.now();
+    await model.fit(train, context);
+    const seconds = (performance.now() - t0) / 1000;
+    record(name, await both(baselineScorer(model, n)), seconds, model.settings?.() ?? {});
+    model.dispose?.();
+  }
+
+  if (o.models.some((m) => m.startsWith('localrec'))) {
+    const t0 = performance.now();
+    const vae = await trainWarmVae(train, context);
+    const rowById = new Map(data.items.map((item, row) => [item.id, row]));
+    const collaborative = CollaborativeModel.fromScorer(vae.scorer, data.items.map((item) => item.id), rowById, n, 'eval-vae');
+    const content = new ContentModel(data.items);
+    const seconds = (performance.now() - t0) / 1000;
+    const parts = { content, collaborative };
+    const scorer = (weights: RelatedWeights) => async (rows: number[]) => {
+      const out = new Float32Array(rows.length * n);
+      for (const [b, row] of rows.entries()) out.set(await relatedScores(parts, [row], weights), b * n);
+      return out;
+    };
+    try {
+      if (o.models.includes('localrec')) {
+        record('localrec', await both(scorer(SIMILAR_WEIGHTS), scorer(BOUGHT_TOGETHER_WEIGHTS)), seconds, {
+          similar: SIMILAR_WEIGHTS,
+          boughtTogether: BOUGHT_TOGETHER_WEIGHTS,
+          parts: 'exact TF-IDF cosine + VAE fold-in of the item (pack blend), standardised',
+        });
+      }
+      if (o.models.includes('localrec-weights')) {
+        // The grid behind the library's weights: chosen on the validation half, shown on the test half.
+        const rng = rngFor(seed, 'related-validation');
+        const half = (qs: number[]) => {
+          const order = permutation(qs.length, rng);
+          const validation = new Set(order.slice(0, Math.floor(qs.length / 2)).map((i) => qs[i]!));
+          return { validation: qs.filter((q) => validation.has(q)), test: qs.filter((q) => !validation.has(q)) };
+        };
+        const v = half(viewedQueries);
+        const b = half(boughtQueries);
+        for (const w of WEIGHT_GRID) {
+          const score = scorer({ collaborative: w });
+          const [vv, vt, bv, bt] = [
+            await measure(v.validation, lists.viewed, n, score),
+            await measure(v.test, lists.viewed, n, score),
+            await measure(b.validation, lists.bought, n, score),
+            await measure(b.test, lists.bought, n, score),
+          ];
+          record(`localrec-w${w}`, {
+            'val_viewed_NDCG@10': round(vv.ndcg),
+            'test_viewed_NDCG@10': round(vt.ndcg),
+            'val_bought_NDCG@10': round(bv.ndcg),
+            'test_bought_NDCG@10': round(bt.ndcg),
+          }, seconds, { collaborative: w });
+        }
+      }
+    } finally {
+      content.dispose();
+      collaborative.dispose();
+    }
+  }
+  return records;
+}

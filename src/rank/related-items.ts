@@ -1,0 +1,64 @@
+import type { CollaborativeModel } from '../models/collaborative-model';
+import type { ContentModel } from '../models/content/content-model';
+import { nearDuplicates } from '../features/title-words';
+import { standardise } from './standardise';
+
+/**
+ * Items related to one or more items, from those items alone (no shopper history): what
+ * `similar()` (alike: the store's "customers also viewed") and `boughtTogether()` (bought with
+ * these: "frequently bought together") rank. Two parts, each standardised over the catalog:
+ * - content: the mean exact TF-IDF cosine (title, category, brand, description) to the items;
+ * - collaborative: the model pack's scores with the items as the whole history (the VAE fold-in
+ *   and the pack's item–item part), for the items the pack knows; neutral (0) elsewhere.
+ * score = z(content) + weight · z(collaborative). The weights were measured with the `related`
+ * protocol (shared/EVALUATION.md) on office's own also_viewed / also_bought lists.
+ */
+export interface RelatedWeights {
+  /** Weight of the collaborative part against the content part (0: content only). */
+  collaborative: number;
+}
+
+/** similar(): alike items; content leads (substitutes share words), co-interest breaks ties. */
+export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.35 };
+/** boughtTogether(): what is bought with the items; the collaborative part counts for more. */
+export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 0.7 };
+
+export interface RelatedParts {
+  content: ContentModel;
+  collaborative: CollaborativeModel | null;
+}
+
+/** The related-items score of every catalog row for the items at `rows` (they score too: leave them out). */
+export async function relatedScores(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights): Promise<Float32Array> {
+  const exact = parts.content.exactVectors();
+  const n = parts.content.size;
+  const content = new Float32Array(n);
+  for (const row of rows) {
+    const cosine = exact.cosineRow(row);
+    for (let r = 0; r < n; r++) content[r]! += cosine[r]! / rows.length;
+  }
+  const out = standardise(content);
+  const collaborative = parts.collaborative;
+  const known = collaborative ? rows.filter((row) => collaborative.knows(row)) : [];
+  if (!collaborative || known.length === 0 || weights.collaborative === 0) return out;
+  const [scores] = await collaborative.scoreHistories([new Map(known.map((row) => [row, 1]))]);
+  const z = standardise(scores!, (r) => !Number.isNaN(scores![r]!));
+  for (let r = 0; r < n; r++) if (!Number.isNaN(z[r]!)) out[r]! += weights.collaborative * z[r]!;
+  return out;
+}
+
+/**
+ * Catalog rows that are near-duplicate variants (title Jaccard ≥ 0.7) of any of `rows`: not
+ * complements of them. `words`: a row's title word set (the serving state caches them).
+ */
+export function variantsOf(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null): number[] {
+  const inputs = rows.map(words).filter((w): w is ReadonlySet<string> => w !== null);
+  const out: number[] = [];
+  if (inputs.length === 0) return out;
+  for (let row = 0; row < size; row++) {
+    if (rows.includes(row)) continue;
+    const w = words(row);
+    if (w && inputs.some((input) => nearDuplicates(w, input))) out.push(row);
+  }
+  return out;
+}
