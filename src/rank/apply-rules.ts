@@ -34,7 +34,8 @@ function eligiblePins(rules: CheckedRules, items: readonly Item[], excluded: Rea
 }
 
 function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: CheckedRules, sources: RuleSources, pins: { position: number; row: number; score: number }[]): RuledList {
-  const shaped = shapeList(top, k, { spread: rules.spread, maxPerCategory: rules.maxPerCategory }, sources);
+  // Pins count towards the per-category cap and the variant spread of the rest.
+  const shaped = shapeList(top, k, { spread: rules.spread, maxPerCategory: rules.maxPerCategory }, sources, pins.map((p) => p.row));
   const placed = placePins(
     shaped.rows.map((row, i) => ({ row, score: shaped.scores[i]! })),
     pins.map((p) => ({ position: p.position, entry: { row: p.row, score: p.score } })),

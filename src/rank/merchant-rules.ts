@@ -54,9 +54,10 @@ export function liftList(scores: readonly number[], rows: readonly number[], lif
   return scores.map((s, i) => s + lift[rows[i]!]! * sd);
 }
 
-/** The first `k` of `rows` with at most `max` per leaf category (items without one are not capped). */
-export function capPerCategory(rows: readonly number[], k: number, leafOf: (row: number) => string | undefined, max: number): number[] {
+/** The first `k` of `rows` with at most `max` per leaf category (items without one are not capped); `seeded` rows count but are not returned. */
+export function capPerCategory(rows: readonly number[], k: number, leafOf: (row: number) => string | undefined, max: number, seeded: readonly number[] = []): number[] {
   const count = new Map<string, number>();
+  for (const leaf of seeded.map(leafOf)) if (leaf !== undefined) count.set(leaf, (count.get(leaf) ?? 0) + 1);
   const out: number[] = [];
   for (const row of rows) {
     if (out.length >= k) break;
