@@ -50,7 +50,8 @@ export interface CheckResult {
 }
 
 const EVENT_OF: Record<string, 'view' | 'cart' | 'purchase'> = { viewed: 'view', added: 'cart', bought: 'purchase' };
-const QUOTE = /(?:you (viewed|added|bought|searched for) )?[“"]([^”"]*)[”"]/g;
+/** A quoted name and the verb before it; "You viewed" at the start of a sentence is read as "you viewed". */
+const QUOTE = /(?:\b[Yy]ou (viewed|added|bought|searched for) )?[“"]([^”"]*)[”"]/g;
 const ALWAYS_TRUE = /^[.,!?;:]$|^[0-9]+$/;
 
 /**
