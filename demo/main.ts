@@ -32,17 +32,20 @@ function card(item: Item, note?: string): HTMLElement {
     el('span', { className: 'meta', text: note ?? leaf(item) }));
 }
 
-/** One evidence line for the "why?" view (plain text only): what the shopper did, and how much it counted next to the strongest. */
-function evidenceLine(e: NonNullable<Recommendation['evidence']>[number], strongest: number): string {
-  const what = e.kind === 'search' ? `You searched “${e.query}”` : `You ${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'added to your cart' : 'viewed'} ${e.title}`;
+/**
+ * One evidence line for the "why?" view (plain text, no numbers): what the shopper did, labelled
+ * by how much it counted next to the strongest piece.
+ */
+function evidenceLine(e: NonNullable<Recommendation['evidence']>[number], strongest: number, first: boolean): string {
+  const what = e.kind === 'search' ? `you searched “${e.query}”` : `you ${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'added to your cart' : 'viewed'} ${e.title}`;
   const share = strongest > 0 ? e.influence / strongest : 0;
-  return `${what} — ${share > 0.66 ? 'counted most' : share > 0.33 ? 'counted a fair amount' : 'counted a little'}`;
+  return `${first ? 'Strongest reason' : share > 0.5 ? 'Also' : 'Weaker'}: ${what}`;
 }
 
 function miniList(target: HTMLElement, recs: Recommendation[]): void {
   target.replaceChildren(...recs.map((r) => {
     const why = el('details', { className: 'why' }, el('summary', { text: 'why?' }),
-      el('ul', {}, ...(r.evidence ?? []).map((e) => el('li', { text: evidenceLine(e, r.evidence![0]!.influence) }))));
+      el('ul', {}, ...(r.evidence ?? []).map((e, i) => el('li', { text: evidenceLine(e, r.evidence![0]!.influence, i === 0) }))));
     return el('li', {},
       el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })),
       el('p', { className: 'reason', text: r.reason ?? '' }),
@@ -185,9 +188,32 @@ async function main(): Promise<void> {
     link.click();
     URL.revokeObjectURL(link.href);
   });
-  $('erase').addEventListener('click', async () => {
+  // Erase asks first (an in-page dialog), then says what went and empties every panel at once.
+  const eraseDialog = $<HTMLDialogElement>('erase-dialog');
+  $('erase').addEventListener('click', () => {
+    eraseDialog.returnValue = '';
+    eraseDialog.showModal();
+  });
+  eraseDialog.addEventListener('close', () => {
+    if (eraseDialog.returnValue === 'erase') void erase();
+  });
+  async function erase(): Promise<void> {
+    const before = await rec.exportData();
+    const hadPersonal = rec.status().personalModel !== null;
+    refreshes++; // a refresh still in flight must not render the erased history
     await rec.forget();
-    // The personal model was made of the erased history: it is gone too.
+    const packs = before.checkpoints.filter((c) => c.name.startsWith('pack:')).length;
+    const erased = [
+      `${before.events.length} event${before.events.length === 1 ? '' : 's'}`,
+      ...(hadPersonal ? ['your personal model'] : []),
+      ...(before.catalogCache ? ['the cached catalog'] : []),
+      ...(packs > 0 ? [`${packs} cached model pack${packs === 1 ? '' : 's'}`] : []),
+    ];
+    $('erase-note').textContent = `Erased ${erased.length > 1 ? `${erased.slice(0, -1).join(', ')} and ${erased.at(-1)}` : erased[0]}: the IndexedDB database “${before.dbName}” was deleted. The next visit downloads the catalog and models again.`;
+    // Every panel empty at once, before the store re-renders its starter picks.
+    $('privacy-summary').textContent = `0 events stored in this browser (IndexedDB “${before.dbName}”).`;
+    $('event-log').replaceChildren();
+    $('recommended').replaceChildren(el('li', { className: 'fine', text: 'Nothing to go on yet: browse to get picks.' }));
     personalStatus();
     const personalise = $<HTMLButtonElement>('personalise');
     personalise.textContent = 'Personalise on this device';
@@ -195,7 +221,7 @@ async function main(): Promise<void> {
     // Back to the home page: re-rendering a product page would record a fresh view at once.
     history.replaceState(null, '', '#/');
     await route();
-  });
+  }
   window.addEventListener('hashchange', () => void route());
   await route();
 }

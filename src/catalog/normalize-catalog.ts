@@ -102,7 +102,10 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
     optional('brand', (v) => cleanString(v, LIMITS.brand, counters) || undefined, (v) => (item.brand = v));
     optional('description', (v) => cleanString(v, LIMITS.description, counters), (v) => (item.description = v));
     optional('price', (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined), (v) => (item.price = v));
-    optional('available', (v) => (typeof v === 'boolean' ? v : undefined), (v) => (item.available = v));
+    // Availability under the names feeds use: `available`, `inStock`, or a schema.org / Google
+    // Merchant `availability` value; the first one present decides; none = unknown = available.
+    const availabilityKey = AVAILABILITY_KEYS.find((key) => hasOwn(row, key) && fields[key] !== null && fields[key] !== undefined);
+    if (availabilityKey) optional(availabilityKey, availabilityOf, (v) => (item.available = v));
     optional('url', (v) => cleanString(v, LIMITS.url, counters), (v) => (item.url = v));
     optional('image', (v) => cleanString(v, LIMITS.url, counters), (v) => (item.image = v));
     items.push(item);
@@ -111,6 +114,18 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
     items,
     report: { rows: rows.length, size: items.length, skipped, ...counters, suspectTitles: titles },
   };
+}
+
+const AVAILABILITY_KEYS = ['available', 'inStock', 'availability'] as const;
+const UNAVAILABLE = new Set(['outofstock', 'soldout', 'discontinued']);
+const AVAILABLE = new Set(['instock', 'limitedavailability', 'onlineonly', 'instoreonly', 'preorder', 'presale', 'backorder']);
+
+/** `true` / `false` from a boolean or an availability value ('in_stock', 'OutOfStock', 'https://schema.org/SoldOut'…); undefined if unknown. */
+export function availabilityOf(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const key = value.trim().replace(/^https?:\/\/schema\.org\//i, '').replace(/[\s_-]+/g, '').toLowerCase();
+  return UNAVAILABLE.has(key) ? false : AVAILABLE.has(key) ? true : undefined;
 }
 
 /** A cheap, stable fingerprint of the catalog content (FNV-1a over ids, titles and categories). */

@@ -5,6 +5,7 @@ import { catalogLeaves } from '../catalog/category-names';
 import { sharedAttributes } from './shared-attributes';
 import type { Relatedness } from './relatedness';
 import { describeEvidence, templateReason } from './template-reason';
+import { fnv1a } from '../util/hash';
 
 /** How many pieces of evidence an explanation lists. */
 const MAX_EVIDENCE = 5;
@@ -78,7 +79,8 @@ export class Explainer {
     const item = this.items[target]!;
     const evidenceItems = evidence.flatMap((e) => (e.kind === 'item' ? [this.items[this.rowOf(e.itemId)!]!] : []));
     const shared = sharedAttributes(item, evidenceItems, this.categoryName);
-    return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared, all.length > 0) };
+    // The wording follows the item id: rows of a list read differently, one item always the same.
+    return { itemId: item.id, score, evidence, shared, reason: templateReason(evidence, shared, all.length > 0, fnv1a(item.id)) };
   }
 
   /** Explanations of several items for one history, in one batch. */

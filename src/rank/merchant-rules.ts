@@ -1,52 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeValue, LocalrecError } from '../shared/errors';
-import type { Item, MerchantRules } from '../shared/types';
+import type { Boost, Item } from '../shared/types';
 import { itemMatcher } from '../catalog/item-match';
+import type { CheckedRules } from './check-rules';
 
-/** Bounds of a boost, in standard deviations of the shopper's scores. */
-const MAX_BOOST = 5;
-
+/** Whether the filter would only hide unavailable items (what the serving state's mask already does). */
+export function onlyAvailability(filter: CheckedRules['filter']): boolean {
+  return Object.keys(filter).length === 1 && filter.available === true;
+}
 
 /**
- * recommend()'s merchant rules, checked: `filter` (only items that pass), `boost` (lift or lower
- * items, in standard deviations), `maxPerCategory` (at most N items per leaf category).
- * @throws LocalrecError INVALID_ARGUMENT
+ * Rows a call may not return under the rules: rows that fail the filter and the excluded ids.
+ * Unavailable rows are listed too unless `maskCovers` (the serving state's mask already hides them).
  */
-export function checkMerchantRules(rules: MerchantRules): MerchantRules {
-  const bad = (what: string, value: unknown): never => {
-    throw new LocalrecError('INVALID_ARGUMENT', what, { value: describeValue(value) });
-  };
-  const { filter, boost, maxPerCategory } = rules;
-  if (filter !== undefined) {
-    if (typeof filter !== 'object' || filter === null) bad('filter must be { brand?, category?, minPrice?, maxPrice? }.', filter);
-    for (const key of ['minPrice', 'maxPrice'] as const) if (filter[key] !== undefined && !Number.isFinite(filter[key])) bad(`filter.${key} must be a number.`, filter[key]);
-    for (const key of ['brand', 'category'] as const) if (filter[key] !== undefined && typeof filter[key] !== 'string') bad(`filter.${key} must be a string.`, filter[key]);
-  }
-  if (boost !== undefined) {
-    if (!Array.isArray(boost) || boost.length > 50) bad('boost must be an array of at most 50 { brand?, category?, itemIds?, by } rules.', boost);
-    for (const rule of boost) {
-      if (typeof rule !== 'object' || rule === null || typeof rule.by !== 'number' || !Number.isFinite(rule.by) || Math.abs(rule.by) > MAX_BOOST) {
-        bad(`each boost needs a number \`by\` from -${MAX_BOOST} to ${MAX_BOOST}.`, rule);
-      }
-      if (rule.itemIds !== undefined && (!Array.isArray(rule.itemIds) || rule.itemIds.some((id) => typeof id !== 'string'))) bad('boost.itemIds must be item ids.', rule.itemIds);
-    }
-  }
-  if (maxPerCategory !== undefined && (!Number.isInteger(maxPerCategory) || maxPerCategory < 1)) bad('maxPerCategory must be a positive integer.', maxPerCategory);
-  return rules;
-}
-
-/** Rows the filter leaves out (appended to `excluded`). */
-export function filteredOut(items: readonly Item[], filter: MerchantRules['filter'], excluded: number[]): void {
-  if (!filter) return;
-  const passes = itemMatcher(filter);
+export function rowsOutsideRules(items: readonly Item[], rules: CheckedRules, maskCovers: boolean): number[] {
+  const out = [...rules.excludedRows];
+  if (maskCovers && onlyAvailability(rules.filter)) return out;
+  const passes = itemMatcher(rules.filter);
   items.forEach((item, row) => {
-    if (!passes(item)) excluded.push(row);
+    if (!passes(item)) out.push(row);
   });
+  return out;
 }
 
-/** Each row's lift from the boost rules, or null when there are none. */
-export function boostVector(items: readonly Item[], boost: MerchantRules['boost']): Float32Array | null {
-  if (!boost || boost.length === 0) return null;
+/** Each row's lift from the boost rules (standard deviations), or null when there are none. */
+export function boostVector(items: readonly Item[], boost: readonly Boost[]): Float32Array | null {
+  if (boost.length === 0) return null;
   const out = new Float32Array(items.length);
   for (const rule of boost) {
     const passes = itemMatcher(rule);
@@ -57,9 +35,29 @@ export function boostVector(items: readonly Item[], boost: MerchantRules['boost'
   return out;
 }
 
-/** The first `k` of `rows` with at most `max` per leaf category (items without one are not capped). */
-export function capPerCategory(rows: readonly number[], k: number, leafOf: (row: number) => string | undefined, max: number): number[] {
+/** `scores` + `lift` × the scores' standard deviation (so a boost means the same with or without a pack); takes ownership of `scores`. */
+export function liftScores(scores: tf.Tensor1D, lift: Float32Array | null): tf.Tensor1D {
+  if (!lift) return scores;
+  const lifted = tf.tidy(() => {
+    const { variance } = tf.moments(scores);
+    return tf.add(scores, tf.mul(tf.tensor1d(lift), tf.sqrt(variance))) as tf.Tensor1D;
+  });
+  scores.dispose();
+  return lifted;
+}
+
+/** The same lift for a list already on the CPU (search results): standard deviations of those scores. */
+export function liftList(scores: readonly number[], rows: readonly number[], lift: Float32Array | null): number[] {
+  if (!lift || scores.length === 0) return [...scores];
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+  return scores.map((s, i) => s + lift[rows[i]!]! * sd);
+}
+
+/** The first `k` of `rows` with at most `max` per leaf category (items without one are not capped); `seeded` rows count but are not returned. */
+export function capPerCategory(rows: readonly number[], k: number, leafOf: (row: number) => string | undefined, max: number, seeded: readonly number[] = []): number[] {
   const count = new Map<string, number>();
+  for (const leaf of seeded.map(leafOf)) if (leaf !== undefined) count.set(leaf, (count.get(leaf) ?? 0) + 1);
   const out: number[] = [];
   for (const row of rows) {
     if (out.length >= k) break;
@@ -74,13 +72,12 @@ export function capPerCategory(rows: readonly number[], k: number, leafOf: (row:
   return out;
 }
 
-/** `scores` + `lift` × the scores' standard deviation (so a boost means the same with or without a pack); takes ownership of `scores`. */
-export function liftScores(scores: tf.Tensor1D, lift: Float32Array | null): tf.Tensor1D {
-  if (!lift) return scores;
-  const lifted = tf.tidy(() => {
-    const { variance } = tf.moments(scores);
-    return tf.add(scores, tf.mul(tf.tensor1d(lift), tf.sqrt(variance))) as tf.Tensor1D;
-  });
-  scores.dispose();
-  return lifted;
+/**
+ * `list` with each pin placed at its position (0 = first; a position past the end of a short list
+ * puts it last), cut to `k`. Pins come in position order; `list` must not hold them already.
+ */
+export function placePins<T>(list: readonly T[], pins: readonly { position: number; entry: T }[], k: number): T[] {
+  const out = [...list];
+  for (const { position, entry } of pins) out.splice(Math.min(position, out.length), 0, entry);
+  return out.slice(0, k);
 }

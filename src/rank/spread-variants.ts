@@ -7,10 +7,11 @@ import { capPerCategory } from './merchant-rules';
  * until every distinct row of `ranked` is placed. Rows that are variants of none keep their order;
  * the variants stay reachable (on the product page, and further down when few rows are distinct).
  * @param words a row's title word set (null: no title, never a duplicate)
+ * @param seeded rows already on the list elsewhere (pinned items): their variants wait too
  */
-export function spreadVariants(ranked: readonly number[], k: number, words: (row: number) => ReadonlySet<string> | null): number[] {
+export function spreadVariants(ranked: readonly number[], k: number, words: (row: number) => ReadonlySet<string> | null, seeded: readonly number[] = []): number[] {
   const placed: number[] = [];
-  const placedWords: ReadonlySet<string>[] = [];
+  const placedWords: ReadonlySet<string>[] = seeded.flatMap((row) => words(row) ?? []);
   const deferred: number[] = [];
   for (const row of ranked) {
     if (placed.length >= k) break;
@@ -32,16 +33,18 @@ export function spreadVariants(ranked: readonly number[], k: number, words: (row
 
 /**
  * The first `k` of a ranked candidate list (more than k, best first) shaped for a storefront:
- * at most `maxPerCategory` per leaf category, then near-duplicate variants spread out.
+ * at most `maxPerCategory` per leaf category, then near-duplicate variants spread out. `seeded`
+ * rows (pinned items, placed elsewhere) count towards both rules.
  */
 export function shapeList(
   top: { rows: number[]; scores: number[] },
   k: number,
   rules: { spread: boolean; maxPerCategory?: number | undefined },
   sources: { words: (row: number) => ReadonlySet<string> | null; leaf: (row: number) => string | undefined },
+  seeded: readonly number[] = [],
 ): { rows: number[]; scores: number[] } {
   const scoreOf = new Map(top.rows.map((row, i) => [row, top.scores[i]!]));
-  let rows = rules.maxPerCategory !== undefined ? capPerCategory(top.rows, top.rows.length, sources.leaf, rules.maxPerCategory) : top.rows;
-  rows = rules.spread ? spreadVariants(rows, k, sources.words) : rows.slice(0, k);
+  let rows = rules.maxPerCategory !== undefined ? capPerCategory(top.rows, top.rows.length, sources.leaf, rules.maxPerCategory, seeded) : top.rows;
+  rows = rules.spread ? spreadVariants(rows, k, sources.words, seeded) : rows.slice(0, k);
   return { rows, scores: rows.map((row) => scoreOf.get(row)!) };
 }

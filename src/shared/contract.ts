@@ -16,15 +16,17 @@ export interface Recommender {
    */
   track(event: TrackInput): Promise<StoredEvent>;
   /**
-   * Items for this shopper, best first.
-   * @example const recs = await rec.recommend({ k: 12, exclude: ['purchased'] });
-   * @throws LocalrecError INVALID_ARGUMENT | UNKNOWN_ITEM (context.itemId)
+   * Items for this shopper, best first, under the merchant's rules (filter, boost, maxPerCategory,
+   * variants, pin), applied before the top k.
+   * @example const recs = await rec.recommend({ k: 12, exclude: ['purchased'], filter: { category: 'Calipers' }, pin: [{ itemId: 'B00ABC', position: 0 }] });
+   * @throws LocalrecError INVALID_ARGUMENT | UNKNOWN_ITEM (context.itemId, a pin)
    */
   recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /**
-   * Items like `itemId` by content, best first (the item itself is left out).
-   * @example const alike = await rec.similar('B00ABC', { k: 8 });
-   * @throws LocalrecError UNKNOWN_ITEM | INVALID_ARGUMENT
+   * Items like `itemId` by content, best first (the item itself is left out), under the
+   * merchant's rules (variants default 'keep').
+   * @example const alike = await rec.similar('B00ABC', { k: 8, filter: { available: true, maxPrice: 50 } });
+   * @throws LocalrecError UNKNOWN_ITEM (the item, a pin) | INVALID_ARGUMENT
    */
   similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
   /**
@@ -54,9 +56,10 @@ export interface Recommender {
   /**
    * Catalog search ranked for this shopper: BM25+ over title, brand, category and description,
    * prefix and typo tolerant, re-ranked with their interest. Pass `track: true` when the shopper
-   * submits the search (not on every keystroke) to store it as a `search` event.
-   * @example const results = await rec.search('pla filam', { k: 10 });
-   * @throws LocalrecError INVALID_ARGUMENT
+   * submits the search (not on every keystroke) to store it as a `search` event. Takes the
+   * merchant's rules (the filter inside the index, boosts re-rank the matches; variants default 'keep').
+   * @example const results = await rec.search('pla filam', { k: 10, boost: [{ brand: 'HATCHBOX', by: 1 }] });
+   * @throws LocalrecError INVALID_ARGUMENT | UNKNOWN_ITEM (a pin)
    */
   search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
   /**

@@ -2,6 +2,9 @@
  * Public types of localrec. Everything here is plain data: it crosses the worker boundary by
  * structured clone, so no functions, classes or symbols appear in these shapes.
  */
+import type { MerchantRules } from './rules';
+
+export type { Boost, ItemFilter, MerchantRules, Pin } from './rules';
 
 /** A catalog item as the store provides it. Only `id` and `title` are required. */
 export interface Item {
@@ -244,14 +247,15 @@ export interface ExplainOptions {
   versus?: string;
 }
 
-export interface RecommendOptions {
+/** recommend()'s options: what to leave out, the page the shopper is on, and the merchant's rules. */
+export interface RecommendOptions extends MerchantRules {
   /** Attach `{ reason, evidence }` to every recommendation. Default false. */
   explain?: boolean;
   /** How many items. Default 12, at most 1000. */
   k?: number;
   /** Default `['viewed', 'carted', 'purchased']`: show the shopper something new. */
   exclude?: ExcludeRule[];
-  /** Item ids never to return (e.g. what is in the cart right now). */
+  /** Item ids never to return (the same as `filter.excludeIds`). */
   excludeIds?: string[];
   /**
    * Where the shopper is right now: the product page they are on, the query they typed. Counts as
@@ -259,35 +263,11 @@ export interface RecommendOptions {
    * relevant items. The context item itself is not returned.
    */
   context?: { itemId?: string; query?: string };
-  /**
-   * `'spread'` (default): near-duplicate variants of one product (titles sharing ≥ 70% of their
-   * words: another colour, size or pack) wait until every distinct item is placed, so a list is
-   * not a wall of variants; `'keep'`: the model's order as it is.
-   */
-  variants?: 'spread' | 'keep';
-  /** Only items that pass: a brand (case-insensitive), a category (any level of the path), a price range. */
-  filter?: MerchantRules['filter'];
-  /**
-   * Lift (or, negative, lower) items: each rule names a brand, a category or item ids, and `by`
-   * standard deviations of this shopper's scores (−5 to 5): a promotion, a house brand, stock to clear.
-   */
-  boost?: MerchantRules['boost'];
-  /** At most this many items per leaf category, so one shelf does not fill the list. */
-  maxPerCategory?: number;
 }
 
-/** The merchant's rules of one recommend() call (RecommendOptions.filter, .boost, .maxPerCategory). */
-export interface MerchantRules {
-  filter?: { brand?: string; category?: string; minPrice?: number; maxPrice?: number };
-  boost?: { brand?: string; category?: string; itemIds?: string[]; by: number }[];
-  maxPerCategory?: number;
-}
-
-export interface SearchOptions {
+export interface SearchOptions extends MerchantRules {
   /** How many results. Default 12, at most 1000. */
   k?: number;
-  /** Plain-data filters (functions cannot cross into the worker). */
-  filter?: { brand?: string; category?: string; excludeIds?: string[] };
   /** Also store the query as a `search` event (use on submit, not on every keystroke). Default false. */
   track?: boolean;
 }
@@ -299,12 +279,12 @@ export interface SearchResult extends Recommendation {
   interest: number;
 }
 
-export interface BoughtTogetherOptions {
+export interface BoughtTogetherOptions extends MerchantRules {
   /** Default 6, at most 1000. */
   k?: number;
 }
 
-export interface SimilarOptions {
+export interface SimilarOptions extends MerchantRules {
   /** Default 8, at most 1000. */
   k?: number;
 }
@@ -345,6 +325,8 @@ export interface Recommendation {
   evidence?: Evidence[];
   /** With `recommend({ explain: true })`: the neural generator or the template wrote `reason`. */
   writtenBy?: 'generator' | 'template';
+  /** Placed by a `pin` rule, not by the model. */
+  pinned?: true;
 }
 
 /** Why catalog rows were skipped or trimmed while loading. */

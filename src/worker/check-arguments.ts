@@ -77,13 +77,3 @@ export function checkIntegrityOptions(values: { modelsIntegrity?: string; reason
     }
   }
 }
-
-/**
- * recommend()'s `variants`: 'spread' (default) or 'keep'.
- * @throws LocalrecError INVALID_ARGUMENT
- */
-export function checkVariants(value: unknown): 'spread' | 'keep' {
-  if (value === undefined) return 'spread';
-  if (value !== 'spread' && value !== 'keep') throw new LocalrecError('INVALID_ARGUMENT', `variants must be 'spread' or 'keep'.`, { variants: describeValue(value) });
-  return value;
-}

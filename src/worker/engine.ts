@@ -14,11 +14,10 @@ import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory }
 import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
 import { newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
-import { searchFilter } from '../search/search-filter';
-import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, checkVariants, excludedEventTypes } from './check-arguments';
-import { shapeList } from '../rank/spread-variants';
+import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
+import { checkMerchantRules } from '../rank/check-rules';
+import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSources } from '../rank/apply-rules';
 import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, variantsOf } from '../rank/related-items';
-import { boostVector, checkMerchantRules, filteredOut, liftScores } from '../rank/merchant-rules';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
@@ -130,18 +129,16 @@ export class Engine implements Recommender {
 
   async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
-    checkOptions(options, 'recommend', '{ k?, exclude?, excludeIds?, context?, explain?, variants?, filter?, boost?, maxPerCategory? }');
+    checkOptions(options, 'recommend', '{ k?, exclude?, excludeIds?, context?, explain?, filter?, boost?, maxPerCategory?, variants?, pin? }');
     const state = this.state;
     const k = checkK(options.k, 12);
     const excludedTypes = excludedEventTypes(options.exclude);
+    // The merchant's rules: filter, boosts, per-category cap, variants, pins (src/rank/apply-rules.ts).
+    const rules = checkMerchantRules(options, 'spread', (id) => state.rowOf(id), options.excludeIds);
     const excluded: number[] = [];
     const events = this.history.events();
     for (const event of events) {
       const row = event.itemId !== undefined && excludedTypes.has(event.type) ? state.rowOf(event.itemId) : undefined;
-      if (row !== undefined) excluded.push(row);
-    }
-    for (const id of options.excludeIds ?? []) {
-      const row = state.rowOf(id);
       if (row !== undefined) excluded.push(row);
     }
     // The page the shopper is on counts like their newest event, for this call only.
@@ -153,20 +150,7 @@ export class Engine implements Recommender {
       excluded.push(row);
     }
     if (context.query) history.queries.push({ query: context.query, weight: EVENT_WEIGHTS.search });
-
-    // The merchant's rules: a filter, boosts in standard deviations, at most N per leaf category.
-    const rules = checkMerchantRules(options);
-    filteredOut(state.items, rules.filter, excluded);
-    const spread = checkVariants(options.variants) === 'spread';
-    const scores = liftScores(await state.scorer.scoreHistory(history), boostVector(state.items, rules.boost));
-    let top: { rows: number[]; scores: number[] };
-    try {
-      top = await this.topK(state, scores, spread || rules.maxPerCategory ? Math.min(state.items.length, 4 * k) : k, excluded);
-    } finally {
-      scores.dispose();
-    }
-    // Near-duplicate variants (one filament in five colours) wait until every distinct item is placed.
-    top = shapeList(top, k, { spread, maxPerCategory: rules.maxPerCategory }, { words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1) });
+    const top = await rankWithRules(await state.scorer.scoreHistory(history), k, rules, excluded, this.ruleSources(state), this.topKFor(state));
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await state.explainer.explain(history, events, top.rows);
@@ -184,13 +168,10 @@ export class Engine implements Recommender {
     this.assertLive();
     const state = this.state;
     const row = this.rowOf(itemId);
-    const k = checkK(checkOptions(options, 'similar', '{ k? }').k, 8);
-    const scores = state.content.similarityTo(row);
-    try {
-      return this.toRecommendations(state, await this.topK(state, scores, k, [row]));
-    } finally {
-      scores.dispose();
-    }
+    checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
+    const k = checkK(options.k, 8);
+    const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
+    return this.toRecommendations(state, await rankWithRules(state.content.similarityTo(row), k, rules, [row], this.ruleSources(state), this.topKFor(state)));
   }
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
@@ -200,24 +181,21 @@ export class Engine implements Recommender {
       throw new LocalrecError('INVALID_ARGUMENT', `boughtTogether() takes an array of 1 to ${MAX_BOUGHT_TOGETHER_INPUTS} item ids.`, { value: describeValue(itemIds) });
     }
     const rows = [...new Set(itemIds.map((id) => this.rowOf(id)))];
-    const k = checkK(checkOptions(options, 'boughtTogether', '{ k? }').k, 6);
+    checkOptions(options, 'boughtTogether', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
+    const k = checkK(options.k, 6);
+    const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
     const excluded = [...rows, ...variantsOf(state.items.length, rows, (row) => state.titleWordsOf(row))];
-    const scores = tf.tensor1d(related);
-    try {
-      return this.toRecommendations(state, await this.topK(state, scores, k, excluded));
-    } finally {
-      scores.dispose();
-    }
+    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
     this.assertLive();
     const state = this.state;
-    const k = checkK(checkOptions(options, 'search', '{ k?, filter?, track? }').k, 12);
-    const allowed = searchFilter(state.items, (id) => state.rowOf(id), options.filter);
-    const hits = state.searchIndex.search(query, { k: Math.max(200, 10 * k), filter: allowed });
+    const k = checkK(checkOptions(options, 'search', '{ k?, track?, filter?, boost?, maxPerCategory?, variants?, pin? }').k, 12);
+    const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
+    const hits = state.searchIndex.search(query, { k: Math.max(200, 10 * k), filter: allowedRow(rules, state.items) });
     const history = this.weigh(this.history.events());
     let interest: Float32Array | null = null;
     if (hits.length > 0 && (history.items.size > 0 || history.queries.length > 0)) {
@@ -230,11 +208,13 @@ export class Engine implements Recommender {
         picked.dispose();
       }
     }
-    const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT).slice(0, k);
+    const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT);
+    const hitOf = new Map(ranked.map((hit) => [hit.row, hit]));
+    const list = arrangeHits(ranked, k, rules, this.ruleSources(state));
     if (options.track === true) await this.track({ type: 'search', query });
-    return ranked.map((hit) => {
-      const item = state.items[hit.row]!;
-      return { itemId: item.id, score: hit.score, item, lexical: hit.lexical, interest: hit.interest };
+    return this.toRecommendations(state, list).map((r, i) => {
+      const hit = hitOf.get(list.rows[i]!);
+      return { ...r, lexical: hit?.lexical ?? 0, interest: hit?.interest ?? 0 };
     });
   }
 
@@ -395,11 +375,17 @@ export class Engine implements Recommender {
     if (personal) this.swap(this.state.withModel(personal.base, null));
   }
 
-  /** The k best rows, by the method that was faster on this backend at start-up. */
-  private topK(state: ServingState, scores: tf.Tensor1D, k: number, excluded: readonly number[]): Promise<{ rows: number[]; scores: number[] }> {
-    return this.topKCalibration?.method === 'readback'
-      ? topKByReadback(scores, k, excluded, state.unavailableRows)
-      : topK(scores, k, excluded, state.unavailableMask);
+  /** The k best rows, by the method that was faster on this backend at start-up (`useMask`: hide unavailable rows). */
+  private topKFor(state: ServingState): (scores: tf.Tensor1D, k: number, excluded: readonly number[], useMask: boolean) => Promise<{ rows: number[]; scores: number[] }> {
+    return (scores, k, excluded, useMask) =>
+      this.topKCalibration?.method === 'readback'
+        ? topKByReadback(scores, k, excluded, useMask ? state.unavailableRows : null)
+        : topK(scores, k, excluded, useMask ? state.unavailableMask : null);
+  }
+
+  /** What the merchant's rules read of the catalog: items, title words (variants), leaf categories. */
+  private ruleSources(state: ServingState): RuleSources {
+    return { items: state.items, words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1) };
   }
 
   /** With a reasons pack, the generator rewrites each reason (checked; the template where it fails). */
@@ -408,10 +394,10 @@ export class Engine implements Recommender {
     else for (const e of explanations) e.writtenBy = 'template';
   }
 
-  private toRecommendations(state: ServingState, top: { rows: number[]; scores: number[] }): Recommendation[] {
+  private toRecommendations(state: ServingState, top: RuledList): Recommendation[] {
     return top.rows.map((row, i) => {
       const item = state.items[row]!;
-      return { itemId: item.id, score: top.scores[i]!, item };
+      return { itemId: item.id, score: top.scores[i]!, item, ...(top.pinned.has(row) ? { pinned: true as const } : {}) };
     });
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
@@ -48,7 +49,8 @@ describe('demo storefront', () => {
     expect(recommended).toHaveLength(6);
     expect(recommended.filter((t) => /tape/i.test(t)).length).toBeGreaterThanOrEqual(4);
     const reasons = await page.locator('#recommended .reason').allTextContents();
-    expect(reasons.every((r) => /^Because you (viewed|added|bought|searched for) /.test(r))).toBe(true);
+    // Each cites what the shopper did; the rows are not all one sentence pattern.
+    expect(reasons.every((r) => /\byou (viewed|added|bought|searched for) “/i.test(r)), reasons.join('\n')).toBe(true);
 
     const download = page.waitForEvent('download');
     await page.click('#export');
@@ -56,6 +58,7 @@ describe('demo storefront', () => {
     expect(exported.events.map((e: { type: string }) => e.type)).toEqual(['search', 'view', 'cart']);
 
     await page.click('#erase');
+    await page.click('#erase-confirm');
     await page.waitForFunction(() => /^0 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
     expect(errors).toEqual([]);
     // Nothing the shopper did appears in any request.
@@ -97,7 +100,12 @@ describe('demo storefront: no egress', () => {
     await page.waitForSelector('text=Personalised ✓', { timeout: 120_000 });
     expect(await page.textContent('#personal-status')).toMatch(/Personal model: tuned on \d+ of your items/);
     await page.click('#recommended .why summary >> nth=0');
-    expect((await page.locator('#recommended .why li').allTextContents()).length).toBeGreaterThan(0);
+    // "why?" in words, no raw scores: the strongest reason first, then "also" / "weaker".
+    const why = await page.locator('#recommended .why >> nth=0').locator('li').allTextContents();
+    expect(why.length).toBeGreaterThan(0);
+    expect(why[0]).toMatch(/^Strongest reason: you (viewed|added to your cart|bought|searched) /);
+    for (const line of why.slice(1)) expect(line).toMatch(/^(Also|Weaker): you /);
+    for (const line of why) expect(line).not.toMatch(/[(+−-]\d+\.\d|influence|score/i);
 
     const origin = new URL(url).origin;
     expect(visited).toHaveLength(2);
@@ -131,15 +139,47 @@ describe('demo storefront: erase', () => {
     await page.waitForSelector('text=Personalised ✓', { timeout: 120_000 });
     expect(await page.textContent('#personal-status')).toMatch(/Personal model/);
 
+    // Erase asks first: Cancel keeps everything.
     await page.click('#erase');
-    await page.waitForFunction(() => /^0 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
-    expect(await page.locator('#event-log li').count()).toBe(0);
-    expect((await page.textContent('#personal-status'))?.trim()).toBe('');
+    await page.waitForSelector('#erase-dialog[open]');
+    await page.click('#erase-dialog >> text=Cancel');
+    expect(await page.locator('#erase-dialog[open]').count()).toBe(0);
+    expect(await page.textContent('#privacy-summary')).toMatch(/^2 events/);
+    expect(await page.textContent('#personal-status')).toMatch(/Personal model/);
+
+    await page.click('#erase');
+    await page.click('#erase-confirm');
+    await page.waitForFunction(() => /^Erased/.test(document.getElementById('erase-note')?.textContent ?? ''));
+    // At once, in the same frame as the message: every panel empty.
+    const panels = await page.evaluate(() => ({
+      note: document.getElementById('erase-note')!.textContent,
+      summary: document.getElementById('privacy-summary')!.textContent,
+      log: document.querySelectorAll('#event-log li').length,
+      personal: document.getElementById('personal-status')!.textContent!.trim(),
+      recommended: [...document.querySelectorAll('#recommended > li')].map((li) => li.textContent),
+    }));
+    expect(panels.note).toBe('Erased 2 events, your personal model, the cached catalog and 1 cached model pack: the IndexedDB database “localrec” was deleted. The next visit downloads the catalog and models again.');
+    expect(panels.summary).toMatch(/^0 events/);
+    expect(panels.log).toBe(0);
+    expect(panels.personal).toBe('');
+    for (const text of panels.recommended) expect(text).not.toMatch(/pipette|\byou (viewed|searched)/i);
     expect(await page.textContent('#personalise')).toBe('Personalise on this device');
     await page.waitForFunction(() => document.querySelectorAll('#recommended > li').length === 6);
     const reasons = await page.locator('#recommended .reason').allTextContents();
-    for (const reason of reasons) expect(reason).not.toMatch(/pipette|Because you/i);
+    for (const reason of reasons) expect(reason).not.toMatch(/pipette|\byou (viewed|added|bought|searched)/i);
     expect(await page.locator('#recommended .why').count()).toBe(0);
+
+    // What the README says of the next start: a database with no history; the catalog and the
+    // model pack, erased from the cache, are downloaded again.
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.reload();
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    await page.waitForFunction(() => /^0 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    expect(fetched).toContain('/items.jsonl');
+    expect(fetched).toContain('/models/scientific/weights.bin');
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual(['localrec']);
+    expect(await page.textContent('#content h2')).toBe('Popular now');
     await context.close();
   }, 180_000);
 });
@@ -161,4 +201,39 @@ describe('demo storefront: the URL', () => {
     await page.waitForFunction(() => /^2 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
     await context.close();
   }, 120_000);
+});
+
+describe('demo storefront: a phone', () => {
+  it('fits a 390 px wide screen: no horizontal scroll on the home page, a product page, search results or the erase dialog', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    await page.goto(url);
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.click('#content .card >> nth=0');
+    await page.waitForSelector('.product h1');
+    await page.waitForFunction(() => /^1 event/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.fill('#search', 'digital caliper stainless steel');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('text=results for “digital caliper stainless steel”');
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.click('#erase');
+    await page.waitForSelector('#erase-dialog[open]');
+    expect(await width()).toBeLessThanOrEqual(390);
+    const box = (await page.locator('#erase-dialog').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await context.close();
+  }, 120_000);
+});
+
+describe('README', () => {
+  it('names item ids that exist in the demo catalog', () => {
+    const ids = new Set(readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
+    const named = [...readFileSync('README.md', 'utf8').matchAll(/itemIds?: \[?'([A-Z0-9]{10})'/g), ...readFileSync('README.md', 'utf8').matchAll(/similar\('([A-Z0-9]{10})'/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(2);
+    for (const id of named) expect(ids.has(id), id).toBe(true);
+  });
 });

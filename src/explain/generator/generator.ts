@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { templateReason } from '../template-reason';
+import { fnv1a } from '../../util/hash';
 import { checkReason, type FactWords, type ReasonEvidence } from './checker';
 import { ReasonNet, type Conditioning, type ReasonNetShape, type ReasonWeights } from './network';
 import { ASPECT, BOS, detokenize, EOS, MAX_REASON_TOKENS, PAD, UNK } from './text';
@@ -188,9 +189,9 @@ export class ReasonGenerator {
   }
 }
 
-/** A generated sentence if every fact in it is supported, else the template reason. */
+/** A generated sentence if every fact in it is supported, else the template reason (worded as the explainer words it for this item). */
 export function checkedReason(generated: string, ev: ReasonEvidence, facts: FactWords): GeneratedReason {
   const check = generated ? checkReason(generated, ev, facts) : { ok: false, violations: ['empty'] };
   if (check.ok) return { reason: generated, source: 'generator', generated, violations: [] };
-  return { reason: templateReason(ev.evidence, ev.shared), source: 'template', generated, violations: check.violations };
+  return { reason: templateReason(ev.evidence, ev.shared, ev.evidence.length > 0, fnv1a(ev.item.id)), source: 'template', generated, violations: check.violations };
 }

@@ -15,10 +15,11 @@ export const SPECIALS = [PAD, BOS, EOS, UNK, ASPECT] as const;
 export const MAX_REASON_TOKENS = 20;
 
 /**
- * English function words and the review vocabulary of opinion and use (adjectives, verbs,
- * adverbs): words that never name an aspect of a product.
+ * English function words (articles, pronouns, prepositions, conjunctions, auxiliaries): words that
+ * state no fact about a product, even where a brand or a category name holds them ("The Hillman
+ * Group", "Nuts and Bolts").
  */
-export const STOPWORDS = new Set(
+export const FUNCTION_WORDS = new Set(
   `a about above after again against all also am an and any are aren't as at be because been before being below between both but by
 can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further had hadn't has hasn't have
 haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's
@@ -26,7 +27,16 @@ its itself let's me more most mustn't my myself no nor not of off on once only o
 she she'd she'll she's should shouldn't so some such than that that's the their theirs them themselves then there there's these they
 they'd they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've were weren't what
 what's when when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your
-yours yourself yourselves im ive dont didnt doesnt cant wont isnt thats its just really well also even still much many lot lots bit
+yours yourself yourselves im ive dont didnt doesnt cant wont isnt thats its`.split(/\s+/),
+);
+
+/**
+ * Function words and the review vocabulary of opinion and use (adjectives, verbs, adverbs): words
+ * that never name an aspect of a product.
+ */
+export const STOPWORDS = new Set([
+  ...FUNCTION_WORDS,
+  ...`just really well also even still much many lot lots bit
 get got getting gets go goes going went gone make makes made making use used uses using work works worked working buy bought
 purchase purchased need needed needs want wanted like liked likes love loved loves recommend recommended highly great good nice
 better best excellent perfect fine awesome amazing happy pleased definitely pretty quite little big small large long short easy hard
@@ -47,7 +57,7 @@ course says matter means spot surprised fun someone check impressed received car
 basic heard noticed wide disappointed larger supposed due whole except stays stick touch replaced warm stock owned ordered mine else
 amazon problems deal read standard practice kind type style run live beat loud help open free experience position hours minutes
 weeks months update name version choice opinion wall lot tool start order works love`.split(/\s+/),
-);
+]);
 
 /** Word and punctuation tokens, lower-cased (apostrophes kept inside words). */
 export function tokenizeText(text: string): string[] {

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Evidence, Item } from '../../../src/shared/types';
 import { buildDataset, parseInteractions } from '../../../eval/dataset';
 import { initEvalBackend } from '../../../tools/io/node-backend';
-import { templateReason } from '../../../src/explain/template-reason';
+import { citedEvidence, templateReason } from '../../../src/explain/template-reason';
+import { fnv1a } from '../../../src/util/hash';
 import { mineAspectLexicon, reviewSentence } from '../../../src/explain/generator/aspects';
 import { checkReason, FactWords, type ReasonEvidence } from '../../../src/explain/generator/checker';
 import { checkedReason, ReasonGenerator } from '../../../src/explain/generator/generator';
@@ -51,9 +52,46 @@ describe('checkReason: every stated fact must be in the evidence', () => {
   it('a reason with a false claim is replaced by the template built from the same evidence', () => {
     const out = checkedReason('Great pedal for the price.', ev, facts);
     expect(out.source).toBe('template');
-    expect(out.reason).toBe(templateReason(ev.evidence, ev.shared));
+    expect(out.reason).toBe(templateReason(ev.evidence, ev.shared, true, fnv1a(ev.item.id)));
     expect(out.violations).toEqual(['"pedal" is not true of this item']);
     expect(checkedReason('Great strings for the tone.', ev, facts)).toMatchObject({ source: 'generator', reason: 'Great strings for the tone.' });
+  });
+});
+
+describe('template reasons read well', () => {
+  const view = (id: string, title: string, influence: number): Evidence => ({ kind: 'item', itemId: id, title, event: 'view', influence });
+  const caliper = view('C1', 'Neiko 01409A Electronic Digital Caliper with Extra Large LCD Screen', 0.9);
+
+  it('cites one item when one suffices, a second only when it counted nearly as much', () => {
+    const weak = view('C2', 'Dial Caliper', 0.3);
+    expect(templateReason([caliper, weak], [], true)).toBe('Because you viewed “Neiko 01409A Electronic Digital Caliper with Extra Large…”.');
+    expect(citedEvidence([caliper, weak], [])).toHaveLength(1);
+    const strong = view('C2', 'Dial Caliper', 0.8);
+    expect(templateReason([caliper, strong], [], true)).toBe('Because you viewed “Neiko 01409A Electronic Digital Caliper with Extra Large…” and “Dial Caliper”.');
+    // An attribute that links the top item is enough on its own.
+    expect(citedEvidence([caliper, strong], [{ attribute: 'category', value: 'Digital Calipers', itemId: 'C1' }])).toHaveLength(1);
+  });
+
+  it('words rows differently, every wording true to the checker', () => {
+    const cases: [Evidence[], ReasonEvidence['shared']][] = [
+      [evidence, ev.shared],
+      [evidence, []],
+      [[...evidence, { kind: 'item', itemId: pedal.id, title: pedal.title, event: 'purchase', influence: 0.35 }], []],
+      [[{ kind: 'search', query: 'acme strings', influence: 0.5 }], []],
+    ];
+    for (const [cited, shared] of cases) {
+      const wordings = new Set([0, 1, 2].map((v) => templateReason(cited, shared, true, v)));
+      expect(wordings.size).toBe(3);
+      for (const reason of wordings) {
+        const check = checkReason(reason, { ...ev, evidence: cited, shared, historyItems: [tuner, pedal] }, facts);
+        expect(check.violations, reason).toEqual([]);
+      }
+    }
+    expect([0, 1, 2].map((v) => templateReason(evidence, ev.shared, true, v))).toEqual([
+      'Because you bought “Clip-On Tuner” — this is also by Acme.',
+      'Also by Acme, like “Clip-On Tuner”, which you bought.',
+      'You bought “Clip-On Tuner”; this is also by Acme.',
+    ]);
   });
 });
 
@@ -116,4 +154,17 @@ describe('the reason generator on a real slice of musical_instruments reviews', 
     expect(Math.max(...Array.from(decoded.weights['out/w'], (v, i) => Math.abs(v - model.weights['out/w'][i]!)))).toBeLessThan(1e-2);
     expect(() => decodeReasonPack({ ...JSON.parse('{}'), model: {}, weights: new Uint8Array(0), items: {}, manifest: JSON.parse(files['manifest.json']) as unknown })).toThrow(/reasons pack/);
   }, 120_000);
+});
+
+describe('the checker and the catalog', () => {
+  it('takes brand and category words as facts, but not their function words', () => {
+    const hillman: Item = { id: 'H1', title: 'Hex Nut', brand: 'The Hillman Group', category: ['Nuts and Bolts'] };
+    const words = new FactWords([], [hillman]);
+    expect(['hillman', 'group', 'nuts', 'bolts'].every((w) => words.has(w))).toBe(true);
+    expect(['the', 'and'].some((w) => words.has(w))).toBe(false);
+    // A reason that names another brand still fails; one that uses "the" and "and" no longer does.
+    const nut: ReasonEvidence = { item: { id: 'N1', title: 'Lock nut' }, aspects: ['nut'], evidence, shared: [], historyItems: [] };
+    expect(checkReason('The nut and the lock.', nut, words).ok).toBe(true);
+    expect(checkReason('A Hillman nut.', nut, words).violations).toEqual(['"hillman" is not true of this item']);
+  });
 });

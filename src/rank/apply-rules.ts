@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Item } from '../shared/types';
+import { itemMatcher } from '../catalog/item-match';
+import type { CheckedRules } from './check-rules';
+import { boostVector, liftList, liftScores, placePins, rowsOutsideRules } from './merchant-rules';
+import { shapeList } from './spread-variants';
+
+/** A ranked list: rows best first, their scores, and which rows a pin placed. */
+export interface RuledList {
+  rows: number[];
+  scores: number[];
+  pinned: Set<number>;
+}
+
+/** What the rules need to know of the catalog. */
+export interface RuleSources {
+  items: readonly Item[];
+  words: (row: number) => ReadonlySet<string> | null;
+  leaf: (row: number) => string | undefined;
+}
+
+/** The k best rows of `scores` without `excluded`; `useMask`: also hide the rows the serving state marks unavailable. */
+export type TopKFn = (scores: tf.Tensor1D, k: number, excluded: readonly number[], useMask: boolean) => Promise<{ rows: number[]; scores: number[] }>;
+
+/** Candidates to take before shaping: k, or 4k when a per-category cap or the variant spread may pass some over. */
+function candidates(k: number, rules: CheckedRules, size: number): number {
+  return Math.min(size, rules.spread || rules.maxPerCategory !== undefined ? 4 * k : k);
+}
+
+/** The pins this call may show: rows that pass the filter and are not excluded. */
+function eligiblePins(rules: CheckedRules, items: readonly Item[], excluded: ReadonlySet<number>): CheckedRules['pins'] {
+  const passes = itemMatcher(rules.filter);
+  return rules.pins.filter((p) => !excluded.has(p.row) && passes(items[p.row]!));
+}
+
+function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: CheckedRules, sources: RuleSources, pins: { position: number; row: number; score: number }[]): RuledList {
+  // Pins count towards the per-category cap and the variant spread of the rest.
+  const shaped = shapeList(top, k, { spread: rules.spread, maxPerCategory: rules.maxPerCategory }, sources, pins.map((p) => p.row));
+  const placed = placePins(
+    shaped.rows.map((row, i) => ({ row, score: shaped.scores[i]! })),
+    pins.map((p) => ({ position: p.position, entry: { row: p.row, score: p.score } })),
+    k,
+  );
+  return { rows: placed.map((e) => e.row), scores: placed.map((e) => e.score), pinned: new Set(pins.map((p) => p.row)) };
+}
+
+/**
+ * recommend() and similar(): the rules applied to a score for every catalog row, before the top k
+ * is taken (the filter and exclusions as a mask, boosts added to the scores), then the list
+ * shaped (per-category cap, variants) and the pins placed. Takes ownership of `scores`.
+ */
+export async function rankWithRules(scores: tf.Tensor1D, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources, topK: TopKFn): Promise<RuledList> {
+  const lifted = liftScores(scores, boostVector(sources.items, rules.boost));
+  try {
+    const useMask = rules.filter.available === true;
+    const out = [...excluded, ...rowsOutsideRules(sources.items, rules, useMask)];
+    const pins = eligiblePins(rules, sources.items, new Set(out));
+    const top = await topK(lifted, candidates(k, rules, sources.items.length), [...out, ...rules.pins.map((p) => p.row)], useMask);
+    let pinScores: ArrayLike<number> = [];
+    if (pins.length > 0) {
+      const picked = tf.tidy(() => tf.gather(lifted, tf.tensor1d(pins.map((p) => p.row), 'int32')));
+      pinScores = await picked.data();
+      picked.dispose();
+    }
+    return arrange(top, k, rules, sources, pins.map((p, i) => ({ ...p, score: pinScores[i]! })));
+  } finally {
+    lifted.dispose();
+  }
+}
+
+/**
+ * search(): the rules applied to ranked hits (the filter already applied by the index, through
+ * `allowedRow`): boosts re-rank the hits, then the list is shaped and the pins placed (a pinned
+ * item that the query does not match is placed too, with score 0).
+ */
+export function arrangeHits(hits: readonly { row: number; score: number }[], k: number, rules: CheckedRules, sources: RuleSources): RuledList {
+  const lifted = liftList(hits.map((h) => h.score), hits.map((h) => h.row), boostVector(sources.items, rules.boost));
+  const scoreOf = new Map(hits.map((h, i) => [h.row, lifted[i]!]));
+  const allowed = allowedRow(rules, sources.items);
+  const pins = rules.pins.filter((p) => allowed(p.row)).map((p) => ({ ...p, score: scoreOf.get(p.row) ?? 0 }));
+  const pinnedRows = new Set(rules.pins.map((p) => p.row));
+  const ranked = hits.map((_, i) => i).filter((i) => !pinnedRows.has(hits[i]!.row)).sort((a, b) => lifted[b]! - lifted[a]! || a - b);
+  return arrange({ rows: ranked.map((i) => hits[i]!.row), scores: ranked.map((i) => lifted[i]!) }, k, rules, sources, pins);
+}
+
+/** The rows a call may return under the rules (filter, availability, excluded ids): search()'s index filter. */
+export function allowedRow(rules: CheckedRules, items: readonly Item[]): (row: number) => boolean {
+  const passes = itemMatcher(rules.filter);
+  const excluded = new Set(rules.excludedRows);
+  return (row) => !excluded.has(row) && passes(items[row]!);
+}
