@@ -18,10 +18,16 @@ export interface RelatedWeights {
   collaborative: number;
 }
 
-/** similar(): alike items; content leads (substitutes share words), co-interest breaks ties. */
-export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.35 };
-/** boughtTogether(): what is bought with the items; the collaborative part counts for more. */
-export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 0.7 };
+/**
+ * similar(): alike items; content leads (substitutes share words), co-interest breaks ties. Best
+ * on office's validation half of also_viewed (NDCG@10 .5502 at 0.5; .5426 content only).
+ */
+export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5 };
+/**
+ * boughtTogether(): what is bought with the items; the collaborative part counts for more. Best
+ * on office's validation half of also_bought (NDCG@10 .3568 at 1; .3276 content only).
+ */
+export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 1 };
 
 export interface RelatedParts {
   content: ContentModel;

@@ -17,7 +17,7 @@ import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
 import { checkMerchantRules } from '../rank/check-rules';
 import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSources } from '../rank/apply-rules';
-import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, variantsOf } from '../rank/related-items';
+import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, variantsOf } from '../rank/related-items';
 import { ExclusiveJob } from './exclusive-job';
 import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
@@ -171,7 +171,8 @@ export class Engine implements Recommender {
     checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
     const k = checkK(options.k, 8);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
-    return this.toRecommendations(state, await rankWithRules(state.content.similarityTo(row), k, rules, [row], this.ruleSources(state), this.topKFor(state)));
+    const related = await relatedScores({ content: state.content, collaborative: state.collaborative }, [row], SIMILAR_WEIGHTS);
+    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, [row], this.ruleSources(state), this.topKFor(state)));
   }
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {

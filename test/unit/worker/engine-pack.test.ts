@@ -34,6 +34,28 @@ afterAll(async () => {
 
 const create = (models?: string) => Engine.create({ catalog: items, backend: 'wasm', dbName: 'pack', maxEvents: 100, persist: false, ...(models ? { models } : {}) });
 
+describe('related items with a model pack', () => {
+  it('similar() and boughtTogether() add the pack\'s fold-in of the item to its exact content score', async () => {
+    const engine = await create(`${server.url}/good/`);
+    const contentOnly = await create();
+    // Bought-together: the pack moves the list away from pure text likeness.
+    const ids = items.slice(0, 5).map((item) => item.id);
+    let differs = 0;
+    for (const id of ids) {
+      const withPack = (await engine.boughtTogether([id], { k: 6 })).map((r) => r.itemId);
+      const without = (await contentOnly.boughtTogether([id], { k: 6 })).map((r) => r.itemId);
+      if (withPack.join() !== without.join()) differs++;
+      expect(withPack).not.toContain(id);
+    }
+    expect(differs).toBeGreaterThan(0);
+    const before = tf.memory().numTensors;
+    for (const id of ids) await engine.similar(id, { k: 8 });
+    expect(tf.memory().numTensors).toBe(before);
+    engine.dispose();
+    contentOnly.dispose();
+  });
+});
+
 describe('Engine with a model pack', () => {
   it('loads the pack, scores known items with the VAE, explains with it, and does not leak tensors', async () => {
     const engine = await create(`${server.url}/good/`);

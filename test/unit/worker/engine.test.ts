@@ -45,6 +45,23 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     expect(recs.filter((r) => /filament/i.test(r.item.title)).length).toBeGreaterThan(0);
   });
 
+  it('boughtTogether() leaves out the items and their near-duplicate variants, and checks its input', async () => {
+    const filaments = items.filter((item) => /PLA Filament/i.test(item.title));
+    const first = filaments[0]!;
+    const picks = await engine.boughtTogether([first.id], { k: 6 });
+    expect(picks).toHaveLength(6);
+    expect(picks.map((p) => p.itemId)).not.toContain(first.id);
+    const words = (title: string) => new Set(title.toLowerCase().split(/\W+/).filter(Boolean));
+    const jaccard = (a: Set<string>, b: Set<string>) => [...a].filter((w) => b.has(w)).length / new Set([...a, ...b]).size;
+    for (const pick of picks) expect(jaccard(words(pick.item.title), words(first.title))).toBeLessThan(0.7);
+    // Several items (a cart) work too; repeated ids count once.
+    expect(await engine.boughtTogether([first.id, filaments[1]!.id, first.id], { k: 3 })).toHaveLength(3);
+    await expect(engine.boughtTogether([])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.boughtTogether('x' as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.boughtTogether([first.id, 'NOPE'])).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(engine.boughtTogether([first.id], { k: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('similar() returns items like the given one, not itself', async () => {
     const printer = items.find((item) => leaf(item).endsWith('3D Printers'))!;
     const alike = await engine.similar(printer.id, { k: 8 });
