@@ -44,7 +44,7 @@ describe('the packed package in a fresh store app', () => {
     expect(output.commonjs).toMatch(/# fail 0/);
   }, 120_000);
 
-  for (const bundler of BUNDLERS) {
+  for (const bundler of [...BUNDLERS, 'vite-build-es-workers'] as const) {
     it(`${bundler} (${ENTRY[bundler]}): recommendations on WASM, no failed request, no file: path`, async () => {
       const built = await buildStore(store, bundler as Bundler);
       const context = await browser.newContext();
@@ -76,6 +76,14 @@ describe('the packed package in a fresh store app', () => {
           await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
         }
         if (built.outDir) expect(buildMachinePaths(built.outDir)).toEqual([]);
+        // Every backend the worker loads on demand survives the app's bundling (a backend is
+        // registered by importing its chunk for its side effects, which a bundler may drop).
+        for (const backend of ['cpu', 'webgl']) {
+          await page.goto(`${built.url}/?backend=${backend}`);
+          await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 90_000 });
+          const forced = await page.evaluate(() => ({ backend: document.body.dataset.backend, error: document.body.dataset.error }));
+          expect(forced, `?backend=${backend}`).toEqual({ backend, error: undefined });
+        }
       } finally {
         await context.close();
         await built.close();

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../browser/chromium';
 import { buildStore, createFixtureStore, type BuiltStore, type Bundler, type FixtureStore } from './fixture-store';
 
-const BUILT_BUNDLERS: Bundler[] = ['vite-build', 'webpack', 'rollup', 'esbuild'];
+const BUILT_BUNDLERS: Bundler[] = ['vite-build', 'vite-build-es-workers', 'webpack', 'rollup', 'esbuild'];
 const BACKENDS = ['wasm', 'webgl', 'cpu', 'webgpu'] as const;
 
 type Emit = (record: Record<string, unknown>) => void;

@@ -16,12 +16,14 @@ const FIXTURE = join(REPO, 'test/integration/fixture-app');
 
 /** The bundlers a store may build with, each with the page flavour its fixture uses. */
 export const BUNDLERS = ['vite-dev', 'vite-build', 'webpack', 'rollup', 'esbuild'] as const;
-export type Bundler = (typeof BUNDLERS)[number];
+/** Also built by the size report: Vite with the README's optional `worker: { format: 'es' }`. */
+export type Bundler = (typeof BUNDLERS)[number] | 'vite-build-es-workers';
 
 /** Which fixture page each bundler builds (React in StrictMode, Vue, or a plain page). */
 export const ENTRY: Record<Bundler, string> = {
   'vite-dev': 'src/react-main.js',
   'vite-build': 'src/main.js',
+  'vite-build-es-workers': 'src/main.js',
   webpack: 'src/vue-main.js',
   rollup: 'src/main.js',
   esbuild: 'src/main.js',
@@ -141,6 +143,13 @@ async function viteServer(dir: string, args: string[]): Promise<BuiltStore> {
   };
 }
 
+/** A vite config file of the fixture store (the plain build uses an empty one). */
+function writeViteConfig(dir: string, text: string): string {
+  const file = join(dir, 'vite.config.mjs');
+  writeFileSync(file, text);
+  return file;
+}
+
 /** Serves a build the way a single-page app's host does: any missing path answers with index.html. */
 async function serveBuild(outDir: string): Promise<BuiltStore> {
   cpSync(join(outDir, '..', 'public/items.jsonl'), join(outDir, 'items.jsonl'));
@@ -157,9 +166,12 @@ export async function buildStore(store: FixtureStore, bundler: Bundler, entry = 
       writeFileSync(join(dir, 'index.html'), page(`/${entry}`));
       return viteServer(dir, []);
     case 'vite-build':
+    case 'vite-build-es-workers': {
       writeFileSync(join(dir, 'index.html'), page(`/${entry}`));
-      await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
-      return viteServer(dir, ['preview']);
+      const config = bundler === 'vite-build-es-workers' ? ['--config', writeViteConfig(dir, "export default { worker: { format: 'es' } };\n")] : ['--config', writeViteConfig(dir, 'export default {};\n')];
+      await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn', ...config], { cwd: dir });
+      return viteServer(dir, ['preview', ...config]);
+    }
     case 'webpack': {
       const out = join(dir, 'out-webpack');
       await node(`

@@ -1,9 +1,8 @@
 // A plain storefront: the README's npm example, nothing else.
 import { createRecommender } from 'localrec';
-import { CATALOG, fail, firstItemId, report } from './show.js';
+import { BACKEND, CATALOG, fail, firstItemId, report } from './show.js';
 
-const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-const rec = createRecommender({ catalog: CATALOG, backend, storage: { persist: false } });
+const rec = createRecommender({ catalog: CATALOG, backend: BACKEND, storage: { persist: false } });
 try {
   // The first click is tracked before the recommender is ready: it waits for start-up.
   await rec.track({ type: 'view', itemId: await firstItemId() });

@@ -2,7 +2,7 @@
 import { createElement as h, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createRecommender } from 'localrec';
-import { CATALOG, fail, firstItemId, report } from './show.js';
+import { BACKEND, CATALOG, fail, firstItemId, report } from './show.js';
 
 /** The README's React pattern: one recommender per mounted component, disposed on clean-up. */
 function useRecommender(options) {
@@ -16,7 +16,7 @@ function useRecommender(options) {
 }
 
 function Recommended() {
-  const rec = useRecommender({ catalog: CATALOG, storage: { persist: false } });
+  const rec = useRecommender({ catalog: CATALOG, backend: BACKEND, storage: { persist: false } });
   const [items, setItems] = useState(null);
   useEffect(() => {
     if (!rec) return undefined;

@@ -1,6 +1,8 @@
 // What every fixture store page does with localrec: track a view, show recommendations, and say
 // on <body> how it went (the test reads data-state, data-backend and the list).
 export const CATALOG = '/items.jsonl';
+/** The backend to ask for: `?backend=…` (the test forces each one), else 'auto'. */
+export const BACKEND = new URLSearchParams(location.search).get('backend') ?? 'auto';
 
 export async function firstItemId() {
   const text = await (await fetch(CATALOG)).text();

@@ -1,14 +1,14 @@
 // A Vue 3 storefront (render function, so no SFC compiler is needed), with the README's pattern.
 import { createApp, defineComponent, h, onBeforeUnmount, onMounted, ref } from 'vue';
 import { createRecommender } from 'localrec';
-import { CATALOG, fail, firstItemId, report } from './show.js';
+import { BACKEND, CATALOG, fail, firstItemId, report } from './show.js';
 
 const Recommended = defineComponent({
   setup() {
     const count = ref(0);
     let rec = null;
     onMounted(async () => {
-      rec = createRecommender({ catalog: CATALOG, storage: { persist: false } });
+      rec = createRecommender({ catalog: CATALOG, backend: BACKEND, storage: { persist: false } });
       try {
         await rec.track({ type: 'view', itemId: await firstItemId() });
         const recs = await rec.recommend({ k: 5 });
