@@ -1,0 +1,47 @@
+import { describeEvidence } from '../explain/template-reason';
+import type { Explanation, SharedAttribute } from '../shared/types';
+
+/** How much one line of the why? view counted, in words (never a number). */
+export type WhyStrength = 'Strongest reason' | 'Also' | 'Weaker';
+
+export interface WhyLine {
+  /** Null for the plain reason shown when no history is behind the item. */
+  strength: WhyStrength | null;
+  text: string;
+}
+
+/** Evidence lines shown at most; the rest counted less than these. */
+const MAX_EVIDENCE = 4;
+/** Below this share of the strongest piece's influence, a piece is "weaker". */
+const ALSO_SHARE = 0.4;
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+function sharedText(shared: SharedAttribute, title: string | undefined): string {
+  const what = shared.attribute === 'price band' ? 'price range' : shared.attribute;
+  return `Same ${what} (${shared.value}) as “${title ?? 'an item you looked at'}”`;
+}
+
+/**
+ * The why? view of an explanation in plain words: the history piece that counted most, then the
+ * others as "also" or "weaker" by how they compare with it, then what the item shares with that
+ * history. No raw scores. With no history behind the item, its one-sentence reason.
+ * @example whyLines(await rec.explain(id)).map((l) => `${l.strength ?? ''} ${l.text}`)
+ */
+export function whyLines(explanation: Explanation): WhyLine[] {
+  const evidence = explanation.evidence.filter((e) => e.influence > 0).slice(0, MAX_EVIDENCE);
+  const strongest = evidence[0]?.influence ?? 0;
+  const lines: WhyLine[] = evidence.map((e, i) => ({
+    strength: i === 0 ? 'Strongest reason' : e.influence / strongest >= ALSO_SHARE ? 'Also' : 'Weaker',
+    text: `${capitalise(describeEvidence(e))}.`,
+  }));
+  const titles = new Map(explanation.evidence.flatMap((e) => (e.kind === 'item' ? [[e.itemId, e.title] as const] : [])));
+  const seen = new Set<string>();
+  for (const shared of explanation.shared) {
+    const key = `${shared.attribute}:${shared.value}`;
+    if (seen.has(key) || seen.size >= 2) continue;
+    seen.add(key);
+    lines.push({ strength: 'Also', text: `${sharedText(shared, titles.get(shared.itemId))}.` });
+  }
+  return lines.length > 0 ? lines : [{ strength: null, text: explanation.reason }];
+}
