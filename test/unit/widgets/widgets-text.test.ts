@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Explanation, Item } from '../../../src/shared/types';
+import { itemHref } from '../../../src/widgets/href';
+import { similarReason } from '../../../src/widgets/similar-reason';
+import { whyLines } from '../../../src/widgets/why-lines';
+
+// The words and links the widgets build from catalog data, before any DOM is involved.
+const caliper: Item = { id: 'C 1/2', title: 'Digital Caliper 150 mm', brand: 'Mitutoyo', category: ['Measuring', 'Calipers'] };
+const micrometer: Item = { id: 'M1', title: 'Outside Micrometer', brand: 'Mitutoyo', category: ['Measuring', 'Micrometers'] };
+const gauge: Item = { id: 'G1', title: 'Depth Gauge', brand: 'iGaging', category: ['Measuring', 'Calipers'] };
+const BASE = 'https://shop.example/catalog/';
+
+describe('itemHref', () => {
+  it('fills the store template with the encoded id, resolved against the page', () => {
+    expect(itemHref('/product/{id}', caliper, BASE)).toBe('https://shop.example/product/C%201%2F2');
+    expect(itemHref('#/item/{id}', caliper, BASE)).toBe('https://shop.example/catalog/#/item/C%201%2F2');
+  });
+  it('falls back to the item url, and never links to anything but http(s)', () => {
+    expect(itemHref(null, { ...caliper, url: 'p/caliper' }, BASE)).toBe('https://shop.example/catalog/p/caliper');
+    expect(itemHref(null, caliper, BASE)).toBeNull();
+    for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>1</script>', 'vbscript:x']) {
+      expect(itemHref(null, { ...caliper, url }, BASE)).toBeNull();
+    }
+    // An id cannot break out of the template's path.
+    expect(itemHref('/product/{id}', { ...caliper, id: 'javascript:alert(1)' }, BASE)).toBe('https://shop.example/product/javascript%3Aalert(1)');
+  });
+});
+
+describe('similarReason', () => {
+  it('says only what the item really shares with the product', () => {
+    expect(similarReason(micrometer, caliper)).toBe('Same brand (Mitutoyo)');
+    expect(similarReason(gauge, caliper)).toBe('Same category');
+    expect(similarReason({ ...gauge, brand: 'MITUTOYO' }, caliper)).toBe('Same brand (MITUTOYO) and category');
+    expect(similarReason({ id: 'X', title: 'Beaker' }, caliper)).toBe('Similar in title and description');
+    expect(similarReason(micrometer, null)).toBe('Similar in title and description');
+  });
+});
+
+describe('whyLines', () => {
+  const base: Explanation = { itemId: 'G1', score: 0.8, evidence: [], shared: [], reason: 'A pick from this store to start with — it will adapt as you browse.' };
+
+  it('ranks the history in words — strongest, also, weaker — with no numbers', () => {
+    const lines = whyLines({
+      ...base,
+      evidence: [
+        { kind: 'item', itemId: 'C 1/2', title: caliper.title, event: 'cart', influence: 0.5 },
+        { kind: 'search', query: 'depth gauge', influence: 0.3 },
+        { kind: 'item', itemId: 'M1', title: micrometer.title, event: 'view', influence: 0.05 },
+      ],
+      shared: [{ attribute: 'category', value: 'Calipers', itemId: 'C 1/2' }],
+    });
+    expect(lines).toEqual([
+      { strength: 'Strongest reason', text: 'You added “Digital Caliper 150 mm” to your cart.' },
+      { strength: 'Also', text: 'You searched for “depth gauge”.' },
+      { strength: 'Weaker', text: 'You viewed “Outside Micrometer”.' },
+      { strength: 'Also', text: 'Same category (Calipers) as “Digital Caliper 150 mm”.' },
+    ]);
+  });
+
+  it('keeps it short: four pieces of history and two shared attributes at most', () => {
+    const evidence = Array.from({ length: 7 }, (_, i) => ({ kind: 'search' as const, query: `q${i}`, influence: 1 - i / 10 }));
+    const shared = ['A', 'B', 'C'].map((value) => ({ attribute: 'brand' as const, value, itemId: 'x' }));
+    const lines = whyLines({ ...base, evidence, shared });
+    expect(lines.filter((l) => l.text.startsWith('You searched'))).toHaveLength(4);
+    expect(lines.filter((l) => l.text.startsWith('Same brand'))).toHaveLength(2);
+  });
+
+  it('without history, says the reason itself', () => {
+    expect(whyLines(base)).toEqual([{ strength: null, text: base.reason }]);
+  });
+});
