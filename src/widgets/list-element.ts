@@ -53,6 +53,8 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
   #unsubscribe: (() => void) | null = null;
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** A debounced refresh is waiting to run. */
+  #scheduled = false;
   #rows: WidgetRow[] = [];
   #views: ItemView[] = [];
   #shownKey: string | null = null;
@@ -119,6 +121,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
    */
   refresh(): Promise<void> {
     clearTimeout(this.#timer);
+    this.#scheduled = false;
     return this.#load();
   }
 
@@ -159,6 +162,9 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
   /** Refreshes after DEBOUNCE_MS unless another request comes first (then once, later). */
   protected scheduleRefresh(delay = DEBOUNCE_MS): void {
     clearTimeout(this.#timer);
+    // The list shown is about to change: busy until the refresh has rendered.
+    this.#list.setAttribute('aria-busy', 'true');
+    this.#scheduled = true;
     this.#timer = setTimeout(() => void this.refresh(), delay);
   }
 
@@ -230,6 +236,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     if (!request) {
       // Nothing to show yet (no recommender, no item): show nothing, quietly.
       this.#container.hidden = true;
+      this.#list.removeAttribute('aria-busy');
       this.#shownKey = null;
       this.#setState('waiting');
       return;
@@ -248,7 +255,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
       rows = await request;
     } catch (error) {
       if (mine !== this.#generation) return;
-      this.#list.removeAttribute('aria-busy');
+      this.#settled();
       this.#render([], key);
       this.#setState('error');
       this.dispatchEvent(new CustomEvent('localrec-error', { detail: { error }, bubbles: true, composed: true }));
@@ -256,8 +263,13 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     }
     // Only the latest refresh renders: an older answer arriving late is dropped.
     if (mine !== this.#generation) return;
-    this.#list.removeAttribute('aria-busy');
+    this.#settled();
     this.#render(rows, key);
+  }
+
+  /** Not busy any more, unless another refresh is already waiting. */
+  #settled(): void {
+    if (!this.#scheduled) this.#list.removeAttribute('aria-busy');
   }
 
   #showStatus(text: string | null): void {

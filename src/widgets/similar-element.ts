@@ -1,3 +1,4 @@
+import { shortTitle } from '../explain/template-reason';
 import type { Item } from '../shared/types';
 import type { WidgetRow } from './item-view';
 import { LocalrecListElement } from './list-element';
@@ -65,12 +66,13 @@ export class LocalrecSimilarElement extends LocalrecListElement {
     const source = this.#source();
     const first: WhyLine = {
       strength: 'Strongest reason',
-      text: source ? `It is close to “${source.title}” in its title and description.` : 'It is close to this item in its title and description.',
+      text: source ? `It is close to “${shortTitle(source.title)}” in its title and description.` : 'It is close to this item in its title and description.',
     };
     const shared = similarReason(row.item, source);
     const lines = [first, ...(shared.startsWith('Same') ? [{ strength: 'Also', text: `${shared}.` } satisfies WhyLine] : [])];
-    // What the shopper did that also points to it (their history), ranked below the content match.
-    const history = whyLines(await recommender.explain(row.item.id)).filter((line) => line.strength !== null);
+    // What the shopper did that also points to it (their history), ranked below the content match;
+    // what it shares with that history is left out when it shares it with this product already.
+    const history = whyLines(await recommender.explain(row.item.id)).filter((line) => line.strength !== null && !(lines.length > 1 && line.text.startsWith('Same ')));
     return [...lines, ...history.map((line) => ({ ...line, strength: line.strength === 'Strongest reason' ? 'Also' : line.strength }))];
   }
 }

@@ -19,9 +19,9 @@ export const WIDGET_CSS = `
 :host([layout="grid"]) .link, :host([layout="row"]) .link { flex-direction: column; }
 .link:hover .title { color: var(--localrec-accent, #1a5fb4); text-decoration: underline; }
 .image { flex: none; width: var(--localrec-image-size, 3rem); aspect-ratio: 1; object-fit: cover; border-radius: calc(var(--localrec-radius, 8px) - 2px); }
-:host([layout="grid"]) .image, :host([layout="row"]) .image { width: 100%; aspect-ratio: 4 / 3; }
+:host([layout="grid"]) .image, :host([layout="row"]) .image { width: 100%; aspect-ratio: var(--localrec-image-ratio, 4 / 3); }
 .placeholder { display: grid; place-items: center; color: #fff; font-weight: 700; font-size: .8em; letter-spacing: .04em;
-  background: hsl(var(--localrec-hue, 210) 40% 42%); }
+  background: hsl(var(--localrec-hue, 210) 45% 45%); }
 :host([layout="grid"]) .placeholder, :host([layout="row"]) .placeholder { font-size: 1.4em; }
 .text { display: flex; flex-direction: column; gap: .15rem; min-width: 0; }
 .title { font-weight: 600; line-height: 1.3; overflow-wrap: anywhere; overflow: hidden; display: -webkit-box;

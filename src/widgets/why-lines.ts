@@ -1,4 +1,4 @@
-import { describeEvidence } from '../explain/template-reason';
+import { describeEvidence, shortTitle } from '../explain/template-reason';
 import type { Explanation, SharedAttribute } from '../shared/types';
 
 /** How much one line of the why? view counted, in words (never a number). */
@@ -19,13 +19,14 @@ const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text
 
 function sharedText(shared: SharedAttribute, title: string | undefined): string {
   const what = shared.attribute === 'price band' ? 'price range' : shared.attribute;
-  return `Same ${what} (${shared.value}) as “${title ?? 'an item you looked at'}”`;
+  return `Same ${what} (${shared.value}) as “${title ? shortTitle(title) : 'an item you looked at'}”`;
 }
 
 /**
  * The why? view of an explanation in plain words: the history piece that counted most, then the
- * others as "also" or "weaker" by how they compare with it, then what the item shares with that
- * history. No raw scores. With no history behind the item, its one-sentence reason.
+ * others that counted nearly as much ("also") with what the item shares with that history, then
+ * those that counted less ("weaker"). No raw scores. With no history behind the item, its
+ * one-sentence reason.
  * @example whyLines(await rec.explain(id)).map((l) => `${l.strength ?? ''} ${l.text}`)
  */
 export function whyLines(explanation: Explanation): WhyLine[] {
@@ -43,5 +44,8 @@ export function whyLines(explanation: Explanation): WhyLine[] {
     seen.add(key);
     lines.push({ strength: 'Also', text: `${sharedText(shared, titles.get(shared.itemId))}.` });
   }
+  const order: Record<WhyStrength, number> = { 'Strongest reason': 0, Also: 1, Weaker: 2 };
+  // A stable sort: within a strength, the order of influence stays.
+  lines.sort((a, b) => order[a.strength!] - order[b.strength!]);
   return lines.length > 0 ? lines : [{ strength: null, text: explanation.reason }];
 }
