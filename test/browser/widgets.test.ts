@@ -262,6 +262,25 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
     // Tab from the why? button leaves the list (the other items are not tab stops).
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('after');
+
+    // A refresh while the shopper is in the list keeps their place: the same item if it is still
+    // there, else the same position.
+    await page.focus('#before');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const place = await page.evaluate(async () => {
+      const w = window as unknown as WidgetWindow;
+      const el = document.querySelector('localrec-recommendations')!;
+      const focusedId = () => (el.shadowRoot!.activeElement?.closest('[part~="item"]') as HTMLElement | null)?.dataset.itemId ?? null;
+      const before = focusedId();
+      const rendered = new Promise<string[]>((done) => el.addEventListener('localrec-render', (e) => done(e.detail.itemIds), { once: true }));
+      const other = (await w.rec.search('filament', { k: 1 }))[0]!.itemId;
+      await w.rec.track({ type: 'cart', itemId: other });
+      const ids = await rendered;
+      return { before, after: focusedId(), ids };
+    });
+    expect(place.after).toBe(place.ids.includes(place.before!) ? place.before : place.ids[2]);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
