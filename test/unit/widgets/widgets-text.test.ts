@@ -52,8 +52,8 @@ describe('whyLines', () => {
     expect(lines).toEqual([
       { strength: 'Strongest reason', text: 'You added “Digital Caliper 150 mm” to your cart.' },
       { strength: 'Also', text: 'You searched for “depth gauge”.' },
-      { strength: 'Weaker', text: 'You viewed “Outside Micrometer”.' },
       { strength: 'Also', text: 'Same category (Calipers) as “Digital Caliper 150 mm”.' },
+      { strength: 'Weaker', text: 'You viewed “Outside Micrometer”.' },
     ]);
   });
 
