@@ -69,9 +69,6 @@ async function main(): Promise<void> {
   // Every localrec widget on the page (the "Recommended for you" panel, each product's "Similar
   // items") uses this recommender and refreshes itself after every change.
   connectWidgets(rec);
-  const recommended = $<HTMLElementTagNameMap['localrec-recommendations']>('recommended');
-  // Until the handle tells widgets of changes itself (onChange), the demo refreshes the panel.
-  const widgetsFollowChanges = typeof (rec as { onChange?: unknown }).onChange === 'function';
   const catalog = await (await fetch('items.jsonl')).text().then((t) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item));
   const byId = new Map(catalog.map((item) => [item.id, item]));
 
@@ -83,7 +80,6 @@ async function main(): Promise<void> {
   let refreshes = 0;
   async function refreshSidePanels(): Promise<void> {
     const mine = ++refreshes;
-    if (!widgetsFollowChanges) await recommended.refresh();
     const data = await rec.exportData();
     if (mine !== refreshes) return;
     $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;

@@ -16,8 +16,7 @@ const XSS_TITLE = '<img src=x onerror="window.__xss=1">Evil <script>window.__xss
 
 type WidgetWindow = TestWindow & {
   localrecWidgets: typeof Widgets;
-  rec: import('../../src/client/create-recommender').Recommender & { onChange?: Widgets.WidgetRecommender['onChange'] };
-  changeSource: 'handle' | 'page';
+  rec: import('../../src/client/create-recommender').LocalRecommender;
   __xss?: number;
 };
 
@@ -47,21 +46,6 @@ async function openWidgets(markup: string, options: { connect?: boolean; hostile
       document.getElementById('slot')!.innerHTML = markup;
       const rows = (await (await fetch(catalog)).text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
       const rec = (await w.localrec.createRecommender({ catalog: hostile ? [hostile, ...rows] : rows, backend: 'wasm', storage: { persist: false } })) as WidgetWindow['rec'];
-      w.changeSource = typeof rec.onChange === 'function' ? 'handle' : 'page';
-      if (typeof rec.onChange !== 'function') {
-        // The handle's onChange is being added on main (same signature); until this branch has
-        // it, the page tells listeners after the same calls.
-        const listeners = new Set<(change: { method: string }) => void>();
-        for (const method of ['track', 'updateCatalog', 'train', 'fineTune', 'forget'] as const) {
-          const call = rec[method] as (...args: unknown[]) => Promise<unknown>;
-          (rec as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-            const value = await call(...args);
-            for (const listener of listeners) listener({ method });
-            return value;
-          };
-        }
-        rec.onChange = (listener) => (listeners.add(listener), () => listeners.delete(listener));
-      }
       w.rec = rec;
       if (connect) w.localrecWidgets.connectWidgets(rec);
     },
@@ -190,7 +174,6 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
       return (await w.rec.similar(b, { k: 4 })).map((r) => r.itemId);
     }, { a: a.id, b: b.id });
     expect((await rendered(page, 'localrec-similar', 4)).map((r) => r.id)).toEqual(expected);
-    console.log(`widgets hear of changes through the ${await page.evaluate(() => (window as unknown as WidgetWindow).changeSource)}'s onChange`);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -351,6 +334,9 @@ describe('widgets from script tags under a strict CSP', () => {
     await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', undefined, { timeout: 60_000 });
     const result = JSON.parse((await page.textContent('#result'))!) as { ok: boolean; hostile: string };
     expect(result.ok).toBe(true);
+    // Connected before start-up ended: the list showed its loading state, then the items.
+    const states = await page.evaluate(() => (window as unknown as { states: string[] }).states.filter((s) => s.startsWith('localrec-recommendations:')));
+    expect(states.slice(0, 2)).toEqual(['localrec-recommendations:loading', 'localrec-recommendations:ready']);
     const recs = await rendered(page, 'localrec-recommendations', 4);
     const similar = await rendered(page, 'localrec-similar', 4);
     expect([...recs, ...similar].some((r) => r.title === result.hostile)).toBe(true);
