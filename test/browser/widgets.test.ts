@@ -309,6 +309,23 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
   }, 120_000);
 });
 
+describe('the README example', () => {
+  it('runs as written from two script tags', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${env.server.url}/test/pages/widgets-script-tag.html`);
+    const recs = await rendered(page, 'localrec-recommendations', 6);
+    const similar = await rendered(page, 'localrec-similar', 8);
+    expect(recs.every((r) => r.reason)).toBe(true);
+    expect(similar.map((r) => r.id)).not.toContain('B007X0OICG');
+    expect(await page.getAttribute('localrec-similar [part~="link"] >> nth=0', 'href')).toBe(`/product/${similar[0]!.id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
 describe('widgets from script tags under a strict CSP', () => {
   // No 'unsafe-inline' anywhere: the widgets' style is a constructed stylesheet.
   const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; report-uri /csp-report";

@@ -11,18 +11,20 @@ const gauge: Item = { id: 'G1', title: 'Depth Gauge', brand: 'iGaging', category
 const BASE = 'https://shop.example/catalog/';
 
 describe('itemHref', () => {
-  it('fills the store template with the encoded id, resolved against the page', () => {
-    expect(itemHref('/product/{id}', caliper, BASE)).toBe('https://shop.example/product/C%201%2F2');
-    expect(itemHref('#/item/{id}', caliper, BASE)).toBe('https://shop.example/catalog/#/item/C%201%2F2');
+  it('fills the store template with the encoded id', () => {
+    expect(itemHref('/product/{id}', caliper, BASE)).toBe('/product/C%201%2F2');
+    expect(itemHref('#/item/{id}', caliper, BASE)).toBe('#/item/C%201%2F2');
+    expect(itemHref('https://shop.example/p?id={id}', caliper, BASE)).toBe('https://shop.example/p?id=C%201%2F2');
   });
   it('falls back to the item url, and never links to anything but http(s)', () => {
-    expect(itemHref(null, { ...caliper, url: 'p/caliper' }, BASE)).toBe('https://shop.example/catalog/p/caliper');
+    expect(itemHref(null, { ...caliper, url: 'p/caliper' }, BASE)).toBe('p/caliper');
     expect(itemHref(null, caliper, BASE)).toBeNull();
     for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>1</script>', 'vbscript:x']) {
       expect(itemHref(null, { ...caliper, url }, BASE)).toBeNull();
     }
     // An id cannot break out of the template's path.
-    expect(itemHref('/product/{id}', { ...caliper, id: 'javascript:alert(1)' }, BASE)).toBe('https://shop.example/product/javascript%3Aalert(1)');
+    expect(itemHref('{id}', { ...caliper, id: 'javascript:alert(1)' }, BASE)).toBe('javascript%3Aalert(1)');
+    expect(itemHref('/product/{id}', { ...caliper, id: '../../admin' }, BASE)).toBe('/product/..%2F..%2Fadmin');
   });
 });
 
