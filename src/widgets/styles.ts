@@ -3,7 +3,7 @@
  * `--localrec-*` custom properties and `::part()`. Applied as a constructable stylesheet, which a
  * strict `style-src 'self'` policy allows (a `<style>` element would need `'unsafe-inline'`).
  */
-export const WIDGET_CSS = `
+export const WIDGET_CSS: string = `
 :host { display: block; font: var(--localrec-font, inherit); color: var(--localrec-text, inherit); }
 :host([hidden]), [hidden] { display: none !important; }
 .heading { margin: 0 0 var(--localrec-gap, .75rem); font-size: var(--localrec-heading-size, 1.05em); font-weight: 650; }
