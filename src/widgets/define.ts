@@ -2,7 +2,10 @@ import { LocalrecRecommendationsElement } from './recommendations-element';
 import { LocalrecSimilarElement } from './similar-element';
 import type { RenderDetail, SelectDetail } from './types';
 
-/** The elements localrec defines, by tag name. */
+/**
+ * The elements localrec defines, by tag name.
+ * @example for (const tag of Object.keys(WIDGET_TAGS)) console.log(tag, customElements.get(tag) !== undefined);
+ */
 export const WIDGET_TAGS = {
   'localrec-recommendations': LocalrecRecommendationsElement,
   'localrec-similar': LocalrecSimilarElement,

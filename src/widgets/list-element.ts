@@ -25,6 +25,15 @@ const sameRows = (a: readonly WidgetRow[], b: readonly WidgetRow[]): boolean =>
  * arrow-key navigation with a roving tabindex, and polite announcements of updates. A widget
  * says only where its items come from (`fetchRows`) and how to explain one (`explainRow`); a
  * future `<localrec-bought-together>` is one more such subclass.
+ * @example
+ * // What <localrec-bought-together> will be once a boughtTogether() call exists (issue #18):
+ * class BoughtTogether extends LocalrecListElement {
+ *   protected readonly defaultHeading = 'Bought together';
+ *   protected readonly defaultK = 4;
+ *   protected readonly defaultEmptyText = 'Nothing is often bought with this yet.';
+ *   protected fetchRows(rec, k) { … rec.boughtTogether(this.getAttribute('item-id'), { k }) … }
+ *   protected async explainRow(rec, row) { return whyLines(await rec.explain(row.item.id)); }
+ * }
  */
 export abstract class LocalrecListElement extends ElementBase implements ConnectedWidget {
   /** Attributes every list widget reads. */
@@ -57,7 +66,10 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
   #scheduled = false;
   #rows: WidgetRow[] = [];
   #views: ItemView[] = [];
+  /** What the list on screen is about (contentKey), which recommender answered it, and how it was drawn. */
   #shownKey: string | null = null;
+  #shownBy: WidgetRecommender | null = null;
+  #shownOptions = '';
   #current = 0;
   readonly #root: ShadowRoot;
   readonly #container: HTMLElement;
@@ -220,7 +232,6 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     if (recommender && typeof recommender.onChange === 'function') {
       this.#unsubscribe = recommender.onChange(() => this.scheduleRefresh());
     }
-    this.#shownKey = null;
     this.scheduleRefresh(0);
   }
 
@@ -233,7 +244,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     const recommender = this.isConnected ? this.recommender : null;
     const key = this.contentKey();
     const request = recommender ? this.fetchRows(recommender, this.k, this.explainMode) : null;
-    if (!request) {
+    if (!recommender || !request) {
       // Nothing to show yet (no recommender, no item): show nothing, quietly.
       this.#container.hidden = true;
       this.#list.removeAttribute('aria-busy');
@@ -242,7 +253,8 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
       return;
     }
     this.#container.hidden = false;
-    if (this.#shownKey !== key) {
+    // Another product or another recommender: the old list is not shown while the new one loads.
+    if (this.#shownKey !== key || this.#shownBy !== recommender) {
       this.#showStatus(`Loading…`);
       this.#list.replaceChildren();
       this.#views = [];
@@ -256,7 +268,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     } catch (error) {
       if (mine !== this.#generation) return;
       this.#settled();
-      this.#render([], key);
+      this.#render([], key, recommender);
       this.#setState('error');
       this.dispatchEvent(new CustomEvent('localrec-error', { detail: { error }, bubbles: true, composed: true }));
       return;
@@ -264,7 +276,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     // Only the latest refresh renders: an older answer arriving late is dropped.
     if (mine !== this.#generation) return;
     this.#settled();
-    this.#render(rows, key);
+    this.#render(rows, key, recommender);
   }
 
   /** Not busy any more, unless another refresh is already waiting. */
@@ -277,21 +289,26 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     this.#status.textContent = text ?? '';
   }
 
-  #render(rows: WidgetRow[], key: string): void {
-    const update = this.#shownKey === key;
+  #render(rows: WidgetRow[], key: string, recommender: WidgetRecommender): void {
+    const update = this.#shownKey === key && this.#shownBy === recommender;
+    const href = this.getAttribute('href');
+    const options = { explain: this.explainMode, currency: this.getAttribute('currency'), placeholders: this.hasAttribute('placeholders') };
+    const optionsKey = JSON.stringify([href, options]);
     this.#shownKey = key;
+    this.#shownBy = recommender;
     this.#setState(rows.length > 0 ? 'ready' : 'empty');
-    if (update && sameRows(rows, this.#rows)) return;
+    if (update && optionsKey === this.#shownOptions && sameRows(rows, this.#rows)) return;
+    this.#shownOptions = optionsKey;
     // Keep the shopper's place: focus returns to the same item (or the same place) after a re-render.
     const active = this.#root.activeElement;
     const focusedIndex = active ? this.#views.findIndex((view) => view.element.contains(active)) : -1;
     const focusedId = focusedIndex >= 0 ? this.#rows[focusedIndex]!.item.id : null;
     const focusedWhy = focusedIndex >= 0 && active === this.#views[focusedIndex]!.why;
     const currentId = this.#rows[this.#current]?.item.id;
+    // why? views the shopper has open stay open (explained afresh: the history has changed).
+    const open = new Set(this.#views.flatMap((view, i) => (view.why?.getAttribute('aria-expanded') === 'true' ? [this.#rows[i]!.item.id] : [])));
 
     this.#rows = rows;
-    const href = this.getAttribute('href');
-    const options = { explain: this.explainMode, currency: this.getAttribute('currency'), placeholders: this.hasAttribute('placeholders') };
     this.#views = rows.map((row, index) => {
       const view = renderItem(row, { ...options, index, href: itemHref(href, row.item, document.baseURI) });
       view.link.addEventListener('click', (event) => this.#select(event, row, index));
@@ -299,6 +316,9 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
       return view;
     });
     this.#list.replaceChildren(...this.#views.map((view) => view.element));
+    this.#views.forEach((view, i) => {
+      if (open.has(rows[i]!.item.id)) void this.#toggleWhy(view, rows[i]!);
+    });
     this.#list.hidden = rows.length === 0;
     this.#showStatus(rows.length === 0 ? (this.getAttribute('empty-text') ?? this.defaultEmptyText) : null);
 
@@ -315,7 +335,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
   /** Polite and short; cleared first so the same words are announced again. */
   #announce(text: string): void {
     this.#live.textContent = '';
-    requestAnimationFrame(() => (this.#live.textContent = text));
+    setTimeout(() => (this.#live.textContent = text), 100);
   }
 
   #select(event: MouseEvent, row: WidgetRow, position: number): void {

@@ -264,6 +264,29 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
       return { before, after: focusedId(), ids };
     });
     expect(place.after).toBe(place.ids.includes(place.before!) ? place.before : place.ids[2]);
+
+    // A re-render (here: new drawing options, same items) keeps open why? views open, explained afresh.
+    const kept = await page.evaluate(async () => {
+      const el = document.querySelector('localrec-recommendations')!;
+      const items = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="item"]')];
+      const id = items().find((item) => item.querySelector('[part~="why"]'))!.dataset.itemId!;
+      const find = () => items().find((item) => item.dataset.itemId === id)!;
+      const before = find();
+      (before.querySelector('[part~="why"]') as HTMLElement).click();
+      const rendered = new Promise<void>((done) => el.addEventListener('localrec-render', () => done(), { once: true }));
+      el.setAttribute('currency', 'EUR');
+      await rendered;
+      await new Promise((done) => setTimeout(done, 500));
+      const after = find();
+      return {
+        redrawn: after !== before,
+        expanded: after.querySelector('[part~="why"]')!.getAttribute('aria-expanded'),
+        lines: after.querySelectorAll('[part~="why-line"]').length,
+      };
+    });
+    expect(kept.redrawn).toBe(true);
+    expect(kept.expanded).toBe('true');
+    expect(kept.lines).toBeGreaterThan(0);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
