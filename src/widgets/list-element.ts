@@ -230,7 +230,11 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     this.#unsubscribe = null;
     this.#followed = recommender;
     if (recommender && typeof recommender.onChange === 'function') {
-      this.#unsubscribe = recommender.onChange(() => this.scheduleRefresh());
+      this.#unsubscribe = recommender.onChange((change) => {
+        // The shopper erased their history: nothing drawn from it stays on screen a moment longer.
+        if (change.method === 'forget') this.#clear();
+        this.scheduleRefresh();
+      });
     }
     this.scheduleRefresh(0);
   }
@@ -240,12 +244,12 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
   }
 
   async #load(): Promise<void> {
-    const mine = ++this.#generation;
     const recommender = this.isConnected ? this.recommender : null;
     const key = this.contentKey();
     const request = recommender ? this.fetchRows(recommender, this.k, this.explainMode) : null;
     if (!recommender || !request) {
       // Nothing to show yet (no recommender, no item): show nothing, quietly.
+      this.#generation++;
       this.#container.hidden = true;
       this.#list.removeAttribute('aria-busy');
       this.#shownKey = null;
@@ -254,13 +258,9 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     }
     this.#container.hidden = false;
     // Another product or another recommender: the old list is not shown while the new one loads.
-    if (this.#shownKey !== key || this.#shownBy !== recommender) {
-      this.#showStatus(`Loading…`);
-      this.#list.replaceChildren();
-      this.#views = [];
-      this.#rows = [];
-      this.#setState('loading');
-    }
+    if (this.#shownKey !== key || this.#shownBy !== recommender) this.#clear();
+    // This refresh is the latest from here on; any older one still on its way will not render.
+    const mine = ++this.#generation;
     this.#list.setAttribute('aria-busy', 'true');
     let rows: WidgetRow[];
     try {
@@ -277,6 +277,17 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
     if (mine !== this.#generation) return;
     this.#settled();
     this.#render(rows, key, recommender);
+  }
+
+  /** Empties the list into its loading state; answers already on their way are dropped. */
+  #clear(): void {
+    this.#generation++;
+    this.#shownKey = null;
+    this.#showStatus('Loading…');
+    this.#list.replaceChildren();
+    this.#views = [];
+    this.#rows = [];
+    this.#setState('loading');
   }
 
   /** Not busy any more, unless another refresh is already waiting. */

@@ -12,10 +12,8 @@ export interface WhyLine {
 
 /** Evidence lines shown at most; the rest counted less than these. */
 const MAX_EVIDENCE = 4;
-/** Below this share of the strongest piece's influence, a piece is "weaker". */
-const ALSO_SHARE = 0.4;
-
-const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** Above this share of the strongest piece's influence, a piece counted "also"; else "weaker". */
+const ALSO_SHARE = 0.5;
 
 function sharedText(shared: SharedAttribute, title: string | undefined): string {
   const what = shared.attribute === 'price band' ? 'price range' : shared.attribute;
@@ -33,8 +31,8 @@ export function whyLines(explanation: Explanation): WhyLine[] {
   const evidence = explanation.evidence.filter((e) => e.influence > 0).slice(0, MAX_EVIDENCE);
   const strongest = evidence[0]?.influence ?? 0;
   const lines: WhyLine[] = evidence.map((e, i) => ({
-    strength: i === 0 ? 'Strongest reason' : e.influence / strongest >= ALSO_SHARE ? 'Also' : 'Weaker',
-    text: `${capitalise(describeEvidence(e))}.`,
+    strength: i === 0 ? 'Strongest reason' : e.influence / strongest > ALSO_SHARE ? 'Also' : 'Weaker',
+    text: `${describeEvidence(e)}.`,
   }));
   const titles = new Map(explanation.evidence.flatMap((e) => (e.kind === 'item' ? [[e.itemId, e.title] as const] : [])));
   const seen = new Set<string>();

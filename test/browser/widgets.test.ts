@@ -174,6 +174,17 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
       return (await w.rec.similar(b, { k: 4 })).map((r) => r.itemId);
     }, { a: a.id, b: b.id });
     expect((await rendered(page, 'localrec-similar', 4)).map((r) => r.id)).toEqual(expected);
+
+    // forget(): nothing drawn from the erased history stays on screen, not even for a moment.
+    const erased = await page.evaluate(async () => {
+      const w = window as unknown as WidgetWindow;
+      const el = document.querySelector('localrec-recommendations')!;
+      await w.rec.forget();
+      return { items: el.shadowRoot!.querySelectorAll('[part~="item"]').length, state: el.getAttribute('state') };
+    });
+    expect(erased).toEqual({ items: 0, state: 'loading' });
+    const starters = await rendered(page, 'localrec-recommendations', 6);
+    expect(starters.every((r) => !r.why && !/\byou (viewed|added|bought|searched)/i.test(r.reason ?? ''))).toBe(true);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -234,7 +245,7 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
     const open = await why();
     expect(open.expanded).toBe('true');
     expect(open.hidden).toBe(false);
-    expect(open.lines[0]).toMatch(/^Strongest reason: You (viewed|searched for) /);
+    expect(open.lines[0]).toMatch(/^Strongest reason: you (viewed|searched for) /);
     for (const line of open.lines) {
       expect(line).toMatch(/^(Strongest reason|Also|Weaker): /);
       // Plain words: no number outside the quoted titles and queries.

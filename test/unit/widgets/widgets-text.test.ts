@@ -52,10 +52,10 @@ describe('whyLines', () => {
       shared: [{ attribute: 'category', value: 'Calipers', itemId: 'C 1/2' }],
     });
     expect(lines).toEqual([
-      { strength: 'Strongest reason', text: 'You added “Digital Caliper 150 mm” to your cart.' },
-      { strength: 'Also', text: 'You searched for “depth gauge”.' },
+      { strength: 'Strongest reason', text: 'you added “Digital Caliper 150 mm” to your cart.' },
+      { strength: 'Also', text: 'you searched for “depth gauge”.' },
       { strength: 'Also', text: 'Same category (Calipers) as “Digital Caliper 150 mm”.' },
-      { strength: 'Weaker', text: 'You viewed “Outside Micrometer”.' },
+      { strength: 'Weaker', text: 'you viewed “Outside Micrometer”.' },
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('whyLines', () => {
     const evidence = Array.from({ length: 7 }, (_, i) => ({ kind: 'search' as const, query: `q${i}`, influence: 1 - i / 10 }));
     const shared = ['A', 'B', 'C'].map((value) => ({ attribute: 'brand' as const, value, itemId: 'x' }));
     const lines = whyLines({ ...base, evidence, shared });
-    expect(lines.filter((l) => l.text.startsWith('You searched'))).toHaveLength(4);
+    expect(lines.filter((l) => l.text.startsWith('you searched'))).toHaveLength(4);
     expect(lines.filter((l) => l.text.startsWith('Same brand'))).toHaveLength(2);
   });
 
