@@ -136,6 +136,10 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
     // Disconnected: the widgets empty and wait again.
     await page.evaluate(() => (window as unknown as WidgetWindow).localrecWidgets.connectWidgets(null));
     await page.waitForFunction(() => [...document.querySelectorAll('localrec-recommendations, localrec-similar')].every((el) => el.getAttribute('state') === 'waiting'));
+    // A widget's own recommender (el.recommender) serves it alone.
+    await page.evaluate(() => (document.querySelector('localrec-similar')!.recommender = (window as unknown as WidgetWindow).rec));
+    expect(await rendered(page, 'localrec-similar', 4)).toEqual(similar);
+    expect(await page.getAttribute('localrec-recommendations', 'state')).toBe('waiting');
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
