@@ -43,7 +43,9 @@ export class LocalrecSimilarElement extends LocalrecListElement {
   }
   set item(value: Item | null) {
     this.#item = value ?? null;
-    if (value) this.itemId = value.id;
+    // A new id refreshes through the attribute; the same id refreshes here (the reasons change).
+    if (value && value.id !== this.itemId) this.itemId = value.id;
+    else if (this.isConnected) this.scheduleRefresh();
   }
 
   protected override contentKey(): string {

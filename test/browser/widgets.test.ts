@@ -86,12 +86,12 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
     })));
     expect(waiting).toEqual([{ state: 'waiting', visible: false }, { state: 'waiting', visible: false }]);
 
-    await page.evaluate(() => {
+    await page.evaluate((item) => {
       const w = window as unknown as WidgetWindow;
-      w.localrecWidgets.connectWidgets(w.rec);
       // Tell the similar widget what the product is, so reasons can name what they share.
-    });
-    await page.evaluate((item) => ((document.querySelector('localrec-similar') as Widgets.LocalrecSimilarElement).item = item), first);
+      document.querySelector('localrec-similar')!.item = item;
+      w.localrecWidgets.connectWidgets(w.rec);
+    }, first);
     const recs = await rendered(page, 'localrec-recommendations', 5);
     const similar = await rendered(page, 'localrec-similar', 4);
     expect(recs.every((r) => byId.get(r.id)?.title === r.title)).toBe(true);
@@ -99,6 +99,7 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
     expect(recs.every((r) => typeof r.reason === 'string' && r.reason.length > 0 && !r.why)).toBe(true);
     expect(similar.map((r) => r.id)).not.toContain(first.id);
     expect(similar.every((r) => /^(Same brand \(.+\)( and category)?|Same category|Similar in title and description)$/.test(r.reason ?? ''))).toBe(true);
+    expect(similar.some((r) => /^Same /.test(r.reason ?? ''))).toBe(true); // the item property reached the reasons
     expect(similar.every((r) => r.why)).toBe(true);
 
     const structure = await page.evaluate(() => {
