@@ -1,3 +1,4 @@
+import { LocalrecBoughtTogetherElement } from './bought-together-element';
 import { LocalrecRecommendationsElement } from './recommendations-element';
 import { LocalrecSimilarElement } from './similar-element';
 import type { RenderDetail, SelectDetail } from './types';
@@ -9,10 +10,12 @@ import type { RenderDetail, SelectDetail } from './types';
 export const WIDGET_TAGS = {
   'localrec-recommendations': LocalrecRecommendationsElement,
   'localrec-similar': LocalrecSimilarElement,
+  'localrec-bought-together': LocalrecBoughtTogetherElement,
 } as const;
 
 /**
- * Registers the widgets' custom elements (`<localrec-recommendations>`, `<localrec-similar>`).
+ * Registers the widgets' custom elements (`<localrec-recommendations>`, `<localrec-similar>`,
+ * `<localrec-bought-together>`).
  * Importing `localrec/widgets` does it already; calling it again, or loading the package twice,
  * is harmless: a tag already defined is left as it is. Does nothing outside a browser.
  * @example import { defineWidgets } from 'localrec/widgets'; defineWidgets();
@@ -28,6 +31,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'localrec-recommendations': LocalrecRecommendationsElement;
     'localrec-similar': LocalrecSimilarElement;
+    'localrec-bought-together': LocalrecBoughtTogetherElement;
   }
   interface HTMLElementEventMap {
     'localrec-select': CustomEvent<SelectDetail>;

@@ -23,17 +23,18 @@ const sameRows = (a: readonly WidgetRow[], b: readonly WidgetRow[]): boolean =>
  * The shared body of every localrec list widget: shadow DOM, states (waiting, loading, ready,
  * empty, error), debounced refreshes of which only the latest renders, the why? disclosure,
  * arrow-key navigation with a roving tabindex, and polite announcements of updates. A widget
- * says only where its items come from (`fetchRows`) and how to explain one (`explainRow`); a
- * future `<localrec-bought-together>` is one more such subclass.
+ * says only where its items come from (`fetchRows`) and how to explain one (`explainRow`):
+ * `<localrec-recommendations>`, `<localrec-similar>` and `<localrec-bought-together>` are such
+ * subclasses, and a store can write its own.
  * @example
- * // What <localrec-bought-together> will be once a boughtTogether() call exists (issue #18):
- * class BoughtTogether extends LocalrecListElement {
- *   protected readonly defaultHeading = 'Bought together';
+ * class OnSale extends LocalrecListElement {
+ *   protected readonly defaultHeading = 'On sale for you';
  *   protected readonly defaultK = 4;
- *   protected readonly defaultEmptyText = 'Nothing is often bought with this yet.';
- *   protected fetchRows(rec, k) { … rec.boughtTogether(this.getAttribute('item-id'), { k }) … }
+ *   protected readonly defaultEmptyText = 'Nothing on sale for you today.';
+ *   protected fetchRows(rec, k) { return rec.recommend({ k, explain: true, filter: { maxPrice: 20 } }).then(toRows); }
  *   protected async explainRow(rec, row) { return whyLines(await rec.explain(row.item.id)); }
  * }
+ * customElements.define('my-on-sale', OnSale);
  */
 export abstract class LocalrecListElement extends ElementBase implements ConnectedWidget {
   /** Attributes every list widget reads. */
@@ -144,7 +145,7 @@ export abstract class LocalrecListElement extends ElementBase implements Connect
 
   connectedCallback(): void {
     // A property set before the element was defined sits on the instance and hides the accessor.
-    for (const name of ['recommender', 'options', 'item'] as const) {
+    for (const name of ['recommender', 'options', 'item', 'itemId', 'items', 'itemIds'] as const) {
       if (Object.prototype.hasOwnProperty.call(this, name)) {
         const value = (this as unknown as Record<string, unknown>)[name];
         delete (this as unknown as Record<string, unknown>)[name];

@@ -9,9 +9,9 @@ export interface RecommenderChange {
  * What a widget needs from a recommender: the handle `createRecommender()` returns (or any object
  * with the same methods, such as a test double). `onChange` is used when present: with it, widgets
  * refresh by themselves after `track()`, `updateCatalog()`, `forget()`…; without it, call
- * `refresh()` on the widget.
+ * `refresh()` on the widget. `boughtTogether` is needed by `<localrec-bought-together>` only.
  */
-export type WidgetRecommender = Pick<Recommender, 'recommend' | 'similar' | 'explain'> & {
+export type WidgetRecommender = Pick<Recommender, 'recommend' | 'similar' | 'explain'> & Partial<Pick<Recommender, 'boughtTogether'>> & {
   onChange?: (listener: (change: RecommenderChange) => void) => () => void;
 };
 

@@ -348,6 +348,41 @@ describe('<localrec-recommendations> and <localrec-similar>', () => {
   }, 120_000);
 });
 
+describe('<localrec-bought-together>', () => {
+  it('shows what goes with one product or several, follows item-ids, and explains each pick', async () => {
+    const [filament, other] = [items[0]!, items.find((item) => /tape/i.test(item.title))!];
+    const page = await openWidgets(`<localrec-bought-together k="4" href="/product/{id}"></localrec-bought-together>`);
+    // No item-ids yet: it waits, showing nothing.
+    await page.waitForTimeout(200);
+    expect(await page.getAttribute('localrec-bought-together', 'state')).toBe('waiting');
+    await page.evaluate((item) => (document.querySelector('localrec-bought-together')!.items = [item]), filament);
+    const one = await rendered(page, 'localrec-bought-together', 4);
+    const expected = await page.evaluate((id) => (window as unknown as WidgetWindow).rec.boughtTogether([id], { k: 4 }).then((recs) => recs.map((r) => r.itemId)), filament.id);
+    expect(one.map((r) => r.id)).toEqual(expected);
+    expect(one.map((r) => r.id)).not.toContain(filament.id);
+    for (const r of one) expect(r.reason).toMatch(/^Goes with “.+”$/);
+    expect(await page.textContent('localrec-bought-together [part="heading"]')).toBe('Bought together');
+
+    // Two products (a cart): a list for both, told apart from the one before.
+    await page.evaluate((ids) => (document.querySelector('localrec-bought-together')!.itemIds = ids), [filament.id, other.id]);
+    await page.waitForFunction((ids) => {
+      const el = document.querySelector('localrec-bought-together')!;
+      return el.getAttribute('state') === 'ready' && !el.shadowRoot!.querySelector('[part="list"]')!.hasAttribute('aria-busy')
+        && [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="item"]')].every((li) => !ids.includes(li.dataset.itemId!));
+    }, [filament.id, other.id]);
+    const two = await rendered(page, 'localrec-bought-together', 4);
+    // The first product is still known from `items`: the reason names it and counts the rest.
+    for (const r of two) expect(r.reason).toMatch(/^Goes with “.+” and 1 more$/);
+
+    await page.click('localrec-bought-together [part~="why"] >> nth=0');
+    await page.waitForSelector('localrec-bought-together [part~="why-panel"] li');
+    const lines = await page.locator('localrec-bought-together [part~="why-panel"] li').allTextContents();
+    expect(lines[0]).toMatch(/^Strongest reason: It is bought with “.+” and 1 more in this store, or matches them by its description\.$/);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('the README example', () => {
   it('runs as written from two script tags', async () => {
     const context = await env.browser.newContext();
