@@ -13,7 +13,8 @@ const parseIds = (value: string | null): string[] => [...new Set((value ?? '').s
  * or several (the cart): what is bought with them, not more of the same (the items themselves and
  * their variants are left out). Same attributes as `<localrec-recommendations>` (default `k` 4)
  * plus `item-ids` (space- or comma-separated); without them, the widget waits. Set the `items`
- * property to the products themselves to have reasons name them. Needs a recommender with
+ * property to the products themselves to have reasons name them (why? always; the cards too when
+ * there are several). Needs a recommender with
  * `boughtTogether()`.
  * @example
  * <localrec-bought-together item-ids="B0000223UV" layout="grid" href="/product/{id}"></localrec-bought-together>
@@ -70,8 +71,9 @@ export class LocalrecBoughtTogetherElement extends LocalrecListElement {
     return `“${shortTitle(named.title)}”${others > 0 ? ` and ${others} more` : ''}`;
   }
 
+  /** The reason on each card: short on a product page (the product is right there), named for a cart. */
   #reason(): string {
-    return `Goes with ${this.#goesWith()}`;
+    return this.itemIds.length === 1 ? 'Goes with this item' : `Goes with ${this.#goesWith()}`;
   }
 
   protected fetchRows(recommender: WidgetRecommender, k: number): Promise<WidgetRow[]> | null {
