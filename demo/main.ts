@@ -1,5 +1,5 @@
-// The demo storefront: a product grid, product pages, "Recommended for you" and "Similar items"
-// panels that follow the shopper (localrec's widgets), and a privacy panel. All text goes in with
+// The demo storefront: a product grid, product pages, "Recommended for you", "Bought together"
+// and "Similar items" panels that follow the shopper (localrec's widgets), and a privacy panel. All text goes in with
 // textContent.
 import { createRecommender, LocalrecError, type Item } from 'localrec';
 import { connectWidgets } from 'localrec/widgets';
@@ -112,11 +112,18 @@ async function main(): Promise<void> {
     similar.setAttribute('placeholders', '');
     // The product itself: the reasons then say what each similar item shares with it.
     similar.item = item;
+    const together = el('localrec-bought-together');
+    together.setAttribute('layout', 'grid');
+    together.setAttribute('k', '4');
+    together.setAttribute('href', '#/item/{id}');
+    together.setAttribute('placeholders', '');
+    together.items = [item];
     content.replaceChildren(
       el('article', { className: 'product' }, thumb(item), el('div', {},
         el('h1', { text: item.title }),
         el('p', { className: 'meta', text: `${item.brand ? `${item.brand} · ` : ''}${leaf(item)}` }),
         el('div', { className: 'buttons' }, addToCart, buy))),
+      together,
       similar,
     );
   }

@@ -56,6 +56,11 @@ describe('demo storefront', () => {
     // "Similar items" is localrec's <localrec-similar> widget (its items sit in its open shadow root).
     await settled(page, '#content localrec-similar');
     expect(await page.locator('#content localrec-similar [part~="item"]').count()).toBe(8);
+    // So is "Bought together": complements of this product, never the product itself.
+    await settled(page, '#content localrec-bought-together');
+    const together = await page.locator('#content localrec-bought-together [part~="item"]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.itemId));
+    expect(together).toHaveLength(4);
+    expect(together).not.toContain(decodeURIComponent(new URL(page.url()).hash.replace('#/item/', '')));
     await page.click('text=Add to cart');
     await page.waitForSelector('text=In your cart ✓');
     await page.waitForFunction(() => /^3 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
