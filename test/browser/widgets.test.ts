@@ -392,6 +392,8 @@ describe('the README example', () => {
     await page.goto(`${env.server.url}/test/pages/widgets-script-tag.html`);
     const recs = await rendered(page, 'localrec-recommendations', 6);
     const similar = await rendered(page, 'localrec-similar', 8);
+    const together = await rendered(page, 'localrec-bought-together', 4);
+    expect(together.map((r) => r.id)).not.toContain('B007X0OICG');
     expect(recs.every((r) => r.reason)).toBe(true);
     expect(similar.map((r) => r.id)).not.toContain('B007X0OICG');
     expect(await page.getAttribute('localrec-similar [part~="link"] >> nth=0', 'href')).toBe(`/product/${similar[0]!.id}`);
