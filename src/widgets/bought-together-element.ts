@@ -92,8 +92,9 @@ export class LocalrecBoughtTogetherElement extends LocalrecListElement {
       strength: 'Strongest reason',
       text: `It is bought with ${this.#goesWith()} in this store, or matches ${this.itemIds.length > 1 ? 'them' : 'it'} by its description.`,
     };
-    // What the shopper did that also points to it, below what it goes with.
-    const history = whyLines(await recommender.explain(row.item.id)).filter((line) => line.strength !== null);
+    // What the shopper did that also points to it, below what it goes with (not the brand and
+    // category it shares with that history: beside a complement they say little).
+    const history = whyLines(await recommender.explain(row.item.id)).filter((line) => line.strength !== null && !line.text.startsWith('Same '));
     return [first, ...history.map((line) => ({ ...line, strength: line.strength === 'Strongest reason' ? 'Also' : line.strength }))];
   }
 }
