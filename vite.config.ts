@@ -51,7 +51,8 @@ function runtimeFileUrls(): Plugin {
 }
 
 // `vite build` → the workers and their chunks; `vite build --mode loader` → the page-side ESM
-// entry (index.js); `vite build --mode iife` → the script-tag bundle.
+// entry (index.js); `vite build --mode iife` → the script-tag bundle; `--mode widgets` → the web
+// components (widgets.js, localrec-widgets.iife.js); `--mode sw` → the offline service worker.
 // `vitest` reads the `test` block.
 /** How every build writes: into dist/ (only the first empties it), minified, with source maps. */
 const BUILD_OUTPUT = { outDir: 'dist', emptyOutDir: false, sourcemap: true, minify: true, target: 'es2022' } as const;
@@ -67,6 +68,23 @@ export default defineConfig(({ mode }): UserConfig => {
         ...BUILD_OUTPUT,
         lib: { entry: { index: 'src/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
         rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
+      },
+    };
+  }
+  if (mode === 'widgets') {
+    // The drop-in web components, page-side only: widgets.js for bundlers (`localrec/widgets`)
+    // and localrec-widgets.iife.js for a script tag (global `localrecWidgets`). A build of their
+    // own: they stay out of the loader's size budget, and a store without widgets never loads them.
+    return {
+      build: {
+        ...BUILD_OUTPUT,
+        lib: {
+          entry: 'src/widgets/entry.ts',
+          name: 'localrecWidgets',
+          formats: ['es', 'iife'],
+          fileName: (format) => (format === 'es' ? 'widgets.js' : 'localrec-widgets.iife.js'),
+        },
+        rollupOptions: { output: { minify: true } },
       },
     };
   }

@@ -1,6 +1,8 @@
-// The demo storefront: a product grid, product pages, "Recommended for you" and "Similar items"
-// panels that follow the shopper, and a privacy panel. All text goes in with textContent.
-import { createRecommender, LocalrecError, type Item, type Recommendation } from 'localrec';
+// The demo storefront: a product grid, product pages, "Recommended for you", "Bought together"
+// and "Similar items" panels that follow the shopper (localrec's widgets), and a privacy panel. All text goes in with
+// textContent.
+import { createRecommender, LocalrecError, type Item } from 'localrec';
+import { connectWidgets } from 'localrec/widgets';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const content = $('content');
@@ -30,27 +32,6 @@ const itemHref = (item: Item): string => `#/item/${encodeURIComponent(item.id)}`
 function card(item: Item, note?: string): HTMLElement {
   return el('a', { className: 'card', href: itemHref(item) }, thumb(item), el('span', { className: 'title', text: item.title }),
     el('span', { className: 'meta', text: note ?? leaf(item) }));
-}
-
-/**
- * One evidence line for the "why?" view (plain text, no numbers): what the shopper did, labelled
- * by how much it counted next to the strongest piece.
- */
-function evidenceLine(e: NonNullable<Recommendation['evidence']>[number], strongest: number, first: boolean): string {
-  const what = e.kind === 'search' ? `you searched “${e.query}”` : `you ${e.event === 'purchase' ? 'bought' : e.event === 'cart' ? 'added to your cart' : 'viewed'} ${e.title}`;
-  const share = strongest > 0 ? e.influence / strongest : 0;
-  return `${first ? 'Strongest reason' : share > 0.5 ? 'Also' : 'Weaker'}: ${what}`;
-}
-
-function miniList(target: HTMLElement, recs: Recommendation[]): void {
-  target.replaceChildren(...recs.map((r) => {
-    const why = el('details', { className: 'why' }, el('summary', { text: 'why?' }),
-      el('ul', {}, ...(r.evidence ?? []).map((e, i) => el('li', { text: evidenceLine(e, r.evidence![0]!.influence, i === 0) }))));
-    return el('li', {},
-      el('a', { href: itemHref(r.item) }, thumb(r.item), el('span', { text: r.item.title })),
-      el('p', { className: 'reason', text: r.reason ?? '' }),
-      ...(r.evidence?.length ? [why] : []));
-  }));
 }
 
 /**
@@ -85,6 +66,9 @@ async function main(): Promise<void> {
     onProgress: (p) => (bar.style.width = `${Math.round(p.overall * 100)}%`),
   });
   bar.parentElement!.hidden = true;
+  // Every localrec widget on the page (the "Recommended for you" panel, each product's "Similar
+  // items") uses this recommender and refreshes itself after every change.
+  connectWidgets(rec);
   const catalog = await (await fetch('items.jsonl')).text().then((t) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item));
   const byId = new Map(catalog.map((item) => [item.id, item]));
 
@@ -96,10 +80,8 @@ async function main(): Promise<void> {
   let refreshes = 0;
   async function refreshSidePanels(): Promise<void> {
     const mine = ++refreshes;
-    const recs = await rec.recommend({ k: 6, explain: true });
     const data = await rec.exportData();
     if (mine !== refreshes) return;
-    miniList($('recommended'), recs);
     $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
     $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>
       el('li', { text: `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${e.itemId ? byId.get(e.itemId)?.title.slice(0, 60) ?? e.itemId : `“${e.query}”`}` })));
@@ -123,14 +105,26 @@ async function main(): Promise<void> {
     const buy = el('button', { text: 'Buy now', className: 'secondary' });
     addToCart.onclick = () => void rec.track({ type: 'cart', itemId: id }).then(() => { addToCart.textContent = 'In your cart ✓'; return refreshSidePanels(); });
     buy.onclick = () => void rec.track({ type: 'purchase', itemId: id }).then(() => { buy.textContent = 'Purchased ✓'; return refreshSidePanels(); });
-    const similar = await rec.similar(id, { k: 8 });
+    const similar = el('localrec-similar', { className: 'similar' });
+    similar.setAttribute('layout', 'grid');
+    similar.setAttribute('k', '8');
+    similar.setAttribute('href', '#/item/{id}');
+    similar.setAttribute('placeholders', '');
+    // The product itself: the reasons then say what each similar item shares with it.
+    similar.item = item;
+    const together = el('localrec-bought-together');
+    together.setAttribute('layout', 'grid');
+    together.setAttribute('k', '4');
+    together.setAttribute('href', '#/item/{id}');
+    together.setAttribute('placeholders', '');
+    together.items = [item];
     content.replaceChildren(
       el('article', { className: 'product' }, thumb(item), el('div', {},
         el('h1', { text: item.title }),
         el('p', { className: 'meta', text: `${item.brand ? `${item.brand} · ` : ''}${leaf(item)}` }),
         el('div', { className: 'buttons' }, addToCart, buy))),
-      el('h2', { className: 'section', text: 'Similar items' }),
-      el('div', { className: 'grid' }, ...similar.map((r) => card(r.item, `${Math.round(r.score * 100)}% similar`))),
+      together,
+      similar,
     );
   }
 
@@ -213,7 +207,7 @@ async function main(): Promise<void> {
     // Every panel empty at once, before the store re-renders its starter picks.
     $('privacy-summary').textContent = `0 events stored in this browser (IndexedDB “${before.dbName}”).`;
     $('event-log').replaceChildren();
-    $('recommended').replaceChildren(el('li', { className: 'fine', text: 'Nothing to go on yet: browse to get picks.' }));
+    // (The recommendations widget hears forget() through onChange and refreshes to starter picks.)
     personalStatus();
     const personalise = $<HTMLButtonElement>('personalise');
     personalise.textContent = 'Personalise on this device';

@@ -50,7 +50,12 @@ function offlineFileList(): Plugin {
 export default defineConfig({
   plugins: [offlineFileList(), serveModelPacks()],
   root: fileURLToPath(new URL('.', import.meta.url)),
-  resolve: { alias: { localrec: fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^localrec\/widgets$/, replacement: fileURLToPath(new URL('../dist/widgets.js', import.meta.url)) },
+      { find: /^localrec$/, replacement: fileURLToPath(new URL('../dist/index.js', import.meta.url)) },
+    ],
+  },
   // Workers as ES modules with chunks: the browser fetches only the backend it runs (Vite's
   // default builds a worker as one file holding every backend).
   worker: { format: 'es' },

@@ -1,13 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../tools/browser/chromium';
 
 // `npm run demo` for real: the vite dev server on the demo config, driven like a shopper would.
 let server: ViteDevServer;
 let browser: Browser;
 let url: string;
+
+/**
+ * Waits until the localrec widget at `selector` has settled: its list is rendered (or empty) and
+ * no refresh is pending (the widgets refresh themselves, a moment after each change).
+ */
+async function settled(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((selector) => {
+    const el = document.querySelector(selector);
+    const list = el?.shadowRoot?.querySelector('[part="list"]');
+    return (el?.getAttribute('state') === 'ready' || el?.getAttribute('state') === 'empty') && list !== null && !list?.hasAttribute('aria-busy');
+  }, selector, { timeout: 60_000 });
+}
 
 beforeAll(async () => {
   server = await createServer({ configFile: 'demo/vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
@@ -41,14 +53,22 @@ describe('demo storefront', () => {
     await page.waitForSelector('.product h1');
     const title = await page.textContent('.product h1');
     expect(title).toMatch(/tape/i);
-    expect(await page.locator('#content .grid .card').count()).toBe(8);
+    // "Similar items" is localrec's <localrec-similar> widget (its items sit in its open shadow root).
+    await settled(page, '#content localrec-similar');
+    expect(await page.locator('#content localrec-similar [part~="item"]').count()).toBe(8);
+    // So is "Bought together": complements of this product, never the product itself.
+    await settled(page, '#content localrec-bought-together');
+    const together = await page.locator('#content localrec-bought-together [part~="item"]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.itemId));
+    expect(together).toHaveLength(4);
+    expect(together).not.toContain(decodeURIComponent(new URL(page.url()).hash.replace('#/item/', '')));
     await page.click('text=Add to cart');
     await page.waitForSelector('text=In your cart ✓');
     await page.waitForFunction(() => /^3 events/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
-    const recommended = await page.locator('#recommended > li').allTextContents();
+    await settled(page, '#recommended');
+    const recommended = await page.locator('#recommended [part~="item"]').allTextContents();
     expect(recommended).toHaveLength(6);
     expect(recommended.filter((t) => /tape/i.test(t)).length).toBeGreaterThanOrEqual(4);
-    const reasons = await page.locator('#recommended .reason').allTextContents();
+    const reasons = await page.locator('#recommended [part~="reason"]').allTextContents();
     // Each cites what the shopper did; the rows are not all one sentence pattern.
     expect(reasons.every((r) => /\byou (viewed|added|bought|searched for) “/i.test(r)), reasons.join('\n')).toBe(true);
 
@@ -99,12 +119,15 @@ describe('demo storefront: no egress', () => {
     await page.click('#personalise');
     await page.waitForSelector('text=Personalised ✓', { timeout: 120_000 });
     expect(await page.textContent('#personal-status')).toMatch(/Personal model: tuned on \d+ of your items/);
-    await page.click('#recommended .why summary >> nth=0');
-    // "why?" in words, no raw scores: the strongest reason first, then "also" / "weaker".
-    const why = await page.locator('#recommended .why >> nth=0').locator('li').allTextContents();
+    await settled(page, '#recommended');
+    await page.click('#recommended [part~="why"] >> nth=0');
+    await page.waitForSelector('#recommended [part~="why-panel"] li');
+    // "why?" in words, no raw scores: the strongest reason first, then "also" / "weaker" (what the
+    // shopper did, and what the item shares with it).
+    const why = await page.locator('#recommended [part~="why-panel"] >> nth=0').locator('li').allTextContents();
     expect(why.length).toBeGreaterThan(0);
-    expect(why[0]).toMatch(/^Strongest reason: you (viewed|added to your cart|bought|searched) /);
-    for (const line of why.slice(1)) expect(line).toMatch(/^(Also|Weaker): you /);
+    expect(why[0]).toMatch(/^Strongest reason: you (viewed|added|bought|searched for) /);
+    for (const line of why.slice(1)) expect(line).toMatch(/^(Also|Weaker): (you |Same )/);
     for (const line of why) expect(line).not.toMatch(/[(+−-]\d+\.\d|influence|score/i);
 
     const origin = new URL(url).origin;
@@ -156,7 +179,7 @@ describe('demo storefront: erase', () => {
       summary: document.getElementById('privacy-summary')!.textContent,
       log: document.querySelectorAll('#event-log li').length,
       personal: document.getElementById('personal-status')!.textContent!.trim(),
-      recommended: [...document.querySelectorAll('#recommended > li')].map((li) => li.textContent),
+      recommended: [...document.getElementById('recommended')!.shadowRoot!.querySelectorAll('[part~="item"]')].map((li) => li.textContent),
     }));
     expect(panels.note).toBe('Erased 2 events, your personal model, the cached catalog and 1 cached model pack: the IndexedDB database “localrec” was deleted. The next visit downloads the catalog and models again.');
     expect(panels.summary).toMatch(/^0 events/);
@@ -164,10 +187,11 @@ describe('demo storefront: erase', () => {
     expect(panels.personal).toBe('');
     for (const text of panels.recommended) expect(text).not.toMatch(/pipette|\byou (viewed|searched)/i);
     expect(await page.textContent('#personalise')).toBe('Personalise on this device');
-    await page.waitForFunction(() => document.querySelectorAll('#recommended > li').length === 6);
-    const reasons = await page.locator('#recommended .reason').allTextContents();
+    await settled(page, '#recommended');
+    expect(await page.locator('#recommended [part~="item"]').count()).toBe(6);
+    const reasons = await page.locator('#recommended [part~="reason"]').allTextContents();
     for (const reason of reasons) expect(reason).not.toMatch(/pipette|\byou (viewed|added|bought|searched)/i);
-    expect(await page.locator('#recommended .why').count()).toBe(0);
+    expect(await page.locator('#recommended [part~="why"]').count()).toBe(0);
 
     // What the README says of the next start: a database with no history; the catalog and the
     // model pack, erased from the cache, are downloaded again.

@@ -55,9 +55,16 @@ describe('offline, after the first visit', () => {
     await page.click('#content .card >> nth=0');
     await page.waitForSelector('.product h1');
     await page.waitForFunction((re) => new RegExp(re).test(document.getElementById('privacy-summary')?.textContent ?? ''), eventsStored(3));
-    expect(await page.locator('#recommended > li').count()).toBe(6);
-    await page.click('#recommended .why summary >> nth=0');
-    expect((await page.locator('#recommended .why li').allTextContents()).length).toBeGreaterThan(0);
+    // "Recommended for you" is localrec's widget: wait until it has refreshed after the view.
+    await page.waitForFunction(() => {
+      const el = document.getElementById('recommended');
+      const list = el?.shadowRoot?.querySelector('[part="list"]');
+      return el?.getAttribute('state') === 'ready' && list !== null && !list?.hasAttribute('aria-busy');
+    }, undefined, { timeout: 60_000 });
+    expect(await page.locator('#recommended [part~="item"]').count()).toBe(6);
+    await page.click('#recommended [part~="why"] >> nth=0');
+    await page.waitForSelector('#recommended [part~="why-panel"] li');
+    expect((await page.locator('#recommended [part~="why-panel"] li').allTextContents()).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
