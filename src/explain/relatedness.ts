@@ -1,7 +1,7 @@
 import { tokenize } from '../features/tokenize';
 import { smoothIdf } from '../features/tf-idf';
 import type { Evidence, Item } from '../shared/types';
-import { BestK } from '../util/best-k';
+import { BestK, clearOfBoundaryTie } from '../util/best-k';
 
 /** How many nearest items count as related (by text, and by the pack's co-purchase lists). */
 export const RELATED_NEIGHBOURS = 50;
@@ -89,9 +89,11 @@ export class Relatedness {
       const { rows, postings } = this.textVectors();
       const dot = new Map<number, number>();
       for (const [t, w] of rows[row]!) for (const p of postings.get(t) ?? []) if (p.row !== row) dot.set(p.row, (dot.get(p.row) ?? 0) + w * p.w);
-      const best = new BestK(RELATED_NEIGHBOURS);
+      // One more than needed, to see whether the 50th place is shared.
+      const best = new BestK(RELATED_NEIGHBOURS + 1);
       for (const [r, d] of dot) if (d > 0) best.push(d, r);
-      near = new Set(best.take().ids);
+      const { ids, scores } = best.take();
+      near = new Set(clearOfBoundaryTie(ids, scores, RELATED_NEIGHBOURS));
       if (this.nearText.size > 2048) this.nearText.clear();
       this.nearText.set(row, near);
     }

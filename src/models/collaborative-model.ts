@@ -1,4 +1,4 @@
-import { BestK } from '../util/best-k';
+import { BestK, clearOfBoundaryTie } from '../util/best-k';
 import { LocalrecError } from '../shared/errors';
 import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge';
 import { csrFromRows } from '../util/csr';
@@ -153,8 +153,11 @@ export class CollaborativeModel {
     if (!this.scorer.parts.some((part) => part.kind === 'knn')) return this.embeddingNeighbours(v);
     for (const part of this.scorer.parts) {
       if (part.kind !== 'knn') continue;
-      for (let t = 0; t < part.k; t++) {
-        const r = this.rowOfVocab[part.indices[v * part.k + t]!] ?? -1;
+      // The list holds exactly k: entries tied with the last one may have taken the place of an
+      // unlisted tie, so they are not claimed.
+      const kept = clearOfBoundaryTie(part.indices.subarray(v * part.k, (v + 1) * part.k), part.values.subarray(v * part.k, (v + 1) * part.k), part.k);
+      for (const index of kept) {
+        const r = this.rowOfVocab[index] ?? -1;
         if (r >= 0) out.add(r);
       }
     }

@@ -87,3 +87,22 @@ export class BestK {
     return { ids, scores };
   }
 }
+
+/** Scores this close count as one tie (the same cosine summed in another order differs in the last bits). */
+const TIE_TOLERANCE = 1e-6;
+
+/**
+ * The first `k` ids of a best-first list, less every entry tied with the k-th when that tie may
+ * run past place k: which of tied items makes "the k nearest" is arbitrary, so a caller that
+ * claims "among the k nearest" claims none of them. `ids` may hold a (k+1)-th entry, which tells;
+ * without one, a tie at the edge is assumed to run on.
+ */
+export function clearOfBoundaryTie(ids: ArrayLike<number>, scores: ArrayLike<number>, k: number): number[] {
+  const n = Math.min(k, ids.length);
+  const out = Array.from({ length: n }, (_, i) => ids[i]!);
+  if (n < k) return out; // fewer than k candidates: every one is among the k nearest
+  const edge = scores[n - 1]!;
+  const tied = (s: number) => Math.abs(s - edge) <= TIE_TOLERANCE * Math.max(1, Math.abs(edge));
+  if (ids.length > k && !tied(scores[k]!)) return out;
+  return out.filter((_, i) => !tied(scores[i]!));
+}

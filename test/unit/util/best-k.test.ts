@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BestK } from '../../../src/util/best-k';
+import { BestK, clearOfBoundaryTie } from '../../../src/util/best-k';
 import { Rng } from '../../../src/util/random';
 
 describe('BestK', () => {
@@ -27,5 +27,20 @@ describe('BestK', () => {
     expect(best.wouldKeep(3, 0)).toBe(true); // equal score, lower id wins the tie
     expect(best.wouldKeep(3, 7)).toBe(false);
     expect(new BestK(0).wouldKeep(9, 0)).toBe(false);
+  });
+});
+
+describe('clearOfBoundaryTie', () => {
+  it('keeps the first k when the k-th place is not shared', () => {
+    expect(clearOfBoundaryTie([7, 3, 9, 4], [0.9, 0.8, 0.7, 0.6], 3)).toEqual([7, 3, 9]);
+  });
+  it('drops every entry tied with the k-th when the tie runs past place k', () => {
+    expect(clearOfBoundaryTie([7, 3, 9, 4], [0.9, 0.7, 0.7, 0.7], 3)).toEqual([7]);
+    // Equal up to summation order counts as a tie.
+    expect(clearOfBoundaryTie([7, 3, 9], [0.9, 0.5, 0.5 + 1e-9], 2)).toEqual([7]);
+  });
+  it('without a (k+1)-th entry, assumes a tie at the edge runs on; fewer than k candidates are all kept', () => {
+    expect(clearOfBoundaryTie([7, 3, 9], [0.9, 0.8, 0.7], 3)).toEqual([7, 3]);
+    expect(clearOfBoundaryTie([7, 3], [0.9, 0.8], 3)).toEqual([7, 3]);
   });
 });
