@@ -12,7 +12,7 @@ export const INTENT_PROTOCOL = 'intent';
 export const REASONS_EVIDENCE_PROTOCOL = 'reasons-evidence';
 /** `related`: similar / bought-together against the store's own lists; models of its own. */
 export const RELATED_PROTOCOL = 'related';
-export const RELATED_MODELS = ['itemknn', 'ease', 'content-knn', 'localrec', 'localrec-weights'];
+export const RELATED_MODELS = ['itemknn', 'ease', 'content-knn', 'localrec', 'localrec-weights', 'localrec-no-alike'];
 export const INTENT_MODELS = ['history-only', 'search-only', 'localrec', 'localrec-query-words'];
 
 export interface EvalArgs {
@@ -82,7 +82,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     return Number(text);
   };
   if (protocol === RELATED_PROTOCOL) {
-    const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : RELATED_MODELS.filter((m) => m !== 'localrec-weights');
+    const models = values.models ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : RELATED_MODELS.filter((m) => m !== 'localrec-weights' && m !== 'localrec-no-alike');
     for (const m of models) if (!RELATED_MODELS.includes(m)) throw new UsageError(`unknown related model "${m}" (known: ${RELATED_MODELS.join(', ')})`);
     return { data: values.data, protocol: RELATED_PROTOCOL, models, seed: seedOf(values.seed ?? '42'), json, browser, help };
   }

@@ -137,6 +137,22 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
           parts: 'exact TF-IDF cosine + VAE fold-in of the item (pack blend), standardised',
         });
       }
+      if (o.models.includes('localrec-no-alike')) {
+        // Bought-together without the items a similar() panel beside it would show (its top 8 by
+        // text): complements rather than substitutes, at what cost on also_bought.
+        const exact = content.exactVectors();
+        const noAlike = async (rows: number[]) => {
+          const out = await scorer(BOUGHT_TOGETHER_WEIGHTS)(rows);
+          rows.forEach((row, b) => {
+            const cosine = exact.cosineRow(row);
+            cosine[row] = -Infinity;
+            for (const r of topK(cosine, 0, n, 8)) out[b * n + r] = Number.NEGATIVE_INFINITY;
+          });
+          return out;
+        };
+        const m = await both(scorer(SIMILAR_WEIGHTS), noAlike);
+        record('localrec-no-alike', m, seconds, { boughtTogether: 'BOUGHT_TOGETHER_WEIGHTS less the 8 most text-alike items' });
+      }
       if (o.models.includes('localrec-weights')) {
         // The grid behind the library's weights: chosen on the validation half, shown on the test half.
         const rng = rngFor(seed, 'related-validation');
