@@ -71,6 +71,11 @@ describe('the packed package in a fresh store app', () => {
         expect(state.items).toBe(5);
         expect(failures).toEqual([]);
         expect(errors).toEqual([]);
+        if (bundler === 'webpack') {
+          // The Vue page also shows <localrec-recommendations> (localrec/widgets), connected to its recommender.
+          await page.waitForFunction(() => document.querySelector('localrec-recommendations')?.getAttribute('state') === 'ready', undefined, { timeout: 30_000 });
+          expect(await page.locator('localrec-recommendations [part~="item"]').count()).toBeGreaterThan(0);
+        }
         if (bundler === 'vite-dev') {
           // React StrictMode mounted twice; the first recommender was disposed: one worker is left.
           await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
