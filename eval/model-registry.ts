@@ -78,7 +78,7 @@ export function isKnownModel(name: string): boolean {
 
 /** @throws Error naming the unknown model and the known ones. */
 export function createModel(name: string, options: ModelOptions): EvalModel {
-  if (name.endsWith(SPREAD_SUFFIX) && isKnownModel(name)) return new SpreadVariantsModel(createModel(name.slice(0, -SPREAD_SUFFIX.length), options));
+  if (name.endsWith(SPREAD_SUFFIX) && isKnownModel(name)) return new SpreadVariantsModel(createModel(name.slice(0, -SPREAD_SUFFIX.length), options), options.tuneMetric);
   if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
     return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
   }
