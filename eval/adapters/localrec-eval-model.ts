@@ -236,13 +236,33 @@ export class EngineEvalModel implements EvalModel {
 
   /**
    * The worker's scores of every column for each weighted history (items and queries), as
-   * recommend() computes them; with `evidence`, searches count with those settings instead.
+   * recommend() computes them; with `evidence`, searches count with those settings instead
+   * (null: queries as words in the content profile (hashed dimensions), as the worker did before).
    */
   async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number } | null): Promise<Float32Array[]> {
-    if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
+    if (!this.scorer) throw new Error(`${this.name}: fit() first`);
     if (evidence === undefined) return this.scorer.scoreHistories(histories);
-    // null: queries as words in the content profile (hashed dimensions), as the worker did before.
-    // One scorer per setting, kept: each builds its new-item bridge and popularity once.
+    return this.scorerWith(evidence).scoreHistories(histories);
+  }
+
+  /**
+   * What the scorer combines for each history with queries joining it through their `hits` best
+   * matches, and a function giving its scores for any lift: the lift only enters the final sum,
+   * so every lift is tried from one scoring pass (the `intent` protocol's tuning).
+   */
+  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((boost: number) => Float32Array)[]> {
+    const scorer = this.scorerWith({ hits, boost: 1 });
+    const settings = scorer.bridgeSettings;
+    const parts = await scorer.scoreParts(histories);
+    return parts.map((part) => (boost: number) => {
+      const lift = part.queryBoost ? new Map([...part.queryBoost].map(([row, share]) => [row, boost * share])) : null;
+      return scorer.combine({ ...part, queryBoost: lift }, settings);
+    });
+  }
+
+  /** One scorer per query-evidence setting, kept: each builds its new-item bridge and popularity once. */
+  private scorerWith(evidence: { hits: number; boost: number } | null): HybridScorer {
+    if (!this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
     const key = evidence ? `${evidence.hits}/${evidence.boost}` : 'words';
     let scorer = this.scorers.get(key);
     if (!scorer) {
@@ -250,7 +270,7 @@ export class EngineEvalModel implements EvalModel {
       scorer = new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null);
       this.scorers.set(key, scorer);
     }
-    return scorer.scoreHistories(histories);
+    return scorer;
   }
 
   /** The worker's explainer over this model: leave-one-out evidence, cited only where related. */

@@ -83,11 +83,6 @@ export class HybridScorer {
     return this.collaborative;
   }
 
-  /** The recency half-life the collaborative model was tuned with, if any. */
-  get halfLife(): number | undefined {
-    return this.collaborative?.halfLife;
-  }
-
   /** Whether the collaborative model has anything to say about this history. */
   usesCollaborative(history: WeightedHistory): boolean {
     if (!this.collaborative) return false;

@@ -1,5 +1,5 @@
 import type { SearchIndex } from '../search/search-index';
-import { EVENT_WEIGHTS, type WeightedHistory } from './profile-weights';
+import type { WeightedHistory } from './profile-weights';
 
 /**
  * How a search event becomes evidence: through what the query matches in the catalog (the search
@@ -14,13 +14,14 @@ export interface QueryEvidence {
 }
 
 /**
- * Defaults: the query's 10 best matches join the history as if the shopper had looked at them
- * (each weighted by the search event's weight × its lexical share), and every match of the query
- * gains `boost` standard deviations × its lexical share × the event's recency weight, so what the
- * shopper just asked for leads the list while the history orders it, and older searches fade.
- * 16: between what the `intent` protocol chose on office's and scientific's validation users (25
- * and 10, the best NDCG@10 with query_precision@12 ≥ 0.8); at 16 their top 12 match the query
- * 86% and 93% of the time.
+ * Defaults: the query's 10 best matches join the history as if the shopper had looked at them,
+ * sharing the search event's weight (each by its lexical share), so a search counts in the history
+ * like one viewed item of that weight, not like ten; and every match of the query gains `boost`
+ * standard deviations × its lexical share × the event's recency, so what the shopper just asked
+ * for leads the list while the history orders it, and older searches fade. A model pack carries
+ * the lift and the search weight chosen on its store's `intent` validation users
+ * (src/rank/ranking-settings.ts); these are used without one.
+ * 16: between what the `intent` protocol chose on office's and scientific's validation users.
  */
 export const QUERY_EVIDENCE = { hits: 10, boost: 16 };
 
@@ -29,11 +30,12 @@ export function expandQueries(history: WeightedHistory, evidence: QueryEvidence,
   if (history.queries.length === 0) return { history, boost: null };
   const items = new Map(history.items);
   const boost = new Map<number, number>();
-  for (const { query, weight } of history.queries) {
+  for (const { query, weight, recency = 1 } of history.queries) {
     const matches = evidence.matches(query);
-    matches.slice(0, settings.hits).forEach(({ row, lexical }) => items.set(row, (items.get(row) ?? 0) + weight * lexical));
-    // The newest search lifts its matches fully; older ones less, as their weight has decayed.
-    const recency = Math.min(1, weight / EVENT_WEIGHTS.search);
+    const joining = matches.slice(0, settings.hits);
+    const total = joining.reduce((sum, m) => sum + m.lexical, 0);
+    if (weight > 0 && total > 0) for (const { row, lexical } of joining) items.set(row, (items.get(row) ?? 0) + (weight * lexical) / total);
+    // The newest search lifts its matches fully; older ones less, as their recency has decayed.
     for (const { row, lexical } of matches) boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * recency);
   }
   return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null };
