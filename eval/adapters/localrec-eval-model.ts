@@ -5,7 +5,7 @@ import { rngFor, shuffle } from '../../src/util/random';
 import { initEvalBackend } from '../../tools/io/node-backend';
 import { DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
 import { HybridScorer } from '../../src/rank/hybrid-scorer';
-import { searchIndexEvidence, type QueryEvidence } from '../../src/rank/query-evidence';
+import { searchIndexEvidence, type QueryEvidence, type QueryEvidenceSettings } from '../../src/rank/query-evidence';
 import { SearchIndex } from '../../src/search/search-index';
 import { Explainer } from '../../src/explain/explainer';
 import { catalogRelatedness } from '../../src/explain/relatedness';
@@ -239,7 +239,7 @@ export class EngineEvalModel implements EvalModel {
    * recommend() computes them; with `evidence`, searches count with those settings instead
    * (null: queries as words in the content profile (hashed dimensions), as the worker did before).
    */
-  async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number } | null): Promise<Float32Array[]> {
+  async scoreHistories(histories: readonly WeightedHistory[], evidence?: QueryEvidenceSettings | null): Promise<Float32Array[]> {
     if (!this.scorer) throw new Error(`${this.name}: fit() first`);
     if (evidence === undefined) return this.scorer.scoreHistories(histories);
     return this.scorerWith(evidence).scoreHistories(histories);
@@ -250,20 +250,20 @@ export class EngineEvalModel implements EvalModel {
    * matches, and a function giving its scores for any lift: the lift only enters the final sum,
    * so every lift is tried from one scoring pass (the `intent` protocol's tuning).
    */
-  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((boost: number) => Float32Array)[]> {
-    const scorer = this.scorerWith({ hits, boost: 1 });
+  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((boost: number, lift: QueryEvidenceSettings['lift']) => Float32Array)[]> {
+    const scorer = this.scorerWith({ hits, boost: 1, lift: 'sd' });
     const settings = scorer.bridgeSettings;
     const parts = await scorer.scoreParts(histories);
-    return parts.map((part) => (boost: number) => {
-      const lift = part.queryBoost ? new Map([...part.queryBoost].map(([row, share]) => [row, boost * share])) : null;
-      return scorer.combine({ ...part, queryBoost: lift }, settings);
+    return parts.map((part) => (boost, lift) => {
+      const scaled = part.queryBoost ? new Map([...part.queryBoost].map(([row, share]) => [row, boost * share])) : null;
+      return scorer.combine({ ...part, queryBoost: scaled, queryLift: lift }, settings);
     });
   }
 
   /** One scorer per query-evidence setting, kept: each builds its new-item bridge and popularity once. */
-  private scorerWith(evidence: { hits: number; boost: number } | null): HybridScorer {
+  private scorerWith(evidence: QueryEvidenceSettings | null): HybridScorer {
     if (!this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
-    const key = evidence ? `${evidence.hits}/${evidence.boost}` : 'words';
+    const key = evidence ? `${evidence.hits}/${evidence.boost}/${evidence.lift}` : 'words';
     let scorer = this.scorers.get(key);
     if (!scorer) {
       const { content, collaborative, settings } = this.parts;

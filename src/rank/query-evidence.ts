@@ -9,8 +9,8 @@ import type { WeightedHistory } from './profile-weights';
 export interface QueryEvidence {
   /** The query's lexical matches, best first, `lexical` relative to the best match: (0, 1]. */
   matches(query: string): readonly { row: number; lexical: number }[];
-  /** Matches taken into the history, and the lift of a full match (default QUERY_EVIDENCE). */
-  settings?: { hits: number; boost: number };
+  /** Matches taken into the history, the lift of a full match and its unit (default QUERY_EVIDENCE). */
+  settings?: QueryEvidenceSettings;
 }
 
 /**
@@ -23,10 +23,25 @@ export interface QueryEvidence {
  * (src/rank/ranking-settings.ts); these are used without one.
  * 16: between what the `intent` protocol chose on office's and scientific's validation users.
  */
-export const QUERY_EVIDENCE = { hits: 10, boost: 16 };
+export const QUERY_EVIDENCE: QueryEvidenceSettings = { hits: 10, boost: 16, lift: 'sd' };
+
+/**
+ * `lift`: the unit of `boost`. 'sd': standard deviations of the shopper's scores over the catalog;
+ * 'range': the spread (max − min) of the shopper's scores over the query's matches, as search()
+ * blends lexical and interest scores scaled over its hits (personalize.ts), so a full match gains
+ * as much as the shopper's interest can tell matches apart, whatever the history.
+ */
+export interface QueryEvidenceSettings {
+  hits: number;
+  boost: number;
+  lift: 'sd' | 'range';
+}
+
+/** A query's matches considered (lifted): as many as the `search` protocol re-ranks. */
+export const QUERY_MATCHES = 1000;
 
 /** A history with its queries turned into item evidence, and each row's boost (null: no query matched). */
-export function expandQueries(history: WeightedHistory, evidence: QueryEvidence, settings = evidence.settings ?? QUERY_EVIDENCE): { history: WeightedHistory; boost: Map<number, number> | null } {
+export function expandQueries(history: WeightedHistory, evidence: QueryEvidence, settings: { hits: number; boost: number } = evidence.settings ?? QUERY_EVIDENCE): { history: WeightedHistory; boost: Map<number, number> | null } {
   if (history.queries.length === 0) return { history, boost: null };
   const items = new Map(history.items);
   const boost = new Map<number, number>();
@@ -42,8 +57,8 @@ export function expandQueries(history: WeightedHistory, evidence: QueryEvidence,
 }
 
 /**
- * Query evidence from the catalog's search index (built when first needed): a query's best 200
- * matches among the rows `allowed` lets through, cached per query.
+ * Query evidence from the catalog's search index (built when first needed): a query's best
+ * QUERY_MATCHES matches among the rows `allowed` lets through, cached per query.
  */
 export function searchIndexEvidence(index: () => SearchIndex, allowed: (row: number) => boolean): QueryEvidence {
   const cache = new Map<string, { row: number; lexical: number }[]>();
@@ -51,7 +66,7 @@ export function searchIndexEvidence(index: () => SearchIndex, allowed: (row: num
     matches(query) {
       let matches = cache.get(query);
       if (!matches) {
-        const hits = index().search(query, { k: 200, filter: allowed });
+        const hits = index().search(query, { k: QUERY_MATCHES, filter: allowed });
         const best = hits[0]?.score ?? 0;
         matches = best > 0 ? hits.map((h) => ({ row: h.row, lexical: h.score / best })) : [];
         if (cache.size >= 256) cache.clear();

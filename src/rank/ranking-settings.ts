@@ -1,7 +1,7 @@
 import type { EventType } from '../shared/types';
 import type { RankingReport, RankingSource } from '../shared/status';
 import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS } from './profile-weights';
-import { QUERY_EVIDENCE } from './query-evidence';
+import { QUERY_EVIDENCE, type QueryEvidenceSettings } from './query-evidence';
 import { DEFAULT_VARIANT_WAIT } from './spread-variants';
 
 /**
@@ -15,8 +15,8 @@ export interface PackRanking {
   tunedOn?: string;
   /** Event-type weights (a viewed item counts 1), those the store's data could tune. */
   eventWeights?: { weights: Partial<Record<EventType, number>>; tunedOn: string };
-  /** How far a search's matches are lifted and how many join the history (`intent` validation). */
-  queryEvidence?: { hits: number; boost: number; tunedOn: string };
+  /** How far a search's matches are lifted (and in which unit, default 'sd') and how many join the history (`intent` validation). */
+  queryEvidence?: { hits: number; boost: number; lift?: 'sd' | 'range'; tunedOn: string };
   /** How many places a near-duplicate variant waits ('all': until every distinct item is placed), `+spread` validation. */
   variants?: { wait: number | 'all'; tunedOn: string };
 }
@@ -26,7 +26,7 @@ export interface PackRanking {
 export interface RankingSettings {
   halfLife: number;
   eventWeights: Readonly<Record<EventType, number>>;
-  queryEvidence: { hits: number; boost: number };
+  queryEvidence: QueryEvidenceSettings;
   variantWait: number;
   sources: { halfLife: RankingSource; eventWeights: Record<EventType, RankingSource>; queryEvidence: RankingSource; variants: RankingSource };
   /** Where the pack's values were tuned, by setting. */
@@ -80,8 +80,8 @@ export function rankingSettingsFrom(ranking: unknown): RankingSettings {
   } else if (ew !== undefined) out.ignored.push('eventWeights');
 
   const q = ranking.queryEvidence;
-  if (isPlain(q) && Number.isInteger(q.hits) && inRange(q.hits, 0, 200) && inRange(q.boost, 0, 1000)) {
-    out.queryEvidence = { hits: q.hits, boost: q.boost };
+  if (isPlain(q) && Number.isInteger(q.hits) && inRange(q.hits, 0, 200) && inRange(q.boost, 0, 1000) && (q.lift === undefined || q.lift === 'sd' || q.lift === 'range')) {
+    out.queryEvidence = { hits: q.hits, boost: q.boost, lift: q.lift ?? 'sd' };
     out.sources.queryEvidence = 'model pack';
     out.tunedOn.queryEvidence = tunedOn(q.tunedOn);
   } else if (q !== undefined) out.ignored.push('queryEvidence');

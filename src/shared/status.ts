@@ -11,8 +11,12 @@ export interface RankingReport {
   /** Each event type's weight (a viewed item counts 1), and whether the pack tuned it. */
   eventWeights: Record<EventType, number>;
   eventWeightsSource: Record<EventType, RankingSource>;
-  /** How many of a search's best matches join the history, and how far its matches are lifted (standard deviations). */
-  queryEvidence: { hits: number; boost: number; source: RankingSource };
+  /**
+   * How many of a search's best matches join the history, and how far a full match is lifted:
+   * `boost` × (`lift` 'sd': a standard deviation of the shopper's scores; 'range': the spread of
+   * their scores over the query's matches).
+   */
+  queryEvidence: { hits: number; boost: number; lift: 'sd' | 'range'; source: RankingSource };
   /** How many places a near-duplicate variant waits with `variants: 'spread'` ('all': until every distinct item is placed). */
   variants: { wait: number | 'all'; source: RankingSource };
   /** Where the pack's values were tuned, by setting. */
