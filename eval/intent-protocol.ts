@@ -37,17 +37,19 @@ const BATCH = 128;
  * best matches count in the history, next to a viewed item's 1) × the lift of a full match, in
  * standard deviations of the shopper's scores.
  */
-export interface IntentCell {
+export interface IntentCell extends Omit<QueryEvidenceSettings, 'hits'> {
   searchWeight: number;
-  boost: number;
-  lift: QueryEvidenceSettings['lift'];
 }
-const SEARCH_WEIGHTS = [0, 0.5, 1.5, 5];
+const SEARCH_WEIGHTS = [0, 0.5, 1.5];
 /** Lifts in standard deviations of the shopper's scores, and in the spread of their scores over the matches. */
-const BOOSTS: Record<QueryEvidenceSettings['lift'], number[]> = { sd: [6, 10, 16, 25, 40], range: [0.5, 1, 1.5, 2, 3, 5] };
-const EVIDENCE_GRID: readonly IntentCell[] = SEARCH_WEIGHTS.flatMap((searchWeight) => (['sd', 'range'] as const).flatMap((lift) => BOOSTS[lift].map((boost) => ({ searchWeight, boost, lift }))));
+const BOOSTS: Record<QueryEvidenceSettings['lift'], number[]> = { sd: [6, 10, 16, 25], range: [1, 2, 3, 5] };
+/** Standard deviations every match gains (0: none). */
+const GATES = [0, 4, 8, 16, 32];
+const EVIDENCE_GRID: readonly IntentCell[] = SEARCH_WEIGHTS.flatMap((searchWeight) =>
+  GATES.flatMap((gate) => (['sd', 'range'] as const).flatMap((lift) => BOOSTS[lift].map((boost) => ({ searchWeight, boost, lift, gate })))),
+);
 const HITS = QUERY_EVIDENCE.hits;
-const cellName = (c: IntentCell): string => `search weight ${c.searchWeight} boost ${c.boost} ${c.lift}`;
+const cellName = (c: IntentCell): string => `search weight ${c.searchWeight} gate ${c.gate} boost ${c.boost} ${c.lift}`;
 const PRECISION_TARGET = 0.8;
 const round = (x: number): number => Number(x.toFixed(4));
 
@@ -94,7 +96,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
       const searched = (weight: number): WeightedHistory[] => batch.map((u, b) => ({ items: plain[b]!.items, queries: [{ query: passQueries[u]!, weight, recency: 1 }] }));
       const historyScores = await model.scoreHistories(plain);
       // One scoring pass per search weight; every lift comes from it.
-      const liftable = new Map<number, ((boost: number, lift: IntentCell['lift']) => Float32Array)[]>();
+      const liftable = new Map<number, ((lift: IntentCell) => Float32Array)[]>();
       for (const weight of weights) liftable.set(weight, await model.liftableScores(searched(weight), HITS));
       const wordScores = words ? await model.scoreHistories(searched(EVENT_WEIGHTS.search), null) : null;
       batch.forEach((u, b) => {
@@ -112,7 +114,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
           const row = tieOrder[i]!;
           if (!blocked[row] && !listed.has(row)) search.push(row);
         }
-        const intents = grid.map((cell) => Array.from(topK(liftable.get(cell.searchWeight)![b]!(cell.boost, cell.lift), 0, cols, PRECISION_DEPTH, tieRank, blocked)));
+        const intents = grid.map((cell) => Array.from(topK(liftable.get(cell.searchWeight)![b]!(cell), 0, cols, PRECISION_DEPTH, tieRank, blocked)));
         if (wordScores) intents.push(Array.from(topK(wordScores[b]!, 0, cols, PRECISION_DEPTH, tieRank, blocked)));
         for (const i of input) blocked[i] = 0;
         [history, search, ...intents].forEach((list, m) => {
@@ -151,7 +153,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
       ...(name === 'localrec'
         ? {
             search_event_weight: chosen.settings.searchWeight,
-            query_evidence: { hits: HITS, boost: chosen.settings.boost, lift: chosen.settings.lift },
+            query_evidence: { hits: HITS, boost: chosen.settings.boost, lift: chosen.settings.lift, gate: chosen.settings.gate },
             tuned_on: `intent validation users of ${data.name}, seed ${seed}: the best NDCG@10 with query_precision@12 ≥ ${PRECISION_TARGET}`,
             validation: Object.fromEntries(EVIDENCE_GRID.map((c, g) => [cellName(c), tuning.metrics[2 + g]!])),
             validation_baselines: { 'history-only': tuning.metrics[0]!, 'search-only': tuning.metrics[1]! },

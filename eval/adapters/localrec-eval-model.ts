@@ -250,20 +250,18 @@ export class EngineEvalModel implements EvalModel {
    * matches, and a function giving its scores for any lift: the lift only enters the final sum,
    * so every lift is tried from one scoring pass (the `intent` protocol's tuning).
    */
-  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((boost: number, lift: QueryEvidenceSettings['lift']) => Float32Array)[]> {
-    const scorer = this.scorerWith({ hits, boost: 1, lift: 'sd' });
+  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((lift: Omit<QueryEvidenceSettings, 'hits'>) => Float32Array)[]> {
+    const scorer = this.scorerWith({ hits, boost: 1, lift: 'sd', gate: 1 });
     const settings = scorer.bridgeSettings;
     const parts = await scorer.scoreParts(histories);
-    return parts.map((part) => (boost, lift) => {
-      const scaled = part.queryBoost ? new Map([...part.queryBoost].map(([row, share]) => [row, boost * share])) : null;
-      return scorer.combine({ ...part, queryBoost: scaled, queryLift: lift }, settings);
-    });
+    const times = (map: Map<number, number> | null | undefined, by: number) => (map && by > 0 ? new Map([...map].map(([row, v]) => [row, by * v])) : null);
+    return parts.map((part) => ({ boost, lift, gate }) => scorer.combine({ ...part, queryBoost: times(part.queryBoost, boost) ?? (part.queryBoost ? new Map() : null), queryLift: lift, queryGate: times(part.queryGate, gate) }, settings));
   }
 
   /** One scorer per query-evidence setting, kept: each builds its new-item bridge and popularity once. */
   private scorerWith(evidence: QueryEvidenceSettings | null): HybridScorer {
     if (!this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
-    const key = evidence ? `${evidence.hits}/${evidence.boost}/${evidence.lift}` : 'words';
+    const key = evidence ? `${evidence.hits}/${evidence.boost}/${evidence.lift}/${evidence.gate}` : 'words';
     let scorer = this.scorers.get(key);
     if (!scorer) {
       const { content, collaborative, settings } = this.parts;

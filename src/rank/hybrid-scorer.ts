@@ -27,6 +27,8 @@ export interface ScoreParts {
   /** Rows the history's searches matched, and how far each is lifted (query-evidence.ts), in `queryLift` units. */
   queryBoost?: Map<number, number> | null;
   queryLift?: 'sd' | 'range';
+  /** What every matched row gains whatever its lexical share, in standard deviations (query-evidence.ts `gate`). */
+  queryGate?: Map<number, number> | null;
 }
 
 /**
@@ -136,7 +138,7 @@ export class HybridScorer {
     const histories = expanded ? expanded.map((e) => e.history) : searched;
     const parts = await this.scorePartsOf(histories);
     const lift = this.queryEvidence?.settings?.lift ?? QUERY_EVIDENCE.lift;
-    if (expanded) parts.forEach((part, p) => Object.assign(part, { queryBoost: expanded[p]!.boost, queryLift: lift }));
+    if (expanded) parts.forEach((part, p) => Object.assign(part, { queryBoost: expanded[p]!.boost, queryLift: lift, queryGate: expanded[p]!.gate }));
     return parts;
   }
 
@@ -184,7 +186,9 @@ export class HybridScorer {
     }
     if (part.queryBoost) {
       const scale = liftScale(out, part.queryBoost, part.queryLift ?? 'sd', part.raw === true);
+      const sd = part.queryGate ? liftScale(out, part.queryBoost, 'sd', part.raw === true) : 0;
       for (const [row, lift] of part.queryBoost) out[row]! += lift * scale;
+      if (part.queryGate) for (const [row, gate] of part.queryGate) out[row]! += gate * sd;
     }
     return out;
   }

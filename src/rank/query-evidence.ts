@@ -23,7 +23,7 @@ export interface QueryEvidence {
  * (src/rank/ranking-settings.ts); these are used without one.
  * 16: between what the `intent` protocol chose on office's and scientific's validation users.
  */
-export const QUERY_EVIDENCE: QueryEvidenceSettings = { hits: 10, boost: 16, lift: 'sd' };
+export const QUERY_EVIDENCE: QueryEvidenceSettings = { hits: 10, boost: 16, lift: 'sd', gate: 0 };
 
 /**
  * `lift`: the unit of `boost`. 'sd': standard deviations of the shopper's scores over the catalog;
@@ -35,25 +35,40 @@ export interface QueryEvidenceSettings {
   hits: number;
   boost: number;
   lift: 'sd' | 'range';
+  /**
+   * Standard deviations every match gains whatever its lexical share (× the search's recency): a
+   * gate that puts what the shopper asked for before what the history alone would show, as search()
+   * lists its hits before anything else, while `boost` and the history order the matches.
+   */
+  gate: number;
 }
 
 /** A query's matches considered (lifted): as many as the `search` protocol re-ranks. */
 export const QUERY_MATCHES = 1000;
 
-/** A history with its queries turned into item evidence, and each row's boost (null: no query matched). */
-export function expandQueries(history: WeightedHistory, evidence: QueryEvidence, settings: { hits: number; boost: number } = evidence.settings ?? QUERY_EVIDENCE): { history: WeightedHistory; boost: Map<number, number> | null } {
-  if (history.queries.length === 0) return { history, boost: null };
+/** A history with its queries turned into item evidence, and each matched row's lift and gate (null: no query matched). */
+export function expandQueries(
+  history: WeightedHistory,
+  evidence: QueryEvidence,
+  settings: { hits: number; boost: number; gate?: number } = evidence.settings ?? QUERY_EVIDENCE,
+): { history: WeightedHistory; boost: Map<number, number> | null; gate: Map<number, number> | null } {
+  if (history.queries.length === 0) return { history, boost: null, gate: null };
   const items = new Map(history.items);
   const boost = new Map<number, number>();
+  const gate = new Map<number, number>();
+  const gateSd = settings.gate ?? 0;
   for (const { query, weight, recency = 1 } of history.queries) {
     const matches = evidence.matches(query);
     const joining = matches.slice(0, settings.hits);
     const total = joining.reduce((sum, m) => sum + m.lexical, 0);
     if (weight > 0 && total > 0) for (const { row, lexical } of joining) items.set(row, (items.get(row) ?? 0) + (weight * lexical) / total);
     // The newest search lifts its matches fully; older ones less, as their recency has decayed.
-    for (const { row, lexical } of matches) boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * recency);
+    for (const { row, lexical } of matches) {
+      boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * recency);
+      if (gateSd > 0) gate.set(row, Math.max(gate.get(row) ?? 0, gateSd * recency));
+    }
   }
-  return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null };
+  return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null, gate: gate.size > 0 ? gate : null };
 }
 
 /**

@@ -16,7 +16,7 @@ export interface PackRanking {
   /** Event-type weights (a viewed item counts 1), those the store's data could tune. */
   eventWeights?: { weights: Partial<Record<EventType, number>>; tunedOn: string };
   /** How far a search's matches are lifted (and in which unit, default 'sd') and how many join the history (`intent` validation). */
-  queryEvidence?: { hits: number; boost: number; lift?: 'sd' | 'range'; tunedOn: string };
+  queryEvidence?: { hits: number; boost: number; lift?: 'sd' | 'range'; gate?: number; tunedOn: string };
   /** How many places a near-duplicate variant waits ('all': until every distinct item is placed), `+spread` validation. */
   variants?: { wait: number | 'all'; tunedOn: string };
 }
@@ -80,8 +80,8 @@ export function rankingSettingsFrom(ranking: unknown): RankingSettings {
   } else if (ew !== undefined) out.ignored.push('eventWeights');
 
   const q = ranking.queryEvidence;
-  if (isPlain(q) && Number.isInteger(q.hits) && inRange(q.hits, 0, 200) && inRange(q.boost, 0, 1000) && (q.lift === undefined || q.lift === 'sd' || q.lift === 'range')) {
-    out.queryEvidence = { hits: q.hits, boost: q.boost, lift: q.lift ?? 'sd' };
+  if (isPlain(q) && Number.isInteger(q.hits) && inRange(q.hits, 0, 200) && inRange(q.boost, 0, 1000) && (q.lift === undefined || q.lift === 'sd' || q.lift === 'range') && (q.gate === undefined || inRange(q.gate, 0, 1000))) {
+    out.queryEvidence = { hits: q.hits, boost: q.boost, lift: q.lift ?? 'sd', gate: q.gate ?? 0 };
     out.sources.queryEvidence = 'model pack';
     out.tunedOn.queryEvidence = tunedOn(q.tunedOn);
   } else if (q !== undefined) out.ignored.push('queryEvidence');

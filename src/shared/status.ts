@@ -14,9 +14,9 @@ export interface RankingReport {
   /**
    * How many of a search's best matches join the history, and how far a full match is lifted:
    * `boost` × (`lift` 'sd': a standard deviation of the shopper's scores; 'range': the spread of
-   * their scores over the query's matches).
+   * their scores over the query's matches), plus `gate` standard deviations for every match.
    */
-  queryEvidence: { hits: number; boost: number; lift: 'sd' | 'range'; source: RankingSource };
+  queryEvidence: { hits: number; boost: number; lift: 'sd' | 'range'; gate: number; source: RankingSource };
   /** How many places a near-duplicate variant waits with `variants: 'spread'` ('all': until every distinct item is placed). */
   variants: { wait: number | 'all'; source: RankingSource };
   /** Where the pack's values were tuned, by setting. */

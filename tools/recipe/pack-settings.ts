@@ -28,10 +28,10 @@ function halfLife(records: readonly Line[]): Pick<PackRanking, 'halfLife' | 'tun
 function search(records: readonly Line[]): Pick<PackRanking, 'eventWeights' | 'queryEvidence'> | null {
   for (const r of records) {
     const weight = r.settings?.search_event_weight;
-    const evidence = r.settings?.query_evidence as { hits?: unknown; boost?: unknown; lift?: unknown } | undefined;
+    const evidence = r.settings?.query_evidence as { hits?: unknown; boost?: unknown; lift?: unknown; gate?: unknown } | undefined;
     if (r.protocol !== 'intent' || r.model !== 'localrec' || typeof weight !== 'number' || typeof evidence?.hits !== 'number' || typeof evidence.boost !== 'number') continue;
     const tunedOn = `${where(r, 'intent validation users')}: the best NDCG@10 with query_precision@12 ≥ 0.8`;
-    return { eventWeights: { weights: { search: weight }, tunedOn }, queryEvidence: { hits: evidence.hits, boost: evidence.boost, ...(evidence.lift === 'range' || evidence.lift === 'sd' ? { lift: evidence.lift } : {}), tunedOn } };
+    return { eventWeights: { weights: { search: weight }, tunedOn }, queryEvidence: { hits: evidence.hits, boost: evidence.boost, ...(evidence.lift === 'range' || evidence.lift === 'sd' ? { lift: evidence.lift } : {}), ...(typeof evidence.gate === 'number' ? { gate: evidence.gate } : {}), tunedOn } };
   }
   return null;
 }

@@ -16,6 +16,9 @@ describe('query lift', () => {
     expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'sd' }, settings))).toEqual([3, 3, 0, 0, 2]);
     // Matches 1 and 3 score 1 and −1: spread 2.
     expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'range' }, settings))).toEqual([3, 5, 0, 1, 2]);
+    // A gate: every match gains it in standard deviations, whatever its lexical share.
+    const queryGate = new Map([[1, 4], [3, 4]]);
+    expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'sd', queryGate }, settings))).toEqual([3, 7, 0, 4, 2]);
     // A single match has no spread: one standard deviation.
     expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost: new Map([[2, 1]]), queryLift: 'range' }, settings))).toEqual([3, 1, 1, -1, 2]);
   });
@@ -25,6 +28,8 @@ describe('query lift', () => {
     const { history, boost } = expandQueries({ items: new Map([[1, 1]]), queries: [{ query: 'q', weight: 3, recency: 0.5 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
     expect([...history.items]).toEqual([[1, 1], [4, 2], [2, 1]]);
     expect([...boost!]).toEqual([[4, 5], [2, 2.5], [0, 2.5]]);
+    const gated = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 3, recency: 0.5 }] }, { matches: () => matches }, { hits: 2, boost: 10, gate: 8 });
+    expect([...gated.gate!]).toEqual([[4, 4], [2, 4], [0, 4]]);
     // Weight 0: nothing joins the history, the lift stays.
     const none = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 0, recency: 1 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
     expect(none.history.items.size).toBe(0);

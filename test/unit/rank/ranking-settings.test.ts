@@ -20,7 +20,7 @@ describe('ranking settings from a pack manifest', () => {
     expect(s.halfLife).toBe(2);
     expect(s.eventWeights).toEqual({ ...EVENT_WEIGHTS, search: 5 });
     expect(s.sources.eventWeights).toEqual({ view: 'library default', cart: 'library default', purchase: 'library default', search: 'model pack' });
-    expect(s.queryEvidence).toEqual({ hits: 10, boost: 40, lift: 'sd' });
+    expect(s.queryEvidence).toEqual({ hits: 10, boost: 40, lift: 'sd', gate: 0 });
     expect(s.variantWait).toBe(Infinity);
     expect(s.ignored).toEqual(['eventWeights.view']);
     const odd = rankingSettingsFrom({ halfLife: -3, queryEvidence: { hits: 2.5, boost: 1 }, variants: { wait: 'some' } });
