@@ -1,6 +1,6 @@
 import type { Item } from '../src/shared/types';
 import { tokenize } from '../src/features/tokenize';
-import { EVENT_WEIGHTS, type WeightedHistory } from '../src/rank/profile-weights';
+import type { WeightedHistory } from '../src/rank/profile-weights';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../src/search/personalize';
 import { SearchIndex } from '../src/search/search-index';
 import { csrFromRows } from '../src/util/csr';
@@ -49,6 +49,8 @@ const EVIDENCE_GRID: readonly IntentCell[] = SEARCH_WEIGHTS.flatMap((searchWeigh
   GATES.flatMap((gate) => (['sd', 'range'] as const).flatMap((lift) => BOOSTS[lift].map((boost) => ({ searchWeight, boost, lift, gate })))),
 );
 const HITS = QUERY_EVIDENCE.hits;
+/** The weight a search had when its words entered the content profile (`localrec-query-words`: how searches counted before query evidence). */
+const WORDS_SEARCH_WEIGHT = 1.5;
 const cellName = (c: IntentCell): string => `search weight ${c.searchWeight} gate ${c.gate} boost ${c.boost} ${c.lift}`;
 const PRECISION_TARGET = 0.8;
 const round = (x: number): number => Number(x.toFixed(4));
@@ -98,7 +100,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
       // One scoring pass per search weight; every lift comes from it.
       const liftable = new Map<number, ((lift: IntentCell) => Float32Array)[]>();
       for (const weight of weights) liftable.set(weight, await model.liftableScores(searched(weight), HITS));
-      const wordScores = words ? await model.scoreHistories(searched(EVENT_WEIGHTS.search), null) : null;
+      const wordScores = words ? await model.scoreHistories(searched(WORDS_SEARCH_WEIGHT), null) : null;
       batch.forEach((u, b) => {
         const query = passQueries[u]!;
         const input = heldOut.inputs[u]!;
@@ -159,7 +161,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
             validation_baselines: { 'history-only': tuning.metrics[0]!, 'search-only': tuning.metrics[1]! },
           }
         : {}),
-      ...(name === 'localrec-query-words' ? { search_event_weight: EVENT_WEIGHTS.search, query: 'words in the content profile (hashed dimensions), no query evidence: how searches counted before' } : {}),
+      ...(name === 'localrec-query-words' ? { search_event_weight: WORDS_SEARCH_WEIGHT, query: 'words in the content profile (hashed dimensions), no query evidence: how searches counted before' } : {}),
       scorer: settings,
       eval: { items: cols, test_users: split.test.inputs.length, users_with_query: users, skipped_users: split.test.inputs.length - users, eval_seconds: round(evalSeconds) },
     },
