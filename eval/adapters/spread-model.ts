@@ -8,6 +8,15 @@ import { tieRanks } from '../metrics';
 /** How much validation NDCG the rule may cost, relative to the same model without it. */
 export const SPREAD_NDCG_TOLERANCE = 0.01;
 
+/**
+ * The NDCG a spread rule must keep within SPREAD_NDCG_TOLERANCE, per protocol (issue #17's bounds):
+ * `strong` NDCG@100; next-item protocols (`loo`, …) NDCG@10 and their tuning NDCG.
+ */
+export function spreadCriteria(protocol: string, tuneMetric: string): string[] {
+  if (protocol === 'strong') return ['NDCG@100'];
+  return [...new Set(['NDCG@10', tuneMetric])].filter((key) => key.startsWith('NDCG@'));
+}
+
 /** One wait's validation figures: each NDCG metric and `dup@12`. */
 export type WaitFigures = Record<string, number>;
 
@@ -31,8 +40,8 @@ export function chooseVariantWait(figures: ReadonlyMap<number, WaitFigures>, ndc
  * worker's recommend({ k: 12 }) does (src/rank/spread-variants.ts): the top `depth` (12) of each
  * list, taken from 4 × depth candidates (the user's own items left out), is re-ordered and placed
  * above the rest, which keeps the inner model's order. How many places a variant waits is chosen
- * on the protocol's validation users (chooseVariantWait over VARIANT_WAIT_CANDIDATES, by NDCG@10
- * and the protocol's tuning metric); without validation users, the library default.
+ * on the protocol's validation users (chooseVariantWait over VARIANT_WAIT_CANDIDATES, by the
+ * protocol's own NDCG: spreadCriteria); without validation users, the library default.
  * Catalogs without titles: the inner model unchanged.
  */
 export class SpreadVariantsModel implements EvalModel {
@@ -44,7 +53,8 @@ export class SpreadVariantsModel implements EvalModel {
 
   constructor(
     private readonly inner: EvalModel,
-    private readonly tuneMetric = 'NDCG@20',
+    /** The NDCG metrics the rule may cost at most SPREAD_NDCG_TOLERANCE of (spreadCriteria). */
+    private readonly criteria: readonly string[] = ['NDCG@10'],
     private readonly depth = LIST_DEPTH,
   ) {
     this.name = `${inner.name}+spread`;
@@ -60,7 +70,7 @@ export class SpreadVariantsModel implements EvalModel {
   private async tune(n: number, context: FitContext): Promise<void> {
     const words = this.words!;
     const validation = context.validation!;
-    this.ndcgKeys = [...new Set(['NDCG@10', this.tuneMetric])].filter((key) => key.startsWith('NDCG@'));
+    this.ndcgKeys = [...this.criteria];
     const specs = this.ndcgKeys.map(parseMetric);
     const depth = Math.max(4 * this.depth, ...specs.map((s) => s.k));
     const tieRank = tieRanks(n, context.seed);
