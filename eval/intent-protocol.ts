@@ -1,12 +1,13 @@
 import type { Item } from '../src/shared/types';
 import { tokenize } from '../src/features/tokenize';
-import { EVENT_WEIGHTS, type WeightedHistory } from '../src/rank/profile-weights';
+import type { WeightedHistory } from '../src/rank/profile-weights';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../src/search/personalize';
 import { SearchIndex } from '../src/search/search-index';
 import { csrFromRows } from '../src/util/csr';
 import { rngFor } from '../src/util/random';
 import { hitRateAt, ndcgAt, topK } from '../src/util/ranking-metrics';
 import { EngineEvalModel } from './adapters/localrec-eval-model';
+import { QUERY_EVIDENCE, type QueryEvidenceSettings } from '../src/rank/query-evidence';
 import type { Dataset } from './dataset';
 import type { EvalRecord } from './run-protocol';
 import { catalogLeaves, catalogQueryMaker, looRanking, SEARCH_CANDIDATES } from './search-protocol';
@@ -31,8 +32,26 @@ export type IntentEvalRecord = Omit<EvalRecord, 'protocol'> & { protocol: 'inten
 const DEPTH = 10;
 const PRECISION_DEPTH = 12;
 const BATCH = 128;
-/** Query-evidence settings tried on validation (src/rank/query-evidence.ts). */
-const EVIDENCE_GRID: readonly { hits: number; boost: number }[] = [1, 3, 6, 10, 16, 25].map((boost) => ({ hits: 10, boost }));
+/**
+ * What is tried on validation (src/rank/query-evidence.ts): the search event's weight (how much its
+ * best matches count in the history, next to a viewed item's 1) × the lift of a full match, in
+ * standard deviations of the shopper's scores.
+ */
+export interface IntentCell extends Omit<QueryEvidenceSettings, 'hits'> {
+  searchWeight: number;
+}
+const SEARCH_WEIGHTS = [0, 0.5, 1.5];
+/** Lifts in standard deviations of the shopper's scores, and in the spread of their scores over the matches. */
+const BOOSTS: Record<QueryEvidenceSettings['lift'], number[]> = { sd: [6, 10, 16, 25], range: [1, 2, 3, 5] };
+/** Standard deviations every match gains (0: none). */
+const GATES = [0, 4, 8, 16, 32];
+const EVIDENCE_GRID: readonly IntentCell[] = SEARCH_WEIGHTS.flatMap((searchWeight) =>
+  GATES.flatMap((gate) => (['sd', 'range'] as const).flatMap((lift) => BOOSTS[lift].map((boost) => ({ searchWeight, boost, lift, gate })))),
+);
+const HITS = QUERY_EVIDENCE.hits;
+/** The weight a search had when its words entered the content profile (`localrec-query-words`: how searches counted before query evidence). */
+const WORDS_SEARCH_WEIGHT = 1.5;
+const cellName = (c: IntentCell): string => `search weight ${c.searchWeight} gate ${c.gate} boost ${c.boost} ${c.lift}`;
 const PRECISION_TARGET = 0.8;
 const round = (x: number): number => Number(x.toFixed(4));
 
@@ -65,18 +84,23 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
   const names = ['history-only', 'search-only', 'localrec', 'localrec-query-words'] as const;
   /**
    * HR@10, NDCG@10 and query_precision@12 over a pass's users with a query: history-only,
-   * search-only, then localrec with each of `grid`'s query-evidence settings.
+   * search-only, localrec with each of `grid`'s settings, then (with `words`) localrec with the
+   * query as words in the content profile (how searches counted before query evidence).
    */
-  const evaluatePass = async (heldOut: HeldOut, passQueries: (string | null)[], grid: readonly ({ hits: number; boost: number } | null)[]) => {
-    const sums = Array.from({ length: 2 + grid.length }, () => ({ hr: 0, ndcg: 0, precision: 0 }));
+  const evaluatePass = async (heldOut: HeldOut, passQueries: (string | null)[], grid: readonly IntentCell[], words: boolean) => {
+    const sums = Array.from({ length: 2 + grid.length + (words ? 1 : 0) }, () => ({ hr: 0, ndcg: 0, precision: 0 }));
     const blocked = new Uint8Array(cols);
     const withQuery = heldOut.inputs.map((_, u) => u).filter((u) => passQueries[u] !== null);
+    const weights = [...new Set(grid.map((c) => c.searchWeight))];
     for (let from = 0; from < withQuery.length; from += BATCH) {
       const batch = withQuery.slice(from, from + BATCH);
       const plain: WeightedHistory[] = batch.map((u) => ({ items: new Map(heldOut.inputs[u]!.map((j) => [j, 1])), queries: [] }));
-      const searched: WeightedHistory[] = batch.map((u, b) => ({ items: plain[b]!.items, queries: [{ query: passQueries[u]!, weight: EVENT_WEIGHTS.search }] }));
+      const searched = (weight: number): WeightedHistory[] => batch.map((u, b) => ({ items: plain[b]!.items, queries: [{ query: passQueries[u]!, weight, recency: 1 }] }));
       const historyScores = await model.scoreHistories(plain);
-      const intentScores = await Promise.all(grid.map((settings) => model.scoreHistories(searched, settings)));
+      // One scoring pass per search weight; every lift comes from it.
+      const liftable = new Map<number, ((lift: IntentCell) => Float32Array)[]>();
+      for (const weight of weights) liftable.set(weight, await model.liftableScores(searched(weight), HITS));
+      const wordScores = words ? await model.scoreHistories(searched(WORDS_SEARCH_WEIGHT), null) : null;
       batch.forEach((u, b) => {
         const query = passQueries[u]!;
         const input = heldOut.inputs[u]!;
@@ -92,7 +116,8 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
           const row = tieOrder[i]!;
           if (!blocked[row] && !listed.has(row)) search.push(row);
         }
-        const intents = intentScores.map((scores) => Array.from(topK(scores[b]!, 0, cols, PRECISION_DEPTH, tieRank, blocked)));
+        const intents = grid.map((cell) => Array.from(topK(liftable.get(cell.searchWeight)![b]!(cell), 0, cols, PRECISION_DEPTH, tieRank, blocked)));
+        if (wordScores) intents.push(Array.from(topK(wordScores[b]!, 0, cols, PRECISION_DEPTH, tieRank, blocked)));
         for (const i of input) blocked[i] = 0;
         [history, search, ...intents].forEach((list, m) => {
           sums[m]!.hr += hitRateAt(list, targets, DEPTH);
@@ -105,19 +130,14 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
     return { users: withQuery.length, metrics: sums.map((s) => ({ 'HR@10': round(s.hr / n), 'NDCG@10': round(s.ndcg / n), 'query_precision@12': round(s.precision / n) })) };
   };
 
-  // The query evidence's settings, chosen on the validation users: the best NDCG@10 among the
+  // The search weight and lift, chosen on the validation users: the best NDCG@10 among the
   // settings whose query_precision@12 reaches PRECISION_TARGET (else the most precise).
   started = performance.now();
   const validationRng = rngFor(seed, 'search-query-validation');
   const validationQueries = split.validation.targets.map((targets) => makeQuery(items[targets[0]!]!, validationRng)?.query ?? null);
-  const tuning = await evaluatePass(split.validation, validationQueries, EVIDENCE_GRID);
-  const candidates = EVIDENCE_GRID.map((settings, g) => ({ settings, metrics: tuning.metrics[2 + g]! }));
-  const precise = candidates.filter((c) => c.metrics['query_precision@12'] >= PRECISION_TARGET);
-  const chosen = (precise.length ? precise : candidates).reduce((best, c) =>
-    (precise.length ? c.metrics['NDCG@10'] > best.metrics['NDCG@10'] : c.metrics['query_precision@12'] > best.metrics['query_precision@12']) ? c : best,
-  );
-  // The same users with queries as words in the content profile (how searches counted before).
-  const test = await evaluatePass(split.test, queries, [chosen.settings, null]);
+  const tuning = await evaluatePass(split.validation, validationQueries, EVIDENCE_GRID, false);
+  const chosen = chooseIntentCell(EVIDENCE_GRID.map((settings, g) => ({ settings, metrics: tuning.metrics[2 + g]! })));
+  const test = await evaluatePass(split.test, queries, [chosen.settings], true);
   const users = test.users;
   const evalSeconds = (performance.now() - started) / 1000;
   const settings = model.settings();
@@ -133,11 +153,24 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
     settings: {
       ...(name === 'search-only' ? { personalize_weight: DEFAULT_PERSONALIZE_WEIGHT, candidates: SEARCH_CANDIDATES } : {}),
       ...(name === 'localrec'
-        ? { search_event_weight: EVENT_WEIGHTS.search, query_evidence: chosen.settings, tuned_on: `validation NDCG@10 with query_precision@12 ≥ ${PRECISION_TARGET}`, validation: Object.fromEntries(candidates.map((c) => [`hits ${c.settings.hits} boost ${c.settings.boost}`, c.metrics])) }
+        ? {
+            search_event_weight: chosen.settings.searchWeight,
+            query_evidence: { hits: HITS, boost: chosen.settings.boost, lift: chosen.settings.lift, gate: chosen.settings.gate },
+            tuned_on: `intent validation users of ${data.name}, seed ${seed}: the best NDCG@10 with query_precision@12 ≥ ${PRECISION_TARGET}`,
+            validation: Object.fromEntries(EVIDENCE_GRID.map((c, g) => [cellName(c), tuning.metrics[2 + g]!])),
+            validation_baselines: { 'history-only': tuning.metrics[0]!, 'search-only': tuning.metrics[1]! },
+          }
         : {}),
-      ...(name === 'localrec-query-words' ? { search_event_weight: EVENT_WEIGHTS.search, query: 'words in the content profile (hashed dimensions), no query evidence: how searches counted before' } : {}),
+      ...(name === 'localrec-query-words' ? { search_event_weight: WORDS_SEARCH_WEIGHT, query: 'words in the content profile (hashed dimensions), no query evidence: how searches counted before' } : {}),
       scorer: settings,
       eval: { items: cols, test_users: split.test.inputs.length, users_with_query: users, skipped_users: split.test.inputs.length - users, eval_seconds: round(evalSeconds) },
     },
   }));
+}
+
+/** The best NDCG@10 among the cells precise enough (query_precision@12 ≥ PRECISION_TARGET), else the most precise; ties: the first. */
+export function chooseIntentCell<T>(candidates: readonly { settings: T; metrics: Record<string, number> }[]): { settings: T; metrics: Record<string, number> } {
+  const precise = candidates.filter((c) => c.metrics['query_precision@12']! >= PRECISION_TARGET);
+  const key = precise.length ? 'NDCG@10' : 'query_precision@12';
+  return (precise.length ? precise : candidates).reduce((best, c) => (c.metrics[key]! > best.metrics[key]! ? c : best));
 }

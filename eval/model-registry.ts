@@ -10,7 +10,7 @@ import { EngineEvalModel } from './adapters/localrec-eval-model';
 import { BridgeEvalModel } from '../research/cold-start/bridge-eval-model';
 import type { EvalModel } from './eval-model';
 import { RecencyModel } from './adapters/recency-model';
-import { SpreadVariantsModel } from './adapters/spread-model';
+import { spreadCriteria, SpreadVariantsModel } from './adapters/spread-model';
 import { FineTuneEvalModel } from './adapters/fine-tune-model';
 
 export type ProtocolName = 'strong' | 'loo' | 'cold-items' | 'cold-users' | 'sessions';
@@ -78,7 +78,7 @@ export function isKnownModel(name: string): boolean {
 
 /** @throws Error naming the unknown model and the known ones. */
 export function createModel(name: string, options: ModelOptions): EvalModel {
-  if (name.endsWith(SPREAD_SUFFIX) && isKnownModel(name)) return new SpreadVariantsModel(createModel(name.slice(0, -SPREAD_SUFFIX.length), options));
+  if (name.endsWith(SPREAD_SUFFIX) && isKnownModel(name)) return new SpreadVariantsModel(createModel(name.slice(0, -SPREAD_SUFFIX.length), options), spreadCriteria(options.protocol, options.tuneMetric));
   if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
     return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
   }

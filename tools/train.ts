@@ -2,7 +2,7 @@
 // and writes a model pack:
 //   npm run train -- --data DIR --out models/NAME [--epochs N] [--seed 42] [options]
 // Progress and the final summary are JSON lines on stdout.
-import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInteractionData } from './io/interactions-node';
 import { csrFromRows } from '../src/util/csr';
@@ -11,7 +11,8 @@ import type { BackendName } from '../src/shared/types';
 import { DEFAULT_VAE_MODEL_CONFIG, trainVaeModel, type VaeModelConfig } from './recipe/vae-recipe';
 import { encodePack, vaeModelPack, type WeightDtype } from '../src/models/packs/vae-pack';
 import { Fingerprint } from '../src/util/hash';
-import { savePackToDir } from './io/pack-node';
+import { rehashPackDir, savePackToDir } from './io/pack-node';
+import { packColdStart, packRanking } from './recipe/pack-settings';
 
 /** Epochs without validation data: where early stopping ended on the development sets (strong, seeds 42–44). */
 export const DEFAULT_TRAIN_EPOCHS = 8;
@@ -30,10 +31,15 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --weights LIST      blend weights, e.g. ease=0.3,knn=0.1,content=0.2 (the VAE gets the rest)
   --lambda X          λ of the EASE part (default ${DEFAULT_VAE_MODEL_CONFIG.easeLambda})
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
-  --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; a \`loo\` line of a
-                      NAME+recency model also sets the pack's recency half-life (tuned on validation),
-                      and a \`cold-items\` line of \`localrec\` the cold-start bridge (tuned on pseudo-cold items)
-  --half-life N|uniform  the recency half-life to record instead (in distinct items)`;
+  --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; from their tuning runs
+                      the pack takes (manifest \`ranking\`, \`coldStart\`): a \`loo\` line of NAME+recency
+                      the recency half-life; an \`intent\` line of \`localrec\` the search event's weight
+                      and lift; NAME+spread lines the variant wait (the shortest of them); a
+                      \`cold-items\` line of \`localrec\` the cold-start bridge
+  --half-life N|uniform  the recency half-life to record instead (in distinct items)
+  --manifest-only     keep the pack in --out as it is (weights, items, model.json byte for byte) and
+                      rewrite only its manifest's evaluation, ranking and coldStart from --evaluation;
+                      with --data, the data's fingerprint must match the pack's`;
 
 class UsageError extends Error {}
 
@@ -47,13 +53,19 @@ interface TrainArgs {
   config: Partial<VaeModelConfig>;
   evaluation: string | null;
   halfLife: number | 'uniform' | null;
+  manifestOnly: boolean;
 }
 
 function parseArgs(argv: string[]): TrainArgs | null {
   const values: Record<string, string> = {};
+  let manifestOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return null;
+    if (arg === '--manifest-only') {
+      manifestOnly = true;
+      continue;
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m) throw new UsageError(`unknown argument "${arg}"`);
     const value = m[2] ?? argv[++i];
@@ -62,7 +74,8 @@ function parseArgs(argv: string[]): TrainArgs | null {
   }
   const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life'];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new UsageError(`unknown option --${key}`);
-  if (!values.data) throw new UsageError('--data DIR is required');
+  if (!values.data && !manifestOnly) throw new UsageError('--data DIR is required');
+  if (manifestOnly && !values.evaluation) throw new UsageError('--manifest-only needs --evaluation FILE');
   if (!values.out) throw new UsageError('--out DIR is required');
   const num = (key: string, fallback: number, integer = false): number => {
     const text = values[key];
@@ -91,8 +104,9 @@ function parseArgs(argv: string[]): TrainArgs | null {
   const halfLife = halfLifeText === undefined ? null : halfLifeText === 'uniform' ? 'uniform' : num('half-life', NaN);
   if (typeof halfLife === 'number' && !(halfLife > 0)) throw new UsageError('--half-life must be a positive number or "uniform"');
   return {
-    data: values.data,
+    data: values.data ?? '',
     out: values.out,
+    manifestOnly,
     epochs,
     seed: num('seed', 42, true),
     dtype,
@@ -117,28 +131,33 @@ function parseArgs(argv: string[]): TrainArgs | null {
   };
 }
 
-/** The half-life a `loo` `+recency` evaluation line tuned on validation users, with where. */
-function tunedHalfLife(records: unknown[] | null): { halfLife: number | 'uniform'; tunedOn: string } | null {
-  for (const record of records ?? []) {
-    const r = record as { protocol?: string; model?: string; dataset?: string; seed?: number; settings?: { halfLife?: unknown } };
-    const h = r.settings?.halfLife;
-    if (r.protocol === 'loo' && r.model?.endsWith('+recency') && (h === 'uniform' || (typeof h === 'number' && h > 0))) {
-      return { halfLife: h, tunedOn: `loo validation users of ${r.dataset}, seed ${r.seed} (${r.model})` };
-    }
-  }
-  return null;
+/** The fingerprint of the training data (item vocabulary and each user's item set) a pack records. */
+function dataFingerprint(data: { itemIds: readonly string[]; rows: readonly (readonly number[])[] }): Fingerprint {
+  const fingerprint = new Fingerprint().add(data.itemIds.length);
+  for (const id of data.itemIds) fingerprint.add(id);
+  data.rows.forEach((row) => fingerprint.add([...row].sort((a, b) => a - b).join(' ')));
+  return fingerprint;
 }
 
-/** The cold-start bridge a `cold-items` `localrec` line tuned on pseudo-cold items, with where. */
-function tunedColdStart(records: unknown[] | null): { bridge: Record<string, number>; tunedOn: string } | null {
-  for (const record of records ?? []) {
-    const r = record as { protocol?: string; model?: string; dataset?: string; seed?: number; settings?: { tuning?: { chosen?: Record<string, number> } } };
-    const chosen = r.settings?.tuning?.chosen;
-    if (r.protocol === 'cold-items' && r.model === 'localrec' && chosen && typeof chosen === 'object') {
-      return { bridge: chosen, tunedOn: `pseudo-cold items of ${r.dataset}, seed ${r.seed} (cold-items, localrec)` };
-    }
+/**
+ * --manifest-only: the pack's files stay byte for byte; its manifest's evaluation, ranking and
+ * coldStart are rewritten from the evaluation lines (what they do not tune is left as it was), and
+ * the file hashes are written again.
+ */
+async function rewriteManifest(args: TrainArgs, evaluation: unknown[] | null, emit: (event: Record<string, unknown>) => void): Promise<number> {
+  const path = join(args.out, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  if (args.data) {
+    const fingerprint = dataFingerprint(readInteractionData(args.data)).digest();
+    if (fingerprint !== manifest.dataFingerprint) throw new UsageError(`--data "${args.data}" (fingerprint ${fingerprint}) is not what the pack was trained on (${String(manifest.dataFingerprint)})`);
   }
-  return null;
+  const ranking = packRanking(evaluation, args.halfLife);
+  const coldStart = packColdStart(evaluation);
+  const next = { ...manifest, evaluation, ...(ranking ? { ranking } : {}), ...(coldStart ? { coldStart } : {}) };
+  writeFileSync(path, `${JSON.stringify(next, null, 2)}`);
+  const integrity = await rehashPackDir(args.out);
+  emit({ stage: 'done', out: args.out, manifestOnly: true, integrity, ranking: ranking ?? 'unchanged', coldStart: coldStart ?? 'unchanged' });
+  return 0;
 }
 
 function dirBytes(dir: string): number {
@@ -149,7 +168,8 @@ async function main(): Promise<number> {
   let args: TrainArgs | null;
   try {
     args = parseArgs(process.argv.slice(2));
-    if (args && !existsSync(join(args.data, 'interactions.csv'))) throw new UsageError(`no interactions.csv in "${args.data}"`);
+    if (args && (args.data || !args.manifestOnly) && !existsSync(join(args.data, 'interactions.csv'))) throw new UsageError(`no interactions.csv in "${args.data}"`);
+    if (args?.manifestOnly && !existsSync(join(args.out, 'manifest.json'))) throw new UsageError(`--manifest-only: no pack in "${args.out}"`);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`train: ${error.message}\n${TRAIN_USAGE}\n`);
@@ -161,17 +181,16 @@ async function main(): Promise<number> {
   }
   const emit = (event: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
   const started = performance.now();
-  const data = readInteractionData(args.data);
-  const matrix = csrFromRows(data.rows, data.itemIds.length);
-  const fingerprint = new Fingerprint().add(data.itemIds.length);
-  for (const id of data.itemIds) fingerprint.add(id);
-  data.rows.forEach((row) => fingerprint.add([...row].sort((a, b) => a - b).join(' ')));
   const evaluation = args.evaluation
     ? readFileSync(args.evaluation, 'utf8')
         .split('\n')
         .filter((line) => line.trim().startsWith('{'))
         .map((line) => JSON.parse(line) as unknown)
     : null;
+  if (args.manifestOnly) return rewriteManifest(args, evaluation, emit);
+  const data = readInteractionData(args.data);
+  const matrix = csrFromRows(data.rows, data.itemIds.length);
+  const fingerprint = dataFingerprint(data);
   await useBackend(args.backend);
   emit({
     stage: 'data',
@@ -195,8 +214,8 @@ async function main(): Promise<number> {
     users: data.userIds.length,
     interactions: data.interactions,
   };
-  const ranking = args.halfLife !== null ? { halfLife: args.halfLife, tunedOn: 'given with --half-life' } : tunedHalfLife(evaluation);
-  const coldStart = tunedColdStart(evaluation);
+  const ranking = packRanking(evaluation, args.halfLife);
+  const coldStart = packColdStart(evaluation);
   const pack = await vaeModelPack(model.scorer, data.itemIds, {
     dataFingerprint: fingerprint.digest(),
     evaluation,

@@ -5,7 +5,7 @@ import { rngFor, shuffle } from '../../src/util/random';
 import { initEvalBackend } from '../../tools/io/node-backend';
 import { DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from '../../src/rank/new-item-bridge';
 import { HybridScorer } from '../../src/rank/hybrid-scorer';
-import { searchIndexEvidence, type QueryEvidence } from '../../src/rank/query-evidence';
+import { searchIndexEvidence, type QueryEvidence, type QueryEvidenceSettings } from '../../src/rank/query-evidence';
 import { SearchIndex } from '../../src/search/search-index';
 import { Explainer } from '../../src/explain/explainer';
 import { catalogRelatedness } from '../../src/explain/relatedness';
@@ -236,21 +236,39 @@ export class EngineEvalModel implements EvalModel {
 
   /**
    * The worker's scores of every column for each weighted history (items and queries), as
-   * recommend() computes them; with `evidence`, searches count with those settings instead.
+   * recommend() computes them; with `evidence`, searches count with those settings instead
+   * (null: queries as words in the content profile (hashed dimensions), as the worker did before).
    */
-  async scoreHistories(histories: readonly WeightedHistory[], evidence?: { hits: number; boost: number } | null): Promise<Float32Array[]> {
-    if (!this.scorer || !this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
+  async scoreHistories(histories: readonly WeightedHistory[], evidence?: QueryEvidenceSettings | null): Promise<Float32Array[]> {
+    if (!this.scorer) throw new Error(`${this.name}: fit() first`);
     if (evidence === undefined) return this.scorer.scoreHistories(histories);
-    // null: queries as words in the content profile (hashed dimensions), as the worker did before.
-    // One scorer per setting, kept: each builds its new-item bridge and popularity once.
-    const key = evidence ? `${evidence.hits}/${evidence.boost}` : 'words';
+    return this.scorerWith(evidence).scoreHistories(histories);
+  }
+
+  /**
+   * What the scorer combines for each history with queries joining it through their `hits` best
+   * matches, and a function giving its scores for any lift: the lift only enters the final sum,
+   * so every lift is tried from one scoring pass (the `intent` protocol's tuning).
+   */
+  async liftableScores(histories: readonly WeightedHistory[], hits: number): Promise<((lift: Omit<QueryEvidenceSettings, 'hits'>) => Float32Array)[]> {
+    const scorer = this.scorerWith({ hits, boost: 1, lift: 'sd', gate: 1 });
+    const settings = scorer.bridgeSettings;
+    const parts = await scorer.scoreParts(histories);
+    const times = (map: Map<number, number> | null | undefined, by: number) => (map && by > 0 ? new Map([...map].map(([row, v]) => [row, by * v])) : null);
+    return parts.map((part) => ({ boost, lift, gate }) => scorer.combine({ ...part, queryBoost: times(part.queryBoost, boost) ?? (part.queryBoost ? new Map() : null), queryLift: lift, queryGate: times(part.queryGate, gate) }, settings));
+  }
+
+  /** One scorer per query-evidence setting, kept: each builds its new-item bridge and popularity once. */
+  private scorerWith(evidence: QueryEvidenceSettings | null): HybridScorer {
+    if (!this.parts || !this.evidence) throw new Error(`${this.name}: fit() first`);
+    const key = evidence ? `${evidence.hits}/${evidence.boost}/${evidence.lift}/${evidence.gate}` : 'words';
     let scorer = this.scorers.get(key);
     if (!scorer) {
       const { content, collaborative, settings } = this.parts;
       scorer = new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null);
       this.scorers.set(key, scorer);
     }
-    return scorer.scoreHistories(histories);
+    return scorer;
   }
 
   /** The worker's explainer over this model: leave-one-out evidence, cited only where related. */

@@ -2,6 +2,7 @@ import { BestK, clearOfBoundaryTie } from '../util/best-k';
 import { LocalrecError } from '../shared/errors';
 import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge';
 import { csrFromRows } from '../util/csr';
+import { DEFAULT_RANKING, rankingSettingsFrom, type RankingSettings } from '../rank/ranking-settings';
 import type { ModelPack } from './packs/vae-pack';
 import { vaeScorerFromPack } from './packs/vae-pack';
 import { CollaborativeBlend } from './collaborative-blend';
@@ -23,8 +24,8 @@ export class CollaborativeModel {
     /** Catalog row of each vocabulary index, or -1 (item no longer in the catalog). */
     private readonly rowOfVocab: Int32Array,
     readonly covered: number,
-    /** The recency half-life tuned for this model (from the pack's manifest), if it has one. */
-    readonly halfLife: number | undefined,
+    /** How the worker ranks with this model: the pack's tuned settings (manifest `ranking`), else the defaults. */
+    readonly ranking: RankingSettings = DEFAULT_RANKING,
     /** How new items are bridged to this model (from the pack's manifest), if it says. */
     readonly coldStart: { settings: BridgeSettings; tunedOn: string; ignored: string[] } | undefined = undefined,
   ) {}
@@ -41,11 +42,10 @@ export class CollaborativeModel {
       throw new LocalrecError('MODEL_INVALID', `The model pack is unusable: ${(error as Error).message}`);
     }
     const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
-    const tuned = pack.manifest.ranking?.halfLife;
-    const halfLife = tuned === 'uniform' ? Infinity : typeof tuned === 'number' && tuned > 0 ? tuned : undefined;
+    const ranking = rankingSettingsFrom(pack.manifest.ranking);
     const cold = pack.manifest.coldStart;
     const coldStart = cold && typeof cold === 'object' ? { ...bridgeSettingsFrom(cold.bridge), tunedOn: String(cold.tunedOn ?? '') } : undefined;
-    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, halfLife, coldStart);
+    return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, ranking, coldStart);
   }
 
   /** A scorer over `itemIds` (its columns), mapped onto the catalog. Takes ownership of the scorer. */
@@ -55,7 +55,7 @@ export class CollaborativeModel {
     rowById: ReadonlyMap<string, number>,
     catalogSize: number,
     version: string,
-    halfLife?: number,
+    ranking: RankingSettings = DEFAULT_RANKING,
     coldStart?: { settings: BridgeSettings; tunedOn: string; ignored: string[] },
   ): CollaborativeModel {
     const vocabOfRow = new Int32Array(catalogSize).fill(-1);
@@ -72,7 +72,7 @@ export class CollaborativeModel {
       scorer.network.dispose();
       throw new LocalrecError('MODEL_INVALID', 'The model shares no item with the catalog.');
     }
-    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, halfLife, coldStart);
+    return new CollaborativeModel(scorer, version, vocabOfRow, rowOfVocab, covered, ranking, coldStart);
   }
 
   /** The network's shape (what a personal checkpoint must match). */
@@ -118,7 +118,7 @@ export class CollaborativeModel {
   /** The same model with other VAE weights (e.g. a personal checkpoint); shares the base weights. */
   withWeights(weights: VaeWeights, version: string): CollaborativeModel {
     const scorer = new CollaborativeBlend(new VaeNetwork(this.architecture, weights, false), this.scorer.parts, this.scorer.weights);
-    const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.halfLife, this.coldStart);
+    const copy = new CollaborativeModel(scorer, version, this.vocabOfRow, this.rowOfVocab, this.covered, this.ranking, this.coldStart);
     copy.baseWeights = this.trainedWeights();
     return copy;
   }
@@ -139,7 +139,7 @@ export class CollaborativeModel {
       rowOfVocab[v] = row;
       covered++;
     });
-    return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.halfLife, this.coldStart);
+    return covered === 0 ? null : new CollaborativeModel(this.scorer, this.version, vocabOfRow, rowOfVocab, covered, this.ranking, this.coldStart);
   }
 
   /**

@@ -17,6 +17,8 @@ export interface RuleSources {
   items: readonly Item[];
   words: (row: number) => ReadonlySet<string> | null;
   leaf: (row: number) => string | undefined;
+  /** How many places a near-duplicate variant waits when variants are spread (the pack's choice; default Infinity). */
+  variantWait?: number;
 }
 
 /** The k best rows of `scores` without `excluded`; `useMask`: also hide the rows the serving state marks unavailable. */
@@ -35,7 +37,9 @@ function eligiblePins(rules: CheckedRules, items: readonly Item[], excluded: Rea
 
 function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: CheckedRules, sources: RuleSources, pins: { position: number; row: number; score: number }[]): RuledList {
   // Pins count towards the per-category cap and the variant spread of the rest.
-  const shaped = shapeList(top, k, { spread: rules.spread, maxPerCategory: rules.maxPerCategory }, sources, pins.map((p) => p.row));
+  // The pack's wait, unless the call asked for the spread itself (the merchant's choice wins).
+  const wait = rules.spreadAsked ? Infinity : sources.variantWait;
+  const shaped = shapeList(top, k, { spread: rules.spread, ...(wait !== undefined ? { wait } : {}), maxPerCategory: rules.maxPerCategory }, sources, pins.map((p) => p.row));
   const placed = placePins(
     shaped.rows.map((row, i) => ({ row, score: shaped.scores[i]! })),
     pins.map((p) => ({ position: p.position, entry: { row: p.row, score: p.score } })),

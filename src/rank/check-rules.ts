@@ -18,6 +18,8 @@ export interface CheckedRules {
   boost: Boost[];
   maxPerCategory: number | undefined;
   spread: boolean;
+  /** The call asked for 'spread' itself: every variant waits until the distinct items are placed, whatever the pack chose. */
+  spreadAsked: boolean;
   /** Pinned rows, by position (0 = first). */
   pins: { row: number; position: number }[];
 }
@@ -125,6 +127,7 @@ export function checkMerchantRules(
     boost: checkBoost(rules.boost),
     maxPerCategory,
     spread: variants === 'spread',
+    spreadAsked: rules.variants === 'spread',
     pins: checkPins(rules.pin, rowOf),
   };
 }

@@ -4,7 +4,7 @@ import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
 import { standardise } from './standardise';
-import { expandQueries, type QueryEvidence } from './query-evidence';
+import { expandQueries, QUERY_EVIDENCE, type QueryEvidence } from './query-evidence';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
 export interface ScoreParts {
@@ -24,8 +24,11 @@ export interface ScoreParts {
    * standardised result per carryText value is cached.
    */
   carry?: { raw: Float32Array; textPart: Float32Array; known: (row: number) => boolean; byCarryText: Map<number, Float32Array> };
-  /** Rows the history's searches matched, and how far each is lifted (query-evidence.ts). */
+  /** Rows the history's searches matched, and how far each is lifted (query-evidence.ts), in `queryLift` units. */
   queryBoost?: Map<number, number> | null;
+  queryLift?: 'sd' | 'range';
+  /** What every matched row gains whatever its lexical share, in standard deviations (query-evidence.ts `gate`). */
+  queryGate?: Map<number, number> | null;
 }
 
 /**
@@ -83,11 +86,6 @@ export class HybridScorer {
     return this.collaborative;
   }
 
-  /** The recency half-life the collaborative model was tuned with, if any. */
-  get halfLife(): number | undefined {
-    return this.collaborative?.halfLife;
-  }
-
   /** Whether the collaborative model has anything to say about this history. */
   usesCollaborative(history: WeightedHistory): boolean {
     if (!this.collaborative) return false;
@@ -139,7 +137,8 @@ export class HybridScorer {
     const expanded = this.queryEvidence ? searched.map((h) => expandQueries(h, this.queryEvidence!)) : null;
     const histories = expanded ? expanded.map((e) => e.history) : searched;
     const parts = await this.scorePartsOf(histories);
-    if (expanded) parts.forEach((part, p) => (part.queryBoost = expanded[p]!.boost));
+    const lift = this.queryEvidence?.settings?.lift ?? QUERY_EVIDENCE.lift;
+    if (expanded) parts.forEach((part, p) => Object.assign(part, { queryBoost: expanded[p]!.boost, queryLift: lift, queryGate: expanded[p]!.gate }));
     return parts;
   }
 
@@ -186,13 +185,10 @@ export class HybridScorer {
       part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
     }
     if (part.queryBoost) {
-      // Standardised scores: the boost is in standard deviations; raw cosines: in units of the best one.
-      let scale = 1;
-      if (part.raw) {
-        scale = 0;
-        for (const v of out) if (v > scale) scale = v;
-      }
+      const scale = liftScale(out, part.queryBoost, part.queryLift ?? 'sd', part.raw === true);
+      const sd = part.queryGate ? liftScale(out, part.queryBoost, 'sd', part.raw === true) : 0;
       for (const [row, lift] of part.queryBoost) out[row]! += lift * scale;
+      if (part.queryGate) for (const [row, gate] of part.queryGate) out[row]! += gate * sd;
     }
     return out;
   }
@@ -200,6 +196,29 @@ export class HybridScorer {
   dispose(): void {
     this.collaborative?.dispose();
   }
+}
+
+/**
+ * What one unit of query lift is worth in these scores: 'range', the spread of the scores over the
+ * matched rows; 'sd', one standard deviation (standardised scores) or the best raw cosine (no
+ * collaborative model). A flat or single match falls back to 'sd'.
+ */
+function liftScale(scores: Float32Array, matched: ReadonlyMap<number, number>, lift: 'sd' | 'range', raw: boolean): number {
+  if (lift === 'range') {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const row of matched.keys()) {
+      const v = scores[row]!;
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi > lo) return hi - lo;
+  }
+  if (!raw) return 1;
+  let best = 0;
+  for (const v of scores) if (v > best) best = v;
+  return best;
 }
 
 /** The standardised known-row scores the bridge carries over: the blend with (1 − carryText) of its text part taken out. */

@@ -1,8 +1,14 @@
 import type { EventType, StoredEvent } from '../shared/types';
 import { recencyWeight } from './recency';
 
-/** How strongly each kind of event says "I want things like this". */
-export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, cart: 3, purchase: 5, search: 1.5 };
+/**
+ * How strongly each kind of event says "I want things like this", when the model pack does not
+ * carry its own (manifest `ranking.eventWeights`, src/rank/ranking-settings.ts). The search weight
+ * is tuned per store on the `intent` protocol's validation users (seed 42: 0 on office, 0.5 on
+ * scientific; this default is the latter); view, cart and purchase are hand-set and stay so, since
+ * no store data the project has carries more than one item event type to tune them on.
+ */
+export const EVENT_WEIGHTS: Readonly<Record<EventType, number>> = { view: 1, cart: 3, purchase: 5, search: 0.5 };
 
 /**
  * An event's weight halves every this many newer distinct items (recency by order, not wall-clock),
@@ -15,8 +21,11 @@ export const DEFAULT_HALF_LIFE = 3;
 export interface WeightedHistory {
   /** Catalog rows and their summed weights (one entry per distinct item). */
   items: Map<number, number>;
-  /** Search queries and their weights, newest last. */
-  queries: { query: string; weight: number }[];
+  /**
+   * Search queries, newest last: `weight` = the search event's weight × `recency`, the recency
+   * decay alone (absent: 1), which scales how far the query's matches are lifted.
+   */
+  queries: { query: string; weight: number; recency?: number }[];
 }
 
 /**
@@ -29,6 +38,7 @@ export function weightHistory(
   events: readonly StoredEvent[],
   rowOf: (itemId: string) => number | undefined,
   halfLife = DEFAULT_HALF_LIFE,
+  weights: Readonly<Record<EventType, number>> = EVENT_WEIGHTS,
 ): WeightedHistory {
   const items = new Map<number, number>();
   const queries: WeightedHistory['queries'] = [];
@@ -39,9 +49,10 @@ export function weightHistory(
     const id = event.itemId;
     const query = event.type === 'search' ? event.query?.trim().toLowerCase() : undefined;
     const age = (id !== undefined && newer.has(id) ? newer.size - 1 : newer.size) + (query !== undefined && newerSearches.has(query) ? newerSearches.size - 1 : newerSearches.size);
-    const weight = EVENT_WEIGHTS[event.type] * recencyWeight(age, halfLife);
+    const recency = recencyWeight(age, halfLife);
+    const weight = weights[event.type] * recency;
     if (event.type === 'search') {
-      if (event.query) queries.push({ query: event.query, weight });
+      if (event.query) queries.push({ query: event.query, weight, recency });
       if (query) newerSearches.add(query);
       continue;
     }

@@ -1,5 +1,29 @@
 // What status() and exportData() return (public types, plain data).
-import type { BackendName, CatalogReport, Item, StoredEvent } from './types';
+import type { BackendName, CatalogReport, EventType, Item, StoredEvent } from './types';
+
+/** Where a value the worker ranks with came from. */
+export type RankingSource = 'model pack' | 'library default';
+
+/** How the worker ranks for this store (status().ranking, less the top-k and new-item reports). */
+export interface RankingReport {
+  halfLife: number | 'uniform';
+  halfLifeSource: RankingSource;
+  /** Each event type's weight (a viewed item counts 1), and whether the pack tuned it. */
+  eventWeights: Record<EventType, number>;
+  eventWeightsSource: Record<EventType, RankingSource>;
+  /**
+   * How many of a search's best matches join the history, and how far a full match is lifted:
+   * `boost` × (`lift` 'sd': a standard deviation of the shopper's scores; 'range': the spread of
+   * their scores over the query's matches), plus `gate` standard deviations for every match.
+   */
+  queryEvidence: { hits: number; boost: number; lift: 'sd' | 'range'; gate: number; source: RankingSource };
+  /** How many places a near-duplicate variant waits with `variants: 'spread'` ('all': until every distinct item is placed). */
+  variants: { wait: number | 'all'; source: RankingSource };
+  /** Where the pack's values were tuned, by setting. */
+  tunedOn: Partial<Record<'halfLife' | 'eventWeights' | 'queryEvidence' | 'variants', string>>;
+  /** Pack values out of range or unknown, not used. */
+  ignored: string[];
+}
 
 export interface RecommenderStatus {
   backend: BackendName;
@@ -18,12 +42,12 @@ export interface RecommenderStatus {
   /** The model pack: where it came from, how much of the catalog it knows, or why it was not used. */
   model: PackReport;
   /**
-   * How the history is weighed: an item's weight halves every `halfLife` newer distinct items
-   * ('uniform': no decay). Tuned on `loo` validation; from the model pack, or the library default.
+   * How this store's shoppers are ranked: the recency half-life (an item's weight halves every
+   * `halfLife` newer distinct items; 'uniform': no decay), the event-type weights, how a search
+   * becomes evidence and how long near-duplicate variants wait — each from the model pack (tuned
+   * on the store's validation users; where, in `tunedOn`) or the library default.
    */
-  ranking: {
-    halfLife: number | 'uniform';
-    halfLifeSource: 'model pack' | 'library default';
+  ranking: RankingReport & {
     /**
      * How the top k are taken: a topk kernel on the backend (only k values read back) or reading
      * every score back and selecting in JavaScript — whichever was faster here, timed at start-up

@@ -10,7 +10,8 @@ import { tuneReasonWriter } from '../explain/generator/fine-tune-reasons';
 import { loadReasonWriter, type ReasonsReport } from '../explain/generator/reason-writer';
 import { loadModelPack, type ModelPackReport } from '../models/packs/load-model-pack';
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
-import { DEFAULT_HALF_LIFE, EVENT_WEIGHTS, weightHistory, type WeightedHistory } from '../rank/profile-weights';
+import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
+import { rankingReport } from '../rank/ranking-settings';
 import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
 import { newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
@@ -117,9 +118,10 @@ export class Engine implements Recommender {
     return row;
   }
 
-  /** Event weights with the recency half-life of the model in use (the pack's tuned one, else the default). */
+  /** Event weights and recency half-life of the model in use (the pack's tuned ones, else the defaults). */
   private weigh(events: readonly StoredEvent[]): WeightedHistory {
-    return weightHistory(events, (id) => this.state.rowOf(id), this.state.scorer.halfLife ?? DEFAULT_HALF_LIFE);
+    const { ranking } = this.state;
+    return weightHistory(events, (id) => this.state.rowOf(id), ranking.halfLife, ranking.eventWeights);
   }
 
   async track(input: TrackInput): Promise<StoredEvent> {
@@ -146,10 +148,10 @@ export class Engine implements Recommender {
     const context = checkContext(options.context);
     if (context.itemId !== undefined) {
       const row = this.rowOf(context.itemId);
-      history.items.set(row, (history.items.get(row) ?? 0) + EVENT_WEIGHTS.view);
+      history.items.set(row, (history.items.get(row) ?? 0) + state.ranking.eventWeights.view);
       excluded.push(row);
     }
-    if (context.query) history.queries.push({ query: context.query, weight: EVENT_WEIGHTS.search });
+    if (context.query) history.queries.push({ query: context.query, weight: state.ranking.eventWeights.search, recency: 1 });
     const top = await rankWithRules(await state.scorer.scoreHistory(history), k, rules, excluded, this.ruleSources(state), this.topKFor(state));
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
@@ -314,8 +316,7 @@ export class Engine implements Recommender {
   }
 
   status(): RecommenderStatus {
-    const { scorer, collaborative, personal, items } = this.state;
-    const halfLife = scorer.halfLife ?? DEFAULT_HALF_LIFE;
+    const { scorer, collaborative, personal, items, ranking } = this.state;
     const memory = tf.memory();
     return {
       backend: this.backend.backend,
@@ -329,8 +330,7 @@ export class Engine implements Recommender {
       model: this.modelReport,
       reasons: this.reasonsReport,
       ranking: {
-        halfLife: Number.isFinite(halfLife) ? halfLife : 'uniform',
-        halfLifeSource: scorer.halfLife !== undefined ? 'model pack' : 'library default',
+        ...rankingReport(ranking),
         topK: this.topKCalibration,
         newItems: {
           parts: collaborative ? newItemParts(scorer.bridgeSettings) : ['content'],
@@ -386,7 +386,8 @@ export class Engine implements Recommender {
 
   /** What the merchant's rules read of the catalog: items, title words (variants), leaf categories. */
   private ruleSources(state: ServingState): RuleSources {
-    return { items: state.items, words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1) };
+    // Near-duplicate variants (one filament in five colours) wait as many places as the store's pack says.
+    return { items: state.items, words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1), variantWait: state.ranking.variantWait };
   }
 
   /** With a reasons pack, the generator rewrites each reason (checked; the template where it fails). */

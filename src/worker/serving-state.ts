@@ -7,6 +7,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import { ContentModel } from '../models/content/content-model';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { searchIndexEvidence } from '../rank/query-evidence';
+import { DEFAULT_RANKING, type RankingSettings } from '../rank/ranking-settings';
 import { availabilityMask } from '../rank/top-k';
 import { SearchIndex } from '../search';
 import { titleWords } from '../features/title-words';
@@ -36,6 +37,8 @@ export class ServingState {
   readonly rowById: ReadonlyMap<string, number>;
   readonly scorer: HybridScorer;
   readonly explainer: Explainer;
+  /** How this store ranks: the model pack's tuned settings, else the library's defaults. */
+  readonly ranking: RankingSettings;
 
   private constructor(
     readonly items: readonly Item[],
@@ -52,7 +55,8 @@ export class ServingState {
     private readonly index: { built: SearchIndex | null } = { built: null },
   ) {
     this.rowById = rowById ?? new Map(items.map((item, row) => [item.id, row]));
-    const evidence = searchIndexEvidence(() => this.searchIndex, (row) => items[row]!.available !== false);
+    this.ranking = collaborative?.ranking ?? DEFAULT_RANKING;
+    const evidence = { ...searchIndexEvidence(() => this.searchIndex, (row) => items[row]!.available !== false), settings: this.ranking.queryEvidence };
     this.scorer = new HybridScorer(content, collaborative, undefined, evidence);
     const relatedness = catalogRelatedness(items, (id) => this.rowById.get(id), collaborative, evidence);
     this.explainer = new Explainer(items, () => this.scorer, (id) => this.rowById.get(id), relatedness);

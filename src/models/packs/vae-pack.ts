@@ -1,3 +1,4 @@
+import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
@@ -42,11 +43,13 @@ export interface PackManifest {
   backend: string;
   training: Record<string, unknown>;
   /**
-   * How the worker weighs a history for this model: the recency half-life (in distinct items)
-   * tuned on `loo` validation users (`npm run eval -- --protocol loo --models vae+recency`), and
-   * where it was tuned. Absent in older packs: the library's default is used and status() says so.
+   * How the worker ranks for this store (src/rank/ranking-settings.ts): the recency half-life (in
+   * distinct items) tuned on `loo` validation users (`+recency`), the search event's weight and
+   * lift tuned on `intent` validation users, how long near-duplicate variants wait, tuned on
+   * `+spread` validation users; each with where it was tuned. What is absent (older packs) is the
+   * library's default, and status().ranking says which.
    */
-  ranking?: { halfLife: number | 'uniform'; tunedOn: string };
+  ranking?: PackRanking;
   /**
    * How the worker scores catalog items this model was not trained on (src/rank/new-item-bridge.ts),
    * as tuned on pseudo-cold items by the `localrec` cold-items evaluation, and where. Absent: the

@@ -20,6 +20,15 @@ describe('spreading near-duplicate variants', () => {
     expect(spreadVariants([3, 4, 0], 2, words)).toEqual([3, 4]);
   });
 
+  it('lets a variant wait only the given number of places', () => {
+    // Rows 1 and 2 are variants of row 0: each waits two places behind where it would have stood.
+    expect(spreadVariants([0, 1, 2, 3, 4, 5], 6, words, 2)).toEqual([0, 3, 4, 1, 2, 5]);
+    expect(spreadVariants([0, 1, 3, 4], 3, words, 1)).toEqual([0, 3, 1]);
+    // 0: the model's order; Infinity: the default.
+    expect(spreadVariants([0, 1, 2, 3], 3, words, 0)).toEqual([0, 1, 2]);
+    expect(spreadVariants([0, 1, 2, 3, 4, 5], 4, words, Infinity)).toEqual(spreadVariants([0, 1, 2, 3, 4, 5], 4, words));
+  });
+
   it('carries the scores with the rows', () => {
     const sources = { words, leaf: (row: number) => (row < 3 ? 'Filament' : 'Other') };
     expect(shapeList({ rows: [0, 1, 3], scores: [0.9, 0.8, 0.5] }, 2, { spread: true }, sources)).toEqual({ rows: [0, 3], scores: [0.9, 0.5] });

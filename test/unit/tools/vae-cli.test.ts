@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { loadPackFromDir } from '../../../tools/io/pack-node';
 import { vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
 import { VaeEvalModel } from '../../../eval/adapters/vae-eval-model';
+import { rankingSettingsFrom } from '../../../src/rank/ranking-settings';
 import { officeSlice, sliceSplit } from '../models/vae-fixture';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -45,6 +46,33 @@ describe('npm run train (tools/train.ts)', () => {
     expect(scores).toHaveLength(data.itemIds.length);
     expect(scores.every(Number.isFinite)).toBe(true);
     scorer.network.dispose();
+  });
+
+  it('--manifest-only writes the ranking the evaluation lines tuned into the manifest, every other file byte for byte', () => {
+    const { dir } = officeSlice();
+    const pack = join(out, 'slice');
+    const before = Object.fromEntries(['weights.bin', 'items.json', 'model.json'].map((name) => [name, readFileSync(join(pack, name))]));
+    const lines = [
+      { dataset: 'office', protocol: 'loo', seed: 42, model: 'vae+recency', metrics: {}, settings: { halfLife: 2 } },
+      { dataset: 'office', protocol: 'intent', seed: 42, model: 'localrec', metrics: {}, settings: { search_event_weight: 5, query_evidence: { hits: 10, boost: 40 } } },
+      { dataset: 'office', protocol: 'strong', seed: 42, model: 'vae+spread', metrics: {}, settings: { spreadVariants: { wait: 'all', validation: {} } } },
+      { dataset: 'office', protocol: 'loo', seed: 42, model: 'vae+recency+spread', metrics: {}, settings: { spreadVariants: { wait: 4, validation: {} } } },
+    ];
+    const file = join(out, 'evaluation.jsonl');
+    writeFileSync(file, `# a command\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'tools/train.ts', '--data', dir, '--out', pack, '--evaluation', file, '--manifest-only'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ stage: 'done', manifestOnly: true });
+    for (const [name, bytes] of Object.entries(before)) expect(readFileSync(join(pack, name)).equals(bytes)).toBe(true);
+    const manifest = loadPackFromDir(pack).manifest;
+    expect(manifest.evaluation).toEqual(lines);
+    expect(manifest.ranking).toMatchObject({
+      halfLife: 2,
+      eventWeights: { weights: { search: 5 }, tunedOn: expect.stringMatching(/intent validation users of office, seed 42/) },
+      queryEvidence: { hits: 10, boost: 40 },
+      // The shortest wait of the +spread lines: every protocol's NDCG within its bound.
+      variants: { wait: 4, tunedOn: expect.stringMatching(/loo, vae\+recency\+spread/) },
+    });
+    expect(rankingSettingsFrom(manifest.ranking)).toMatchObject({ halfLife: 2, eventWeights: { search: 5 }, queryEvidence: { hits: 10, boost: 40 }, variantWait: 4, ignored: [] });
   });
 
   it('rejects a bad command line with the usage and exit code 2', () => {

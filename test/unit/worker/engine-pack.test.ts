@@ -127,6 +127,46 @@ describe('Engine with a model pack', () => {
     defaults.dispose();
   });
 
+  it('ranks with the pack’s tuned settings (manifest ranking): event weights, search lift, variant wait, half-life reach the scorer and status()', async () => {
+    cpSync(join(dir, 'good'), join(dir, 'ranked'), { recursive: true });
+    const manifestPath = join(dir, 'ranked', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    // A store whose validation said: searches change nothing, variants keep the model's order, no decay.
+    manifest.ranking = {
+      halfLife: 'uniform',
+      tunedOn: 'loo test',
+      eventWeights: { weights: { search: 0, bogus: 2 }, tunedOn: 'intent test' },
+      queryEvidence: { hits: 0, boost: 0, tunedOn: 'intent test' },
+      variants: { wait: 0, tunedOn: 'spread test' },
+    };
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'pack-ranked', maxEvents: 100, persist: false, models: `${server.url}/ranked/` });
+    const defaults = await create(`${server.url}/good/`);
+    expect(engine.status().ranking).toMatchObject({
+      halfLife: 'uniform',
+      halfLifeSource: 'model pack',
+      eventWeights: { view: 1, cart: 3, purchase: 5, search: 0 },
+      eventWeightsSource: { view: 'library default', cart: 'library default', purchase: 'library default', search: 'model pack' },
+      queryEvidence: { hits: 0, boost: 0, source: 'model pack' },
+      variants: { wait: 0, source: 'model pack' },
+      tunedOn: { halfLife: 'loo test', eventWeights: 'intent test', queryEvidence: 'intent test', variants: 'spread test' },
+      ignored: ['eventWeights.bogus'],
+    });
+    expect(defaults.status().ranking).toMatchObject({ halfLifeSource: 'library default', queryEvidence: { source: 'library default' }, variants: { wait: 'all', source: 'library default' } });
+    const query = items[7]!.title!.split(/\s+/).slice(0, 2).join(' ');
+    for (const e of [engine, defaults]) for (const item of items.slice(0, 3)) await e.track({ type: 'view', itemId: item.id });
+    const ids = async (e: Engine, options = {}) => (await e.recommend({ k: 12, ...options })).map((r) => [r.itemId, r.score.toFixed(5)].join(' '));
+    const [rankedBefore, defaultsBefore] = [await ids(engine), await ids(defaults)];
+    for (const e of [engine, defaults]) await e.track({ type: 'search', query });
+    // Search weight 0 and lift 0 from the pack: the search moves nothing; with the defaults it does.
+    expect(await ids(engine)).toEqual(rankedBefore);
+    expect(await ids(defaults)).not.toEqual(defaultsBefore);
+    // Wait 0 from the pack: 'spread' keeps the model's order.
+    expect(await ids(engine)).toEqual(await ids(engine, { variants: 'keep' }));
+    engine.dispose();
+    defaults.dispose();
+  });
+
   it('frees every tensor it holds when disposed, also after a catalog update leaves the pack knowing no item', async () => {
     const before = tf.memory().numTensors;
     const engine = await create(`${server.url}/good/`);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { ContentModel } from '../../../src/models/content/content-model';
+import { HybridScorer } from '../../../src/rank/hybrid-scorer';
+import { DEFAULT_NEW_ITEM_BRIDGE } from '../../../src/rank/new-item-bridge';
+import { expandQueries } from '../../../src/rank/query-evidence';
+
+// combine() reads only the parts it is given.
+const scorer = new HybridScorer({} as ContentModel, null);
+const settings = { ...DEFAULT_NEW_ITEM_BRIDGE, popularityWeight: 0 };
+const text = Float32Array.from([3, 1, 0, -1, 2]);
+const zero = new Float32Array(5);
+
+describe('query lift', () => {
+  it("'sd' lifts a full match by boost standard deviations; 'range' by boost × the spread of the scores over the matches", () => {
+    const queryBoost = new Map([[1, 2], [3, 1]]); // boost × lexical share
+    expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'sd' }, settings))).toEqual([3, 3, 0, 0, 2]);
+    // Matches 1 and 3 score 1 and −1: spread 2.
+    expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'range' }, settings))).toEqual([3, 5, 0, 1, 2]);
+    // A gate: every match gains it in standard deviations, whatever its lexical share.
+    const queryGate = new Map([[1, 4], [3, 4]]);
+    expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost, queryLift: 'sd', queryGate }, settings))).toEqual([3, 7, 0, 4, 2]);
+    // A single match has no spread: one standard deviation.
+    expect(Array.from(scorer.combine({ text, popularity: zero, queryBoost: new Map([[2, 1]]), queryLift: 'range' }, settings))).toEqual([3, 1, 1, -1, 2]);
+  });
+
+  it("a search's best matches share its weight in the history, and every match is lifted by its lexical share × recency", () => {
+    const matches = [{ row: 4, lexical: 1 }, { row: 2, lexical: 0.5 }, { row: 0, lexical: 0.5 }];
+    const { history, boost } = expandQueries({ items: new Map([[1, 1]]), queries: [{ query: 'q', weight: 3, recency: 0.5 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
+    expect([...history.items]).toEqual([[1, 1], [4, 2], [2, 1]]);
+    expect([...boost!]).toEqual([[4, 5], [2, 2.5], [0, 2.5]]);
+    const gated = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 3, recency: 0.5 }] }, { matches: () => matches }, { hits: 2, boost: 10, gate: 8 });
+    expect([...gated.gate!]).toEqual([[4, 4], [2, 4], [0, 4]]);
+    // Weight 0: nothing joins the history, the lift stays.
+    const none = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 0, recency: 1 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
+    expect(none.history.items.size).toBe(0);
+    expect(none.boost!.get(4)).toBe(10);
+  });
+});
