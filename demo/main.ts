@@ -2,7 +2,7 @@
 // and "Similar items" panels that follow the shopper (localrec's widgets), and a privacy panel. All text goes in with
 // textContent.
 import { createRecommender, LocalrecError, type Item } from 'localrec';
-import { connectWidgets } from 'localrec/widgets';
+import { connectWidgets, type LocalrecRecommendationsElement } from 'localrec/widgets';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const content = $('content');
@@ -69,6 +69,10 @@ async function main(): Promise<void> {
   // Every localrec widget on the page (the "Recommended for you" panel, each product's "Similar
   // items") uses this recommender and refreshes itself after every change.
   connectWidgets(rec);
+  // The merchant's choice: one of each product in "Recommended for you" (another colour of a
+  // filament waits until the distinct picks are placed), whatever the pack chose for its
+  // next-purchase accuracy (models/scientific: variants side by side).
+  $<LocalrecRecommendationsElement>('recommended').options = { variants: 'spread' };
   const catalog = await (await fetch('items.jsonl')).text().then((t) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item));
   const byId = new Map(catalog.map((item) => [item.id, item]));
 
