@@ -94,9 +94,16 @@ export function createRecommender(options: RecommenderOptions): StartingRecommen
       return { value: reply.value, status: lasting ? lasting.onReply(method, reply.status) : reply.status };
     },
     dispose(started) {
-      if (!connection) return;
-      if (started) void connection.remote.dispose().catch(() => undefined);
-      connection.terminate(new LocalrecError('DISPOSED', 'This recommender was disposed.'));
+      const line = connection;
+      if (!line) return;
+      const reason = new LocalrecError('DISPOSED', 'This recommender was disposed.');
+      if (!started) return line.terminate(reason);
+      // Calls end at once; the worker first closes its IndexedDB connection (at most 1 s), then
+      // stops. A worker stopped mid-way can leave its connection open (WebKit), and an open
+      // connection blocks a later deleteDatabase: forget() in the next recommender would wait.
+      line.die(reason);
+      const closed = line.remote.dispose().catch(() => undefined);
+      void Promise.race([closed, new Promise((done) => setTimeout(done, 1000))]).then(() => line.terminate(reason));
     },
     isStopped: () => connection === null || connection.isDead,
   });

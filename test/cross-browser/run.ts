@@ -31,7 +31,9 @@ async function load(driver: BrowserDriver, url: string, timeoutMs = 120_000): Pr
     if (text) return JSON.parse(text) as { ok: boolean; result?: Json; error?: string };
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { ok: false, error: `no answer within ${timeoutMs / 1000} s` };
+  // Where it stopped, when the probe says (window.__step).
+  const step = await driver.evaluate<string | null>('window.__step || null').catch(() => null);
+  return { ok: false, error: `no answer within ${timeoutMs / 1000} s${step ? ` (at: ${step})` : ''}` };
 }
 
 /** Each probe: what to load and what must hold; returns the failed expectations. */

@@ -101,13 +101,16 @@ const probes = {
   },
   /** Lasting storage: persistence asked for and reported; an evicted history is noticed, not silently restarted. */
   async storage() {
+    const step = (name) => (window.__step = name);
     const storage = { dbName, requestPersistence: true, detectEviction: true };
+    step('first start');
     const rec = await localrec.createRecommender({ catalog: CATALOG, storage });
     const persisted = rec.status().storagePersisted;
     const first = (await rec.recommend({ k: 1 }))[0];
     await rec.track({ type: 'view', itemId: first.itemId });
     rec.dispose();
     // The browser evicts the origin's storage (here: the database is deleted behind our back).
+    step('evicting');
     const deleted = await new Promise((resolve) => {
       const del = indexedDB.deleteDatabase(dbName);
       del.onsuccess = () => resolve('deleted');
@@ -115,16 +118,21 @@ const probes = {
       // The disposed worker's connection may close a moment later; WebKit then waits silently.
       setTimeout(() => resolve('timed out'), 5000);
     });
+    step(`start after eviction (${deleted})`);
     const after = await localrec.createRecommender({ catalog: CATALOG, storage });
     const lost = { historyLost: after.status().historyLost, events: after.status().events };
     after.dispose();
+    step('third start');
     const again = await localrec.createRecommender({ catalog: CATALOG, storage });
     const lostAgain = again.status().historyLost;
     await again.track({ type: 'view', itemId: first.itemId });
+    step('forget');
     await again.forget();
     again.dispose();
+    step('start after forget');
     const afterForget = await localrec.createRecommender({ catalog: CATALOG, storage });
     const lostAfterForget = afterForget.status().historyLost;
+    step('last forget');
     await afterForget.forget();
     afterForget.dispose();
     return { deleted, persisted, hasPersistApi: Boolean(navigator.storage && navigator.storage.persisted), lost, lostAgain, lostAfterForget, trackedIds: [first.itemId] };
