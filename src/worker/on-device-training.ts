@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../shared/errors';
 import type { BackendName, Interaction, ProgressEvent, TrainOptions, TrainReport } from '../shared/types';
 import { buildTrainingMatrix, parseInteractions } from '../models/vae/training-data';
-import { VaeNetwork, VAE_PARAM_NAMES, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../models/vae/vae-network';
+import { VAE_PARAM_NAMES, vaeParamShapes, type VaeWeights } from '../models/vae/vae-network';
+import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
+import type { BehaviourStore } from '../store/behaviour-store';
 import type { TrainedWeights } from './trained-model';
 
 export type { TrainedWeights };
-import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
-import type { BehaviourStore } from '../store/behaviour-store';
 
 export const TRAINING_CHECKPOINT = 'training:vae';
 const CHECKPOINT_FORMAT = 1;
