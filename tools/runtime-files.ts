@@ -3,20 +3,14 @@
 // worker (src/offline/service-worker.ts) precaches. Source maps, type files, the service worker
 // itself, the build-time bundler plugins (bundler.js), the test double (testing.js, testing.cjs), the CommonJS notice (index.cjs) and this list are not in it. Run after the vite builds (npm run build does).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesUnder } from './io/files';
 
 const DIST = 'dist';
 const SKIP = /(\.map|\.d\.ts)$|^types\/|^localrec\.sw\.js$|^localrec-files\.json$|^bundler\.js$|^testing\.c?js$|^index\.cjs$/;
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [relative(DIST, path)];
-  });
-}
-
-const files = walk(DIST).filter((file) => !SKIP.test(file)).sort();
+const files = filesUnder(DIST).filter((file) => !SKIP.test(file));
 const hash = createHash('sha256');
 for (const file of files) hash.update(file).update(readFileSync(join(DIST, file)));
 const build = hash.digest('hex').slice(0, 16);

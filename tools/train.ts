@@ -2,7 +2,8 @@
 // and writes a model pack:
 //   npm run train -- --data DIR --out models/NAME [--epochs N] [--seed 42] [options]
 // Progress and the final summary are JSON lines on stdout.
-import { existsSync, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { bytesUnder } from './io/files';
 import { join } from 'node:path';
 import { readInteractionData } from './io/interactions-node';
 import { csrFromRows } from '../src/util/csr';
@@ -160,9 +161,6 @@ async function rewriteManifest(args: TrainArgs, evaluation: unknown[] | null, em
   return 0;
 }
 
-function dirBytes(dir: string): number {
-  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
-}
 
 async function main(): Promise<number> {
   let args: TrainArgs | null;
@@ -236,7 +234,7 @@ async function main(): Promise<number> {
     trainSeconds: Number(model.report.seconds.toFixed(2)),
     examplesPerSecond: Math.round(model.report.examplesPerSecond),
     totalSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    packBytes: dirBytes(args.out),
+    packBytes: bytesUnder(args.out),
     weights: args.dtype,
     blend: model.report.weights,
     ranking: ranking ?? 'none (the library default half-life applies)',

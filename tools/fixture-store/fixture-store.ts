@@ -3,12 +3,13 @@
 // test/integration/fixture-app, and each bundler's plain build. Used by the integration test
 // (test/integration/bundlers.test.ts) and the size report (`npm run bench -- bundlers`).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startStaticServer, type StaticServer } from '../browser/static-server';
+import { bytesUnder, filesUnder } from '../io/files';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../..');
@@ -49,13 +50,6 @@ function versionOf(name: string): string {
   return (JSON.parse(readFileSync(join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function folderBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => {
-    const path = join(dir, entry.name);
-    return sum + (entry.isDirectory() ? folderBytes(path) : entry.isFile() ? statSync(path).size : 0);
-  }, 0);
-}
-
 /** Packs the built package (run `npm run build` first) and installs it into a new app in the temp folder. */
 export async function createFixtureStore(): Promise<FixtureStore> {
   const dir = mkdtempSync(join(tmpdir(), 'localrec-store-'));
@@ -78,7 +72,7 @@ export async function createFixtureStore(): Promise<FixtureStore> {
     tarball,
     packBytes: packed!.size,
     unpackedBytes: packed!.unpackedSize,
-    installedBytes: folderBytes(join(app, 'node_modules/localrec')),
+    installedBytes: bytesUnder(join(app, 'node_modules/localrec')),
     installedPackages,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -220,9 +214,5 @@ export async function runStoreTests(store: FixtureStore): Promise<{ vitest: stri
 
 /** Every JavaScript file a build wrote, relative to its folder. */
 export function builtScripts(outDir: string): string[] {
-  const walk = (folder: string): string[] =>
-    readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? walk(join(folder, entry.name)) : entry.name.endsWith('.js') ? [relative(outDir, join(folder, entry.name))] : [],
-    );
-  return walk(outDir);
+  return filesUnder(outDir).filter((file) => file.endsWith('.js'));
 }
