@@ -38,12 +38,10 @@ export interface RelatedParts {
 export async function relatedScores(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights): Promise<Float32Array> {
   const exact = parts.content.exactVectors();
   const n = parts.content.size;
-  const content = new Float32Array(n);
-  for (const row of rows) {
-    const cosine = exact.cosineRow(row);
-    for (let r = 0; r < n; r++) content[r]! += cosine[r]! / rows.length;
-  }
-  const out = standardise(content);
+  // The mean cosine to the items is the cosine with their mean vector: one pass over the postings.
+  const profile = new Map<number, number>();
+  for (const row of rows) exact.addRow(profile, row, 1 / rows.length);
+  const out = standardise(exact.dotAll(profile));
   const collaborative = parts.collaborative;
   const known = collaborative ? rows.filter((row) => collaborative.knows(row)) : [];
   if (!collaborative || known.length === 0 || weights.collaborative === 0) return out;
