@@ -1,9 +1,9 @@
-import { gramMatrix } from '../../src/util/csr';
-import { sparseTimesDense } from '../sparse-products';
+import { sparseGram } from '../../src/util/csr';
 import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { evaluateUsers } from '../evaluate';
 import { tieRanks } from '../metrics';
-import { spdInverseWithRidge } from '../../src/util/spd-inverse';
+import { easeHeadItems, easeWeights } from '../../tools/recipe/item-item-fit';
+import { denseBlock } from '../../src/util/csr';
 import { initEvalBackend } from '../../tools/io/node-backend';
 
 export interface EaseOptions {
@@ -17,8 +17,12 @@ export interface EaseOptions {
 
 export const DEFAULT_LAMBDAS = [20, 50, 100, 200, 500, 1000, 2000];
 
+export { easeWeights };
+
 /**
  * EASE (Steck 2019): B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹, diag(B) = 0; score = x·B.
+ * Full EASE up to 12.5k items; above, EASE over the 8,192 most-bought items (tools/recipe/
+ * item-item-fit.ts; the settings say so), since the dense inverse of a 100k catalog does not fit.
  * One inverse per λ (tfjs WASM matMuls, see spd-inverse.ts); λ is picked on the validation
  * users by a hill climb over the grid (validation quality is unimodal in λ in practice), so a
  * typical fit costs 3–4 inverses instead of one per grid value.
@@ -30,6 +34,10 @@ export class EaseModel implements EvalModel {
   private readonly defaultLambda: number;
   private b: Float32Array = new Float32Array(0);
   private n = 0;
+  /** Catalog columns B covers (all of them up to 12.5k items). */
+  private head: Int32Array = new Int32Array(0);
+  /** Each catalog column's row in B, or −1. */
+  private position = new Int32Array(0);
   private lambda = 0;
   private tried: Record<string, number> = {};
   private backendName = 'wasm';
@@ -42,9 +50,13 @@ export class EaseModel implements EvalModel {
 
   async fit(train: Csr, context: FitContext): Promise<void> {
     this.backendName = await initEvalBackend();
-    const n = train.cols;
-    this.n = n;
-    const g = Float32Array.from(gramMatrix(train)); // integer counts: exact in float32
+    this.n = train.cols;
+    const gram = sparseGram(train);
+    this.head = easeHeadItems(gram);
+    this.position = new Int32Array(train.cols).fill(-1);
+    this.head.forEach((col, p) => (this.position[col] = p));
+    const n = this.head.length;
+    const g = denseBlock(gram, this.head); // integer counts: exact in float32
     this.tried = {};
     const validation = context.validation;
     if (!validation || validation.inputs.rows === 0) {
@@ -56,7 +68,7 @@ export class EaseModel implements EvalModel {
     for (let r = 0; r < validation.inputs.rows; r++) {
       inputs.push(Array.from(validation.inputs.indices.subarray(validation.inputs.indptr[r], validation.inputs.indptr[r + 1])));
     }
-    const tieRank = tieRanks(n, context.seed);
+    const tieRank = tieRanks(this.n, context.seed);
     const weights = new Map<number, Float32Array>();
     const quality = new Map<number, number>();
     const tryAt = async (at: number): Promise<number> => {
@@ -65,10 +77,10 @@ export class EaseModel implements EvalModel {
       if (known !== undefined) return known;
       const b = easeWeights(g, n, lambda);
       const result = await evaluateUsers({
-        score: async (x) => sparseTimesDense(x, b, n),
+        score: async (x) => this.headTimes(x, b),
         inputs,
         targets: validation.targets,
-        cols: n,
+        cols: this.n,
         metrics: [this.tuneMetric],
         tieRank,
         maskInputs: context.maskInputs,
@@ -102,7 +114,25 @@ export class EaseModel implements EvalModel {
   }
 
   async scoreBatch(inputs: Csr): Promise<Float32Array> {
-    return sparseTimesDense(inputs, this.b, this.n);
+    return this.headTimes(inputs, this.b);
+  }
+
+  /** x·B for sparse histories, B over the head; tail columns score 0. */
+  private headTimes(x: Csr, b: Float32Array): Float32Array {
+    const n = this.n;
+    const h = this.head.length;
+    const out = new Float32Array(x.rows * n);
+    for (let r = 0; r < x.rows; r++) {
+      const o = r * n;
+      for (let a = x.indptr[r]!; a < x.indptr[r + 1]!; a++) {
+        const p = this.position[x.indices[a]!]!;
+        if (p < 0) continue;
+        const v = x.values[a]!;
+        const bo = p * h;
+        for (let q = 0; q < h; q++) out[o + this.head[q]!]! += v * b[bo + q]!;
+      }
+    }
+    return out;
   }
 
   settings(): Record<string, unknown> {
@@ -112,6 +142,7 @@ export class EaseModel implements EvalModel {
       lambda_grid: this.lambdas,
       ...(tuned ? { tuned_on: `validation ${this.tuneMetric}`, validation: this.tried } : { tuned_on: 'none (no validation users in this protocol)' }),
       inverse: 'float32 block Schur recursion (tfjs matMul)',
+      items_covered: this.head.length === this.n ? 'all' : `the ${this.head.length} most bought of ${this.n} (tail scores 0)`,
     };
   }
 
@@ -122,16 +153,4 @@ export class EaseModel implements EvalModel {
   dispose(): void {
     this.b = new Float32Array(0);
   }
-}
-
-/** B for one λ: B_ij = −P_ij / P_jj off the diagonal, 0 on it (computed in place over P). */
-export function easeWeights(g: Float32Array, n: number, lambda: number): Float32Array {
-  const p = spdInverseWithRidge(g, n, lambda);
-  const diag = new Float64Array(n);
-  for (let j = 0; j < n; j++) diag[j] = p[j * n + j] as number;
-  for (let i = 0; i < n; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) p[o + j] = i === j ? 0 : -(p[o + j] as number) / (diag[j] as number);
-  }
-  return p;
 }

@@ -120,3 +120,99 @@ export function gramMatrix(m: Csr): Float64Array {
   }
   return g;
 }
+
+/** Columns × rows: the transpose of a CSR matrix (for X: each item's rows). */
+export function transposeCsr(m: Csr): Csr {
+  const indptr = new Int32Array(m.cols + 1);
+  for (let k = 0; k < m.indices.length; k++) indptr[m.indices[k]! + 1]! += 1;
+  for (let c = 0; c < m.cols; c++) indptr[c + 1]! += indptr[c]!;
+  const fill = indptr.slice(0, m.cols);
+  const indices = new Int32Array(m.indices.length);
+  const values = new Float32Array(m.indices.length);
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) {
+      const at = fill[m.indices[k]!]!++;
+      indices[at] = r;
+      values[at] = m.values[k]!;
+    }
+  }
+  return { rows: m.cols, cols: m.rows, indptr, indices, values };
+}
+
+/**
+ * Sparse Gram matrix XᵀX (cols × cols, CSR, each row's columns ascending, diagonal included):
+ * only the co-occurring pairs are stored, so it scales to 100k-item catalogs where the dense
+ * form (n² floats) cannot. Cost Σ nnz(row)², like the dense build.
+ */
+export function sparseGram(m: Csr): Csr {
+  const n = m.cols;
+  const t = transposeCsr(m);
+  const acc = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  const touched = new Int32Array(n);
+  const ptr = new Int32Array(n + 1);
+  let indices = new Int32Array(Math.max(16, m.indices.length * 4));
+  let values = new Float32Array(indices.length);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    let count = 0;
+    for (let a = t.indptr[i]!; a < t.indptr[i + 1]!; a++) {
+      const r = t.indices[a]!;
+      const vi = t.values[a]!;
+      for (let b = m.indptr[r]!; b < m.indptr[r + 1]!; b++) {
+        const j = m.indices[b]!;
+        if (!seen[j]) {
+          seen[j] = 1;
+          touched[count++] = j;
+        }
+        acc[j]! += vi * m.values[b]!;
+      }
+    }
+    const row = touched.subarray(0, count).sort();
+    if (nnz + count > indices.length) {
+      const grown = Math.max(indices.length * 2, nnz + count);
+      const gi = new Int32Array(grown);
+      gi.set(indices.subarray(0, nnz));
+      const gv = new Float32Array(grown);
+      gv.set(values.subarray(0, nnz));
+      indices = gi;
+      values = gv;
+    }
+    for (const j of row) {
+      indices[nnz] = j;
+      values[nnz++] = acc[j]!;
+      acc[j] = 0;
+      seen[j] = 0;
+    }
+    ptr[i + 1] = nnz;
+  }
+  return { rows: n, cols: n, indptr: ptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+}
+
+/** The diagonal of a square CSR matrix. */
+export function csrDiagonal(m: Csr): Float64Array {
+  const d = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    for (let a = m.indptr[i]!; a < m.indptr[i + 1]!; a++) if (m.indices[a] === i) d[i] = m.values[a]!;
+  }
+  return d;
+}
+
+/**
+ * Rows and columns `ids` of a square CSR matrix as a dense row-major float32 block
+ * (ids.length²): EASE's Gram matrix over the catalog's head.
+ */
+export function denseBlock(m: Csr, ids: ArrayLike<number>): Float32Array {
+  const h = ids.length;
+  const position = new Int32Array(m.cols).fill(-1);
+  for (let p = 0; p < h; p++) position[ids[p]!] = p;
+  const out = new Float32Array(h * h);
+  for (let p = 0; p < h; p++) {
+    const i = ids[p]!;
+    for (let a = m.indptr[i]!; a < m.indptr[i + 1]!; a++) {
+      const q = position[m.indices[a]!]!;
+      if (q >= 0) out[p * h + q] = m.values[a]!;
+    }
+  }
+  return out;
+}

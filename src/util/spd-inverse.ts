@@ -70,8 +70,75 @@ export function spdInverse(a: Float32Array, n: number): Float32Array {
   return spdInverseWithRidge(a, n, 0);
 }
 
-/** (G + λI)⁻¹ for a dense symmetric row-major G (n × n), as float32, on the current tfjs backend. */
-export function spdInverseWithRidge(g: Float32Array, n: number, lambda: number): Float32Array {
+/**
+ * Largest matrix inverted as one tensor recursion. Above it the top levels of the recursion keep
+ * their blocks in JS memory and send only block products to the backend: a 12k-item catalog's
+ * whole recursion on the WASM heap (matrix, blocks and the concatenated result at once) runs out
+ * of its address space, and n = 12,101 crashed there in tfjs' concat.
+ */
+const TENSOR_MAX = 4096;
+
+/** Rows [r0, r0+rows) × columns [c0, c0+cols) of a row-major n-column matrix. */
+function block(a: Float32Array, n: number, r0: number, rows: number, c0: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) out.set(a.subarray((r0 + r) * n + c0, (r0 + r) * n + c0 + cols), r * cols);
+  return out;
+}
+
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const out = new Float32Array(t.dataSync());
+  t.dispose();
+  return out;
+}
+
+/** The same Schur recursion as `invertTensor`, with the blocks held in JS memory. */
+function invertLarge(a: Float32Array, n: number, tensorMax: number): Float32Array {
+  if (n <= tensorMax) {
+    const t = tf.tensor2d(a, [n, n]);
+    const p = invertTensor(t);
+    t.dispose();
+    return readAndDispose(p);
+  }
+  const h = n >> 1;
+  const m = n - h;
+  const s11 = invertLarge(block(a, n, 0, h, 0, h), h, tensorMax);
+  const a12 = block(a, n, 0, h, h, m);
+  const wT = tf.tidy(() => tf.matMul(tf.tensor2d(s11, [h, h]), tf.tensor2d(a12, [h, m])));
+  const s = readAndDispose(
+    tf.tidy(() => {
+      const prod = tf.matMul(tf.transpose(tf.tensor2d(a12, [h, m])), wT);
+      const raw = tf.sub(tf.tensor2d(block(a, n, h, m, h, m), [m, m]), prod);
+      return tf.mul(tf.add(raw, tf.transpose(raw)), 0.5);
+    }),
+  );
+  const sInv = invertLarge(s, m, tensorMax);
+  const p12 = tf.tidy(() => tf.neg(tf.matMul(wT, tf.tensor2d(sInv, [m, m]))));
+  const p11 = readAndDispose(tf.tidy(() => tf.sub(tf.tensor2d(s11, [h, h]), tf.matMul(p12, tf.transpose(wT)))));
+  wT.dispose();
+  const p12Data = readAndDispose(p12);
+  const out = new Float32Array(n * n);
+  for (let r = 0; r < h; r++) {
+    out.set(p11.subarray(r * h, (r + 1) * h), r * n);
+    out.set(p12Data.subarray(r * m, (r + 1) * m), r * n + h);
+  }
+  for (let r = 0; r < m; r++) {
+    const o = (h + r) * n;
+    for (let c = 0; c < h; c++) out[o + c] = p12Data[c * m + r]!;
+    out.set(sInv.subarray(r * m, (r + 1) * m), o + h);
+  }
+  return out;
+}
+
+/**
+ * (G + λI)⁻¹ for a dense symmetric row-major G (n × n), as float32, on the current tfjs backend.
+ * `tensorMax` (tests) lowers the size above which blocks stay in JS memory.
+ */
+export function spdInverseWithRidge(g: Float32Array, n: number, lambda: number, tensorMax = TENSOR_MAX): Float32Array {
+  if (n > tensorMax) {
+    const a = Float32Array.from(g);
+    if (lambda !== 0) for (let i = 0; i < n; i++) a[i * n + i]! += lambda;
+    return invertLarge(a, n, tensorMax);
+  }
   const a = tf.tidy(() => (lambda === 0 ? tf.tensor2d(g, [n, n]) : (tf.add(tf.tensor2d(g, [n, n]), tf.mul(tf.eye(n), lambda)) as tf.Tensor2D)));
   const p = invertTensor(a);
   a.dispose();

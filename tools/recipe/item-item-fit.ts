@@ -1,86 +1,100 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { gramMatrix, type Csr } from '../../src/util/csr';
+import { csrDiagonal, denseBlock, type Csr } from '../../src/util/csr';
 import type { ItemNeighbours } from '../../src/models/item-item/item-item';
-import { spdInverse } from '../../src/util/spd-inverse';
+import { spdInverseWithRidge } from '../../src/util/spd-inverse';
+import { BestK } from '../../src/util/best-k';
 
 /**
- * The item–item part of the model: an EASE-style linear autoencoder (Steck 2019), solved in
- * closed form, B = I − P·diag(1/diag(P)) with P = (XᵀX + Λ)⁻¹ and a zero diagonal. Λ is
- * λ·I plus, optionally, `dropoutEmphasis`·diag(XᵀX) (the closed form of EDLAE's dropout
- * denoising, Steck 2020), which penalises popular items' self-reconstruction more.
+ * The item–item parts of the model, fitted from the sparse Gram matrix XᵀX (src/util/csr.ts
+ * `sparseGram`), so that they scale to 100k-item catalogs:
+ * - EASE (Steck 2019) in closed form, B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹, zero
+ *   diagonal. The inverse is dense (n² floats, ~n³ flops): up to `maxDense` items it covers the
+ *   whole catalog; above, it covers the `headSize` most-bought items and the tail gets no EASE
+ *   weights (item-kNN and content neighbours, which are sparse, still cover it).
+ * - item-kNN: cosine of the items' buyer sets.
  */
-export interface ItemItemConfig {
-  lambda: number;
-  dropoutEmphasis: number;
+
+/** Catalogs up to this size get the full EASE inverse (12.5k: ~0.6 GB per matrix, ~2 min here). */
+export const MAX_DENSE_ITEMS = 12_500;
+/** Above MAX_DENSE_ITEMS: EASE over this many most-bought items. */
+export const EASE_HEAD_ITEMS = 8_192;
+
+export interface EaseHead {
+  /** Catalog columns of the head, in B's order. */
+  head: Int32Array;
+  /** B over the head, row-major head.length², zero diagonal. */
+  b: Float32Array;
+  /** Whether the head is the whole catalog. */
+  full: boolean;
 }
 
-export const DEFAULT_ITEM_ITEM_CONFIG: ItemItemConfig = { lambda: 200, dropoutEmphasis: 0 };
-
-/** EASE neighbours: the top k weights of each row of B. */
-export async function easeNeighbours(x: Csr, lambda: number, k: number, gram?: ArrayLike<number>): Promise<ItemNeighbours> {
-  const b = await fitItemItem(x, { lambda }, gram);
-  try {
-    return await topNeighbours(b, k, 'ease');
-  } finally {
-    b.dispose();
-  }
+/** The head EASE covers: every item up to `maxDense`, else the `headSize` most bought (ties: lower index). */
+export function easeHeadItems(gram: Csr, maxDense = MAX_DENSE_ITEMS, headSize = EASE_HEAD_ITEMS): Int32Array {
+  const n = gram.rows;
+  if (n <= maxDense) return Int32Array.from({ length: n }, (_, i) => i);
+  const counts = csrDiagonal(gram);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return order.slice(0, Math.min(headSize, n)).sort();
 }
 
-/** The EASE weights B [items × items] (zero diagonal) as a tensor; `gram` = XᵀX if already computed. */
-export async function fitItemItem(x: Csr, config: Partial<ItemItemConfig> = {}, gram?: ArrayLike<number>): Promise<tf.Tensor2D> {
-  const { lambda, dropoutEmphasis } = { ...DEFAULT_ITEM_ITEM_CONFIG, ...config };
-  const n = x.cols;
-  const g = Float32Array.from(gram ?? gramMatrix(x));
-  for (let i = 0; i < n; i++) {
-    const d = g[i * n + i]!;
-    g[i * n + i] = d + lambda + dropoutEmphasis * d;
+/** B for one λ from a dense Gram block G (h × h): B_ij = −P_ij / P_jj off the diagonal, 0 on it. */
+export function easeWeights(g: Float32Array, h: number, lambda: number): Float32Array {
+  const p = spdInverseWithRidge(g, h, lambda);
+  const diag = new Float64Array(h);
+  for (let j = 0; j < h; j++) diag[j] = p[j * h + j]!;
+  for (let i = 0; i < h; i++) {
+    const o = i * h;
+    for (let j = 0; j < h; j++) p[o + j] = i === j ? 0 : -p[o + j]! / diag[j]!;
   }
-  const p = tf.tensor2d(spdInverse(g, n), [n, n]);
-  const b = tf.tidy(() => {
-    const diag = tf.sum(tf.mul(p, tf.eye(n)), 0); // diag(P) as a row
-    const scaled = tf.div(p, tf.reshape(diag, [1, n])); // P_ij / P_jj
-    return tf.mul(tf.neg(scaled), tf.sub(1, tf.eye(n))) as tf.Tensor2D;
-  });
-  p.dispose();
-  return b;
+  return p;
 }
 
-/** The k largest weights of every row of B. */
-export async function topNeighbours(b: tf.Tensor2D, k: number, kind: string): Promise<ItemNeighbours> {
-  const items = b.shape[0];
-  const kk = Math.min(k, items);
-  const { values, indices } = tf.topk(b, kk, true);
-  try {
-    return {
-      kind,
-      items,
-      k: kk,
-      indices: Int32Array.from((await indices.data()) as Int32Array),
-      values: Float32Array.from((await values.data()) as Float32Array),
-    };
-  } finally {
-    values.dispose();
-    indices.dispose();
+/** EASE over the head (see the file comment) for one λ. */
+export function fitEaseHead(gram: Csr, lambda: number, head = easeHeadItems(gram)): EaseHead {
+  const g = denseBlock(gram, head);
+  return { head, b: easeWeights(g, head.length, lambda), full: head.length === gram.rows };
+}
+
+/** The k largest positive-or-not weights of each head row, as catalog-wide neighbours (tail rows empty). */
+export function easeNeighbours(gram: Csr, lambda: number, k: number, head = easeHeadItems(gram)): ItemNeighbours {
+  const { b } = fitEaseHead(gram, lambda, head);
+  const n = gram.rows;
+  const h = head.length;
+  const kk = Math.min(k, Math.max(1, h - 1));
+  const indices = new Int32Array(n * kk);
+  const values = new Float32Array(n * kk);
+  for (let p = 0; p < h; p++) {
+    const best = new BestK(kk);
+    const o = p * h;
+    for (let q = 0; q < h; q++) if (q !== p) best.push(b[o + q]!, q);
+    const { ids, scores } = best.take();
+    const at = head[p]! * kk;
+    for (let t = 0; t < ids.length; t++) {
+      indices[at + t] = head[ids[t]!]!;
+      values[at + t] = scores[t]!;
+    }
   }
+  return { kind: 'ease', items: n, k: kk, indices, values };
 }
 
 /**
  * Item-kNN neighbours: cosine similarity of the items' buyer sets, cos(i, j) = |U_i ∩ U_j| /
- * sqrt(|U_i|·|U_j|), diagonal excluded, top k per item.
+ * sqrt(|U_i|·|U_j|), diagonal excluded, top k per item; pairs nobody bought together are 0.
  */
-export async function cosineNeighbours(x: Csr, k: number, gram?: ArrayLike<number>): Promise<ItemNeighbours> {
-  const n = x.cols;
-  const g = Float32Array.from(gram ?? gramMatrix(x));
-  const inv = new Float32Array(n);
-  for (let i = 0; i < n; i++) inv[i] = g[i * n + i]! > 0 ? 1 / Math.sqrt(g[i * n + i]!) : 0;
-  const cos = tf.tidy(() => {
-    const scale = tf.tensor1d(inv);
-    const c = tf.mul(tf.mul(tf.tensor2d(g, [n, n]), tf.reshape(scale, [n, 1])), tf.reshape(scale, [1, n]));
-    return tf.mul(c, tf.sub(1, tf.eye(n))) as tf.Tensor2D;
-  });
-  try {
-    return await topNeighbours(cos, k, 'knn');
-  } finally {
-    cos.dispose();
+export function cosineNeighbours(gram: Csr, k: number): ItemNeighbours {
+  const n = gram.rows;
+  const kk = Math.min(k, Math.max(1, n - 1));
+  const norm = csrDiagonal(gram).map(Math.sqrt);
+  const indices = new Int32Array(n * kk);
+  const values = new Float32Array(n * kk);
+  for (let i = 0; i < n; i++) {
+    const best = new BestK(kk);
+    for (let a = gram.indptr[i]!; a < gram.indptr[i + 1]!; a++) {
+      const j = gram.indices[a]!;
+      if (j !== i && norm[i]! > 0 && norm[j]! > 0) best.push(gram.values[a]! / (norm[i]! * norm[j]!), j);
+    }
+    const { ids, scores } = best.take();
+    indices.set(ids, i * kk);
+    values.set(scores, i * kk);
   }
+  return { kind: 'knn', items: n, k: kk, indices, values };
 }

@@ -1,7 +1,7 @@
 import type { Item } from '../../src/shared/types';
 import { contentNeighbours } from './content-neighbours';
-import { cosineNeighbours, easeNeighbours } from './item-item-fit';
-import { gramMatrix } from '../../src/util/csr';
+import { cosineNeighbours, easeHeadItems, easeNeighbours } from './item-item-fit';
+import { sparseGram } from '../../src/util/csr';
 import { neighbourScores, type ItemNeighbours } from '../../src/models/item-item/item-item';
 import type { Csr } from '../../src/util/csr';
 import { CollaborativeBlend, type PartWeights } from '../../src/models/collaborative-blend';
@@ -160,25 +160,41 @@ export async function trainVaeModel(
   const started = performance.now();
   const parts: ItemNeighbours[] = [];
   let lambda: number | null = null;
-  const gram = cfg.ease || cfg.knn ? gramMatrix(train) : undefined;
-  if (cfg.ease) {
+  const gram = cfg.ease || cfg.knn ? sparseGram(train) : undefined;
+  if (cfg.ease && gram) {
     const lambdas = validation ? cfg.easeLambdas : [cfg.easeLambda];
-    let best: ItemNeighbours | null = null;
-    let bestValue = -1;
-    for (let i = 0; i < lambdas.length; i++) {
-      const nb = await easeNeighbours(train, lambdas[i]!, cfg.neighbours, gram);
+    const head = easeHeadItems(gram);
+    // Hill climb over the sorted λ grid from its middle (validation quality is unimodal in λ in
+    // practice): each try is one dense inverse, minutes at 12k items.
+    const tried = new Map<number, { nb: ItemNeighbours; value: number }>();
+    const tryAt = (at: number): number => {
+      const known = tried.get(at);
+      if (known) return known.value;
+      const nb = easeNeighbours(gram, lambdas[at]!, cfg.neighbours, head);
       const value = validation ? partValidation(nb, validation, metric) : 0;
-      onProgress?.({ stage: 'ease', loaded: i + 1, total: lambdas.length, lambda: lambdas[i], ...(validation ? { [metric]: value } : {}) });
-      if (value > bestValue) {
-        bestValue = value;
-        best = nb;
-        lambda = lambdas[i]!;
+      tried.set(at, { nb, value });
+      onProgress?.({ stage: 'ease', loaded: tried.size, total: lambdas.length, lambda: lambdas[at], headItems: head.length, ...(validation ? { [metric]: value } : {}) });
+      return value;
+    };
+    let at = Math.floor((lambdas.length - 1) / 2);
+    if (head.length <= 5000) {
+      // Small catalogs: every λ (seconds each), the first best wins.
+      at = 0;
+      for (let i = 0; i < lambdas.length; i++) if (tryAt(i) > tryAt(at)) at = i;
+    } else {
+      let value = tryAt(at);
+      for (;;) {
+        let next = at;
+        for (const nb of [at - 1, at + 1]) if (nb >= 0 && nb < lambdas.length && tryAt(nb) > value) [next, value] = [nb, tryAt(nb)];
+        if (next === at) break;
+        at = next;
       }
     }
-    parts.push(best!);
+    lambda = lambdas[at]!;
+    parts.push(tried.get(at)!.nb);
   }
-  if (cfg.knn) {
-    parts.push(await cosineNeighbours(train, cfg.neighbours, gram));
+  if (cfg.knn && gram) {
+    parts.push(cosineNeighbours(gram, cfg.neighbours));
     onProgress?.({ stage: 'knn', loaded: 1, total: 1 });
   }
   if (cfg.content && options.items && options.items.length === train.cols) {
