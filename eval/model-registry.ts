@@ -5,6 +5,7 @@ import { PopularModel } from './baselines/popular';
 import { RandomModel } from './baselines/random';
 import { SknnModel } from './baselines/sknn';
 import { VaeEvalModel } from './adapters/vae-eval-model';
+import type { WeightDtype } from '../src/models/packs/vae-pack';
 import { ColdStartEvalModel } from '../research/cold-start/cold-eval-model';
 import { EngineEvalModel } from './adapters/localrec-eval-model';
 import { BridgeEvalModel } from '../research/cold-start/bridge-eval-model';
@@ -70,8 +71,29 @@ export const RECENCY_SUFFIX = '+recency';
 /** … and + this one: that model's lists with near-duplicate variants spread out, as recommend() does. */
 export const SPREAD_SUFFIX = '+spread';
 
+/**
+ * `vae@DTYPE[/kN]`: the model `vae` trained in this run, scored from its pack at precision DTYPE
+ * (uint8, float16, float32, nf4) with N neighbours a part, exactly as the browser decodes it;
+ * `vae/kN@…`: trained with N neighbours from the start. Their settings give the pack's size.
+ */
+const PACK_VARIANT = /^vae(?:\/k(\d+))?@(uint8|float16|float32|nf4)(?:\/k(\d+))?$/;
+
+function packVariant(name: string, options: ModelOptions): EvalModel | null {
+  const m = PACK_VARIANT.exec(name);
+  if (!m) return null;
+  const trained = m[1] ? Number(m[1]) : null;
+  const kept = m[3] ? Number(m[3]) : undefined;
+  return new VaeEvalModel({
+    tuneMetric: options.tuneMetric,
+    name,
+    ...(trained ? { overrides: { neighbours: trained } } : {}),
+    compact: { dtype: m[2] as WeightDtype, ...(kept ? { neighbours: kept } : {}) },
+  });
+}
+
 /** Whether `name` is a registered model, with any of the suffixes (e.g. `vae+recency+spread`). */
 export function isKnownModel(name: string): boolean {
+  if (PACK_VARIANT.test(name)) return true;
   for (const suffix of [SPREAD_SUFFIX, RECENCY_SUFFIX]) if (name.endsWith(suffix)) return isKnownModel(name.slice(0, -suffix.length));
   return Object.hasOwn(MODEL_REGISTRY, name);
 }
@@ -82,6 +104,8 @@ export function createModel(name: string, options: ModelOptions): EvalModel {
   if (name.endsWith(RECENCY_SUFFIX) && isKnownModel(name)) {
     return new RecencyModel(createModel(name.slice(0, -RECENCY_SUFFIX.length), options), options.tuneMetric);
   }
+  const variant = packVariant(name, options);
+  if (variant) return variant;
   const factory = Object.hasOwn(MODEL_REGISTRY, name) ? MODEL_REGISTRY[name] : undefined;
   if (!factory) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   return factory(options);

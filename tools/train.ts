@@ -10,7 +10,8 @@ import { csrFromRows } from '../src/util/csr';
 import { useBackend } from '../src/backend/use-backend';
 import type { BackendName } from '../src/shared/types';
 import { DEFAULT_VAE_MODEL_CONFIG, trainVaeModel, type VaeModelConfig } from './recipe/vae-recipe';
-import { encodePack, vaeModelPack, type WeightDtype } from '../src/models/packs/vae-pack';
+import { packBytes, withFewerNeighbours } from './recipe/compact-pack';
+import { encodePack, vaeModelPack, WEIGHT_DTYPES, type WeightDtype } from '../src/models/packs/vae-pack';
 import { Fingerprint } from '../src/util/hash';
 import { rehashPackDir, savePackToDir } from './io/pack-node';
 import { packColdStart, packRanking } from './recipe/pack-settings';
@@ -23,8 +24,9 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --out DIR           pack folder to write (model.json, weights.bin, items.json, manifest.json)
   --epochs N          training epochs (default ${DEFAULT_TRAIN_EPOCHS})
   --seed N            seed of initialisation, shuffling, dropout and noise (default 42)
-  --dtype uint8|float16|float32   weight precision in the pack (default uint8: same figures as
-                      float32 on office and scientific, a quarter of the size)
+  --dtype uint8|float16|float32|nf4   weight precision in the pack (default uint8: same figures as
+                      float32 on office and scientific, a quarter of the size; nf4: the item-sized
+                      matrices in 4-bit NormalFloat blocks, for catalogs of 10k items and more)
   --backend wasm|cpu  tfjs backend to train on (default wasm)
   --hidden N --latent N --batch N --lr X --beta X --dropout X   network / optimiser settings
   --parts LIST        item-item parts blended with the VAE: ease,knn,content or none (default all;
@@ -32,6 +34,8 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --weights LIST      blend weights, e.g. ease=0.3,knn=0.1,content=0.2 (the VAE gets the rest)
   --lambda X          λ of the EASE part (default ${DEFAULT_VAE_MODEL_CONFIG.easeLambda})
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
+  --pack-neighbours N the strongest N of them written to the pack (smaller packs; default all)
+  --max-users N       train on the first N shoppers only (quick packs for speed checks)
   --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; from their tuning runs
                       the pack takes (manifest \`ranking\`, \`coldStart\`): a \`loo\` line of NAME+recency
                       the recency half-life; an \`intent\` line of \`localrec\` the search event's weight
@@ -50,6 +54,8 @@ interface TrainArgs {
   epochs: number;
   seed: number;
   dtype: WeightDtype;
+  packNeighbours: number | null;
+  maxUsers: number | null;
   backend: BackendName;
   config: Partial<VaeModelConfig>;
   evaluation: string | null;
@@ -73,7 +79,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
     values[m[1]!] = value;
   }
-  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life'];
+  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life', 'pack-neighbours', 'max-users'];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new UsageError(`unknown option --${key}`);
   if (!values.data && !manifestOnly) throw new UsageError('--data DIR is required');
   if (manifestOnly && !values.evaluation) throw new UsageError('--manifest-only needs --evaluation FILE');
@@ -85,8 +91,8 @@ function parseArgs(argv: string[]): TrainArgs | null {
     if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) throw new UsageError(`--${key} must be a ${integer ? 'whole ' : ''}number, got "${text}"`);
     return v;
   };
-  const dtype = values.dtype ?? 'uint8';
-  if (dtype !== 'uint8' && dtype !== 'float16' && dtype !== 'float32') throw new UsageError(`--dtype must be uint8, float16 or float32`);
+  const dtype = (values.dtype ?? 'uint8') as WeightDtype;
+  if (!(WEIGHT_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--dtype must be one of ${WEIGHT_DTYPES.join(', ')}`);
   const backend = values.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu in Node`);
   const d = DEFAULT_VAE_MODEL_CONFIG;
@@ -112,6 +118,8 @@ function parseArgs(argv: string[]): TrainArgs | null {
     seed: num('seed', 42, true),
     dtype,
     backend,
+    packNeighbours: values['pack-neighbours'] === undefined ? null : num('pack-neighbours', 0, true),
+    maxUsers: values['max-users'] === undefined ? null : num('max-users', 0, true),
     evaluation: values.evaluation ?? null,
     halfLife,
     config: {
@@ -187,6 +195,11 @@ async function main(): Promise<number> {
     : null;
   if (args.manifestOnly) return rewriteManifest(args, evaluation, emit);
   const data = readInteractionData(args.data);
+  if (args.maxUsers !== null && args.maxUsers < data.rows.length) {
+    data.rows = data.rows.slice(0, args.maxUsers);
+    data.userIds = data.userIds.slice(0, args.maxUsers);
+    data.interactions = data.rows.reduce((a, r) => a + r.length, 0);
+  }
   const matrix = csrFromRows(data.rows, data.itemIds.length);
   const fingerprint = dataFingerprint(data);
   await useBackend(args.backend);
@@ -214,7 +227,8 @@ async function main(): Promise<number> {
   };
   const ranking = packRanking(evaluation, args.halfLife);
   const coldStart = packColdStart(evaluation);
-  const pack = await vaeModelPack(model.scorer, data.itemIds, {
+  const packed = args.packNeighbours ? withFewerNeighbours(model.scorer, args.packNeighbours) : model.scorer;
+  const pack = await vaeModelPack(packed, data.itemIds, {
     dataFingerprint: fingerprint.digest(),
     evaluation,
     backend: args.backend,
@@ -222,7 +236,9 @@ async function main(): Promise<number> {
     ...(ranking ? { ranking } : {}),
     ...(coldStart ? { coldStart } : {}),
   });
-  const integrity = await savePackToDir(args.out, encodePack(pack, args.dtype));
+  const files = encodePack(pack, args.dtype);
+  const integrity = await savePackToDir(args.out, files);
+  const download = packBytes(files);
   model.scorer.network.dispose();
   emit({
     stage: 'done',
@@ -235,6 +251,8 @@ async function main(): Promise<number> {
     examplesPerSecond: Math.round(model.report.examplesPerSecond),
     totalSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
     packBytes: bytesUnder(args.out),
+    packBytesGzip: download.gzip,
+    bytesPerItemGzip: Math.round(download.gzip / data.itemIds.length),
     weights: args.dtype,
     blend: model.report.weights,
     ranking: ranking ?? 'none (the library default half-life applies)',

@@ -46,6 +46,8 @@ export function toEngineConfig(options: RecommenderOptions): EngineConfig {
     if (storage[flag] !== undefined && typeof storage[flag] !== 'boolean') invalid(`storage.${flag} must be a boolean.`);
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('options.onProgress must be a function.');
+  const budget = options.memoryBudgetMB;
+  if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0)) invalid('options.memoryBudgetMB must be a positive number of megabytes.');
   const models = packUrl(options.models, 'models');
   const reasons = packUrl(options.reasons, 'reasons');
   // Their form (sha256-…) is checked in the worker (checkIntegrityOptions), to keep this loader small.
@@ -59,6 +61,7 @@ export function toEngineConfig(options: RecommenderOptions): EngineConfig {
     maxEvents,
     persist,
     ...(models ? { models } : {}),
+    ...(budget !== undefined ? { memoryBudgetMB: budget } : {}),
     ...(reasons ? { reasons } : {}),
     ...(integrity.models ? { modelsIntegrity: integrity.models } : {}),
     ...(integrity.reasons ? { reasonsIntegrity: integrity.reasons } : {}),

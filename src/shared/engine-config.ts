@@ -18,6 +18,8 @@ export interface EngineConfig {
   reasonsIntegrity?: string;
   /** Absolute URL of a reasons pack folder (the neural reason generator), if the store ships one. */
   reasons?: string;
+  /** Memory budget for the catalog's vectors and the pack, in MB (absent: from the device's memory). */
+  memoryBudgetMB?: number;
   /** Hashed dimensions of the content vectors. */
   dims?: number;
 }

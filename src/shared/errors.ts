@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   BACKEND_LOST: 'The GPU device was lost (driver reset, GPU removed or out of memory).',
   MODEL_FETCH_FAILED: 'The model pack could not be loaded.',
   MODEL_INVALID: 'The model pack is corrupted or of an unsupported version.',
+  MODEL_TOO_LARGE: "The model pack needs more memory than the recommender's memory budget.",
+  CATALOG_TOO_LARGE: "The catalog needs more memory than the recommender's memory budget.",
   TRAINING_IN_PROGRESS: 'A training run is already going on.',
   NO_MODEL: 'This needs a trained model (a model pack or train()).',
   WORKER_FAILED: 'The worker could not be started.',

@@ -179,6 +179,14 @@ export interface RecommenderOptions {
   integrity?: { models?: string; reasons?: string };
   /** Default `'auto'`. */
   backend?: BackendPreference;
+  /**
+   * Memory the worker may use for the catalog's vectors and the model pack, in MB. Default: an
+   * eighth of the device's memory (`navigator.deviceMemory`, so 1,024 MB on an 8 GB device, 256 MB
+   * on a 2 GB phone), or 1,024 MB where the browser does not say. A pack that needs more is not
+   * loaded (`status().model.error.code` is `MODEL_TOO_LARGE`) and the content model serves; a
+   * catalog that needs more is `CATALOG_TOO_LARGE`.
+   */
+  memoryBudgetMB?: number;
   storage?: StorageOptions;
   onProgress?: (event: ProgressEvent) => void;
   /**

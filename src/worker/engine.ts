@@ -9,6 +9,7 @@ import { mergeCatalog } from '../catalog/merge-catalog';
 import { tuneReasonWriter } from '../explain/generator/fine-tune-reasons';
 import { loadReasonWriter, type ReasonsReport } from '../explain/generator/reason-writer';
 import { loadModelPack, type ModelPackReport } from '../models/packs/load-model-pack';
+import { catalogBytes, checkCatalogFits, memoryBudgetBytes } from './memory-budget';
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { rankingReport } from '../rank/ranking-settings';
@@ -60,7 +61,7 @@ export class Engine implements Recommender {
 
   /**
    * Loads the catalog, picks a backend, builds item vectors, loads the packs and reads the stored history.
-   * @throws LocalrecError CATALOG_INVALID | CATALOG_EMPTY | CATALOG_FETCH_FAILED | BACKEND_UNAVAILABLE | STORAGE_FAILED
+   * @throws LocalrecError CATALOG_INVALID | CATALOG_EMPTY | CATALOG_FETCH_FAILED | CATALOG_TOO_LARGE | BACKEND_UNAVAILABLE | STORAGE_FAILED
    */
   static async create(config: EngineConfig, onProgress?: ProgressListener): Promise<Engine> {
     checkIntegrityOptions(config);
@@ -71,6 +72,8 @@ export class Engine implements Recommender {
     const store = history.store;
     report('catalog', 0, 1);
     const catalog = await loadCatalog(config.catalog, store);
+    const budget = memoryBudgetBytes(config.memoryBudgetMB);
+    checkCatalogFits(catalog.items.length, budget, config.dims);
     report('catalog', 1, 1);
     report('backend', 0, 1);
     const backend = await selectBackend(config.backend, config.wasmPaths);
@@ -79,7 +82,7 @@ export class Engine implements Recommender {
     let state = await ServingState.forCatalog(catalog.items, config.dims);
     report('features', catalog.items.length, catalog.items.length);
     report('model', 0, 1);
-    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity);
+    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity, budget - catalogBytes(catalog.items.length, config.dims));
     const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => state.rowOf(id), config.reasonsIntegrity);
     report('model', 1, 1);
     report('history', 0, 1);

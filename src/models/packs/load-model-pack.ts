@@ -4,6 +4,7 @@ import type { BehaviourStore } from '../../store/behaviour-store';
 import { CollaborativeModel } from '../collaborative-model';
 import { dropCachedPack, loadPack } from './pack-source';
 import { decodePack } from './vae-pack';
+import { checkPackFits } from '../../worker/memory-budget';
 
 /** What status().model says about the pack. */
 export type ModelPackReport = PackReport;
@@ -11,7 +12,7 @@ export type ModelPackReport = PackReport;
 /**
  * Loads the store's model pack, if it ships one. A pack that cannot be fetched or decoded does
  * not stop the recommender: it runs on its content model and `status().model.error` says why
- * (with a stable code). A corrupted cached copy is dropped and downloaded again at once
+ * (with a stable code); so does one larger than `budgetBytes` (MODEL_TOO_LARGE). A corrupted cached copy is dropped and downloaded again at once
  * (`status().model.cacheError` says so).
  */
 export async function loadModelPack(
@@ -20,6 +21,7 @@ export async function loadModelPack(
   rowById: ReadonlyMap<string, number>,
   catalogSize: number,
   integrity?: string,
+  budgetBytes = Infinity,
 ): Promise<{ collaborative: CollaborativeModel | null; report: ModelPackReport }> {
   const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
@@ -28,6 +30,7 @@ export async function loadModelPack(
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
     report.integrity = loaded.integrity;
+    checkPackFits(loaded.value, budgetBytes);
     const collaborative = CollaborativeModel.fromPack(loaded.value, rowById, catalogSize);
     report.coveredItems = collaborative.covered;
     return { collaborative, report };

@@ -1,5 +1,6 @@
 import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
+import { decodeNf4, encodeNf4, NF4_BLOCK, nf4Bytes } from './nf4';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
@@ -19,8 +20,15 @@ export const PACK_FORMAT = 'localrec-model-pack';
 export const PACK_VERSION = 1;
 export const PACK_FILES = { model: 'model.json', weights: 'weights.bin', items: 'items.json', manifest: 'manifest.json' } as const;
 
-/** float32 weights as stored: float16, float32, or uint8 with a per-tensor affine map (tfjs' quantization). */
-export type WeightDtype = 'float16' | 'float32' | 'uint8';
+/**
+ * float32 weights as stored: float16, float32, uint8 with a per-tensor affine map (tfjs'
+ * quantization), or `nf4`: the item-sized matrices in 4-bit NormalFloat blocks (nf4.ts), the
+ * rest as uint8 — the compact packs of large catalogs.
+ */
+export type WeightDtype = 'float16' | 'float32' | 'uint8' | 'nf4';
+export const WEIGHT_DTYPES: readonly WeightDtype[] = ['uint8', 'float16', 'float32', 'nf4'];
+/** In an `nf4` pack, float tensors at least this large (the item-sized matrices) are NF4. */
+const NF4_MIN_VALUES = 4096;
 
 export interface PackTensor {
   name: string;
@@ -70,7 +78,7 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'float16' | 'uint16' | 'uint8'; min?: number; scale?: number; original_dtype?: string };
+  quantization?: { dtype: 'float16' | 'uint16' | 'uint8' | 'nf4'; min?: number; scale?: number; block?: number; original_dtype?: string };
 }
 
 interface ModelJson {
@@ -111,7 +119,10 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
         specs.push({ name: t.name, shape: t.shape, dtype: 'int32' });
         chunks.push(new Uint8Array(Int32Array.from(t.data).buffer));
       }
-    } else if (weightDtype === 'uint8') {
+    } else if (weightDtype === 'nf4' && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES && !t.name.startsWith('parts/')) {
+      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'nf4', block: NF4_BLOCK, original_dtype: 'float32' } });
+      chunks.push(encodeNf4(t.data, NF4_BLOCK));
+    } else if (weightDtype === 'uint8' || weightDtype === 'nf4') {
       let min = Infinity;
       let max = -Infinity;
       for (let i = 0; i < t.data.length; i++) {
@@ -176,7 +187,9 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       const n = size(spec.shape);
       const q = spec.quantization?.dtype;
       const width = q === 'uint8' ? 1 : q === 'float16' || q === 'uint16' ? 2 : 4;
-      const byteLength = n * width;
+      const block = spec.quantization?.block ?? NF4_BLOCK;
+      if (q === 'nf4' && !(Number.isInteger(block) && block > 0)) fail(`bad nf4 block size for ${spec.name}`);
+      const byteLength = q === 'nf4' ? nf4Bytes(n, block) : n * width;
       if (offset + byteLength > raw.byteLength) fail(`weights.bin is too short for ${spec.name}`);
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
       const bytes = raw.slice(offset, offset + byteLength);
@@ -197,6 +210,8 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
           const v = new Uint16Array(bytes.buffer);
           data = new Float32Array(n);
           for (let i = 0; i < n; i++) data[i] = float16BitsToFloat32(v[i]!);
+        } else if (q === 'nf4') {
+          data = decodeNf4(bytes, n, block);
         } else if (q === 'uint8') {
           const scale = spec.quantization?.scale ?? 1;
           const min = spec.quantization?.min ?? 0;

@@ -214,3 +214,25 @@ describe('Engine with a model pack', () => {
     await expect(start('md5-abc')).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
   });
 });
+
+describe('memory budget', () => {
+  it('a pack larger than what the budget leaves is MODEL_TOO_LARGE, and the content model serves', async () => {
+    const { catalogBytes } = await import('../../../src/worker/memory-budget');
+    const catalogMB = catalogBytes(items.length) / 2 ** 20;
+    const engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'budget', maxEvents: 100, persist: false, models: `${server.url}/good/`, memoryBudgetMB: catalogMB + 0.01 });
+    const status = engine.status();
+    expect(status.model.error?.code).toBe('MODEL_TOO_LARGE');
+    expect(status.model.error?.message).toMatch(/memoryBudgetMB/);
+    await engine.track({ type: 'view', itemId: items[0]!.id });
+    expect((await engine.recommend({ k: 5 })).length).toBe(5);
+    engine.dispose();
+    // With room for it, the same pack loads.
+    const roomy = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'budget2', maxEvents: 100, persist: false, models: `${server.url}/good/`, memoryBudgetMB: catalogMB + 50 });
+    expect(roomy.status().model.error).toBeNull();
+    roomy.dispose();
+  });
+
+  it('a catalog larger than the budget is CATALOG_TOO_LARGE', async () => {
+    await expect(Engine.create({ catalog: items, backend: 'wasm', dbName: 'budget3', maxEvents: 100, persist: false, memoryBudgetMB: 0.5 })).rejects.toMatchObject({ code: 'CATALOG_TOO_LARGE' });
+  });
+});
