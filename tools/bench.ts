@@ -9,7 +9,7 @@ import { workerHeaps } from './worker-heap';
 
 type Json = Record<string, unknown>;
 
-const SCENARIOS = ['size', 'startup', 'latency', 'train', 'bundlers'];
+const SCENARIOS = ['size', 'startup', 'latency', 'serving', 'train', 'bundlers'];
 
 function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
   const args = new Map<string, string>();
@@ -23,7 +23,7 @@ function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds
     args.set(key.slice(2), argv[i + 1]!);
   }
   return {
-    only: new Set((args.get('only') ?? 'size,startup,latency,train').split(',')),
+    only: new Set((args.get('only') ?? 'size,startup,latency,serving,train').split(',')),
     sizes: (args.get('sizes') ?? '4385,10000,100000').split(',').map(Number),
     rounds: Number(args.get('rounds') ?? 50),
   };
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     // Not in the default run: it packs, installs and builds a store with four bundlers (minutes).
     await (await import('./fixture-store/bundler-report')).bundlerReport(emit);
   }
-  if (!only.has('startup') && !only.has('latency') && !only.has('train')) return;
+  if (!only.has('startup') && !only.has('latency') && !only.has('train') && !only.has('serving')) return;
 
   // Serve the folder above the repository, so the shared datasets are reachable too.
   const repo = basename(process.cwd());
@@ -92,6 +92,16 @@ async function main(): Promise<void> {
         const topK = result.topK as Json | null;
         console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}; worker heap ${mb(result.workerHeapBytes)}, tensors ${mb(result.tensorBytes)}; top-k ${topK ? `${String(topK.method)} (backend ${String(topK.backendMs)} ms, readback ${String(topK.readbackMs)} ms)` : 'n/a'}`);
       }
+    }
+    if (only.has('serving')) {
+      const open = async () => {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(benchPage);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        return { context, page };
+      };
+      await (await import('./bench-serving')).benchServing(open, prefix, sizes.filter((s) => s >= 10_000), Math.max(rounds, 1000), (r) => emit({ ...r, machine }));
     }
     if (only.has('train')) {
       {

@@ -137,3 +137,53 @@ window.benchTrainingLatency = async (catalogUrl, basketsUrl, sessions, rounds) =
   await training.catch(() => undefined);
   return { idle: summary(idle), duringTraining: summary(during), stillTrainingAtEnd: stillTraining, ratioP95: +(percentile(during, 95) / percentile(idle, 95)).toFixed(2) };
 };
+
+/**
+ * A store's catalog and model pack served at size: time to the first recommendation, then
+ * recommend(), similar() and search() latency through comlink, and memory across `rounds` calls.
+ */
+window.benchServing = async (catalogUrl, modelsUrl, rounds, dbName, query) => {
+  const started = performance.now();
+  const rec = await localrec.createRecommender({ catalog: catalogUrl, models: modelsUrl, storage: { dbName } });
+  const readyMs = performance.now() - started;
+  const ids = (await rec.search(query, { k: 50 })).map((r) => r.itemId);
+  for (let i = 0; i < 5; i++) await rec.track({ type: 'view', itemId: ids[i % ids.length] });
+  const firstStarted = performance.now();
+  await rec.recommend({ k: 12 });
+  const firstMs = performance.now() - firstStarted;
+  await rec.similar(ids[0], { k: 8 });
+  const before = rec.status();
+  const recommend = [], similar = [], search = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await rec.recommend({ k: 12 });
+    recommend.push(performance.now() - t);
+    if (i % 10 === 0) {
+      t = performance.now();
+      await rec.similar(ids[i % ids.length], { k: 8 });
+      similar.push(performance.now() - t);
+      t = performance.now();
+      await rec.search(`${query} ${i % 7}`, { k: 12 });
+      search.push(performance.now() - t);
+    }
+  }
+  const status = rec.status();
+  window.benchDispose = () => rec.dispose();
+  return {
+    items: status.catalogSize,
+    backend: status.backend,
+    model: status.modelVersion,
+    pack: status.model.source,
+    packError: status.model.error,
+    coveredItems: status.model.coveredItems,
+    startupMs: +readyMs.toFixed(1),
+    firstRecommendMs: +firstMs.toFixed(1),
+    recommend: summary(recommend),
+    similar: summary(similar),
+    search: summary(search),
+    tensorBytesBefore: before.tensorBytes,
+    tensorBytesAfter: status.tensorBytes,
+    tensorsBefore: before.tensors,
+    tensorsAfter: status.tensors,
+  };
+};

@@ -1,6 +1,7 @@
 import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
 import { decodeNf4, encodeNf4, NF4_BLOCK, nf4Bytes } from './nf4';
+import { decodeDeltaVarint, encodeDeltaVarint, sortRowsByIndex } from './delta-varint';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
@@ -78,7 +79,7 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'float16' | 'uint16' | 'uint8' | 'nf4'; min?: number; scale?: number; block?: number; original_dtype?: string };
+  quantization?: { dtype: 'float16' | 'uint16' | 'uint8' | 'nf4' | 'delta-varint'; min?: number; scale?: number; block?: number; bytes?: number; rowLength?: number; original_dtype?: string };
 }
 
 interface ModelJson {
@@ -105,7 +106,13 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
   const chunks: Uint8Array[] = [];
   for (const t of pack.tensors) {
     if (t.data.length !== size(t.shape)) throw new Error(`pack tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
-    if (t.data instanceof Int32Array) {
+    if (t.data instanceof Int32Array && weightDtype === 'nf4' && t.shape.length === 2 && t.name.startsWith('parts/')) {
+      // Compact packs: neighbour lists (ascending in each row, see vaeModelPack) as varint gaps.
+      const rowLength = t.shape[1]!;
+      const encoded = encodeDeltaVarint(t.data, rowLength);
+      specs.push({ name: t.name, shape: t.shape, dtype: 'int32', quantization: { dtype: 'delta-varint', bytes: encoded.byteLength, rowLength, original_dtype: 'int32' } });
+      chunks.push(encoded);
+    } else if (t.data instanceof Int32Array) {
       let min = 0;
       let max = 0;
       for (let i = 0; i < t.data.length; i++) {
@@ -189,7 +196,9 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       const width = q === 'uint8' ? 1 : q === 'float16' || q === 'uint16' ? 2 : 4;
       const block = spec.quantization?.block ?? NF4_BLOCK;
       if (q === 'nf4' && !(Number.isInteger(block) && block > 0)) fail(`bad nf4 block size for ${spec.name}`);
-      const byteLength = q === 'nf4' ? nf4Bytes(n, block) : n * width;
+      const varintBytes = spec.quantization?.bytes;
+      if (q === 'delta-varint' && !(Number.isInteger(varintBytes) && varintBytes! >= 0)) fail(`bad delta-varint byte length for ${spec.name}`);
+      const byteLength = q === 'nf4' ? nf4Bytes(n, block) : q === 'delta-varint' ? varintBytes! : n * width;
       if (offset + byteLength > raw.byteLength) fail(`weights.bin is too short for ${spec.name}`);
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
       const bytes = raw.slice(offset, offset + byteLength);
@@ -202,6 +211,12 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
           const min = spec.quantization?.min ?? 0;
           data = new Int32Array(n);
           for (let i = 0; i < n; i++) data[i] = Math.round(v[i]! * scale + min);
+        } else if (q === 'delta-varint') {
+          try {
+            data = decodeDeltaVarint(bytes, n, spec.quantization?.rowLength ?? spec.shape[1] ?? n);
+          } catch (error) {
+            fail(`${spec.name}: ${(error as Error).message}`);
+          }
         } else if (!q) {
           data = new Int32Array(bytes.buffer);
         } else fail(`unsupported quantization ${q} for int32 ${spec.name}`);
@@ -274,8 +289,9 @@ export async function vaeModelPack(
   const shapes = vaeParamShapes(arch);
   const tensors: PackTensor[] = VAE_PARAM_NAMES.map((name) => ({ name, shape: [...shapes[name]], data: weights[name] }));
   for (const part of scorer.parts) {
-    tensors.push({ name: `parts/${part.kind}/indices`, shape: [part.items, part.k], data: part.indices });
-    tensors.push({ name: `parts/${part.kind}/values`, shape: [part.items, part.k], data: part.values });
+    const sorted = sortRowsByIndex(part.indices, part.values, part.k);
+    tensors.push({ name: `parts/${part.kind}/indices`, shape: [part.items, part.k], data: sorted.indices });
+    tensors.push({ name: `parts/${part.kind}/values`, shape: [part.items, part.k], data: sorted.values });
   }
   const topology: VaeTopology = {
     kind: 'mult-vae',
