@@ -91,6 +91,7 @@ export class VaeEvalModel implements EvalModel {
       parts: Object.keys(r.weights).filter((k) => k !== 'vae'),
       easeLambda: r.easeLambda,
       neighbours: c.neighbours,
+      easeNeighbours: this.trained?.scorer.parts.find((p) => p.kind === 'ease')?.k ?? null,
       weights: r.weights,
       validationMetric: c.validationMetric,
       validation: r.validation,

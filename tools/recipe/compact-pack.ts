@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { CollaborativeBlend } from '../../src/models/collaborative-blend';
-import type { ItemNeighbours } from '../../src/models/item-item/item-item';
+import { truncateNeighbours } from '../../src/models/item-item/item-item';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack, type EncodedPack, type WeightDtype } from '../../src/models/packs/vae-pack';
 
 /** How a pack is made smaller: the weights' precision and the neighbours kept per item and part. */
@@ -12,17 +12,7 @@ export interface CompactOptions {
 
 /** The same blend with each part's neighbour lists cut to their `k` strongest. */
 export function withFewerNeighbours(scorer: CollaborativeBlend, k: number): CollaborativeBlend {
-  const parts: ItemNeighbours[] = scorer.parts.map((part) => {
-    if (part.k <= k) return part;
-    const indices = new Int32Array(part.items * k);
-    const values = new Float32Array(part.items * k);
-    for (let i = 0; i < part.items; i++) {
-      indices.set(part.indices.subarray(i * part.k, i * part.k + k), i * k);
-      values.set(part.values.subarray(i * part.k, i * part.k + k), i * k);
-    }
-    return { ...part, k, indices, values };
-  });
-  return new CollaborativeBlend(scorer.network, parts, scorer.weights);
+  return new CollaborativeBlend(scorer.network, scorer.parts.map((part) => truncateNeighbours(part, k)), scorer.weights);
 }
 
 /** Bytes a browser downloads for a pack: each file raw and gzipped. */

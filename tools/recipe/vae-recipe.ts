@@ -2,7 +2,7 @@ import type { Item } from '../../src/shared/types';
 import { contentNeighbours } from './content-neighbours';
 import { cosineNeighbours, easeHeadItems, easeNeighbours } from './item-item-fit';
 import { sparseGram } from '../../src/util/csr';
-import { neighbourScores, type ItemNeighbours } from '../../src/models/item-item/item-item';
+import { neighbourScores, truncateNeighbours, type ItemNeighbours } from '../../src/models/item-item/item-item';
 import type { Csr } from '../../src/util/csr';
 import { CollaborativeBlend, type PartWeights } from '../../src/models/collaborative-blend';
 import { DEFAULT_VAE_TRAIN_CONFIG, rankingMetric, VaeTrainer, type VaeFitResult, type VaeTrainConfig, type VaeValidation } from '../../src/models/vae/vae-trainer';
@@ -30,6 +30,12 @@ export interface VaeModelConfig extends VaeTrainConfig {
   content: boolean;
   /** Neighbours kept per item in every part. */
   neighbours: number;
+  /**
+   * Longer EASE lists the validation users may choose (dense data keeps more of EASE's weight
+   * in the long tail of each row): the shortest within 1% of the best is kept; lists are capped
+   * at 2.5M entries in all (pack size).
+   */
+  easeNeighbourChoices: number[];
   /** Blend weights without validation data (and while early stopping): part kind → weight. */
   weights: Record<string, number>;
   /** Tune the blend weights on the validation users (coordinate ascent in steps of 0.1). */
@@ -44,6 +50,7 @@ export const DEFAULT_VAE_MODEL_CONFIG: VaeModelConfig = {
   knn: true,
   content: true,
   neighbours: 50,
+  easeNeighbourChoices: [200, 1000],
   weights: { ease: 0.3, knn: 0.1, content: 0.2 },
   tuneWeights: true,
 };
@@ -164,14 +171,17 @@ export async function trainVaeModel(
   if (cfg.ease && gram) {
     const lambdas = validation ? cfg.easeLambdas : [cfg.easeLambda];
     const head = easeHeadItems(gram);
+    const n = gram.rows;
+    const choices = [cfg.neighbours, ...(validation ? cfg.easeNeighbourChoices : [])].filter((k, i) => i === 0 || (k > cfg.neighbours && k < head.length && n * k <= 2_500_000));
+    const longest = Math.max(...choices);
     // Hill climb over the sorted λ grid from its middle (validation quality is unimodal in λ in
     // practice): each try is one dense inverse, minutes at 12k items.
     const tried = new Map<number, { nb: ItemNeighbours; value: number }>();
     const tryAt = (at: number): number => {
       const known = tried.get(at);
       if (known) return known.value;
-      const nb = easeNeighbours(gram, lambdas[at]!, cfg.neighbours, head);
-      const value = validation ? partValidation(nb, validation, metric) : 0;
+      const nb = easeNeighbours(gram, lambdas[at]!, longest, head);
+      const value = validation ? partValidation(truncateNeighbours(nb, cfg.neighbours), validation, metric) : 0;
       tried.set(at, { nb, value });
       onProgress?.({ stage: 'ease', loaded: tried.size, total: lambdas.length, lambda: lambdas[at], headItems: head.length, ...(validation ? { [metric]: value } : {}) });
       return value;
@@ -191,7 +201,16 @@ export async function trainVaeModel(
       }
     }
     lambda = lambdas[at]!;
-    parts.push(tried.get(at)!.nb);
+    const full = tried.get(at)!.nb;
+    let kept = truncateNeighbours(full, cfg.neighbours);
+    if (validation && choices.length > 1) {
+      const values = choices.map((k) => partValidation(truncateNeighbours(full, k), validation, metric));
+      const best = Math.max(...values);
+      const k = choices[values.findIndex((v) => v >= best * 0.99)]!;
+      kept = truncateNeighbours(full, k);
+      onProgress?.({ stage: 'ease-neighbours', loaded: 1, total: 1, chosen: k, validation: Object.fromEntries(choices.map((c, i) => [c, Number(values[i]!.toFixed(5))])) });
+    }
+    parts.push(kept);
   }
   if (cfg.knn && gram) {
     parts.push(cosineNeighbours(gram, cfg.neighbours));

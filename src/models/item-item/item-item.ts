@@ -34,3 +34,15 @@ export function neighbourScores(nb: ItemNeighbours, inputs: Csr, ids: ArrayLike<
     }
   }
 }
+
+/** The same part with each item's list cut to its `k` strongest (lists are best-first until packed). */
+export function truncateNeighbours(nb: ItemNeighbours, k: number): ItemNeighbours {
+  if (nb.k <= k) return nb;
+  const indices = new Int32Array(nb.items * k);
+  const values = new Float32Array(nb.items * k);
+  for (let i = 0; i < nb.items; i++) {
+    indices.set(nb.indices.subarray(i * nb.k, i * nb.k + k), i * k);
+    values.set(nb.values.subarray(i * nb.k, i * nb.k + k), i * k);
+  }
+  return { ...nb, k, indices, values };
+}
