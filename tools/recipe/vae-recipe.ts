@@ -46,7 +46,7 @@ export const DEFAULT_VAE_MODEL_CONFIG: VaeModelConfig = {
   ...DEFAULT_VAE_TRAIN_CONFIG,
   ease: true,
   easeLambda: 200,
-  easeLambdas: [50, 100, 200, 400],
+  easeLambdas: [50, 100, 200, 400, 800, 1600],
   knn: true,
   content: true,
   neighbours: 50,
