@@ -113,6 +113,8 @@ async function main(): Promise<number> {
       : (event) => {
           if (event.stage === 'ease-lambda') process.stderr.write(`  ease λ=${String(event.lambda)} ${JSON.stringify(event)}\n`);
           if (event.stage === 'sknn-k') process.stderr.write(`  sknn k=${String(event.k)} ${JSON.stringify(event)}\n`);
+          if (event.stage === 'ease' || event.stage === 'ease-neighbours') process.stderr.write(`  vae's ${event.stage} part: ${JSON.stringify(event)}\n`);
+          if (process.env.LOCALREC_EVAL_VERBOSE) process.stderr.write(`  ${JSON.stringify(event)}\n`);
         },
   });
   if (!args.json) process.stderr.write(`${table(records)}\n`);

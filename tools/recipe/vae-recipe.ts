@@ -32,8 +32,8 @@ export interface VaeModelConfig extends VaeTrainConfig {
   neighbours: number;
   /**
    * Longer EASE lists the validation users may choose (dense data keeps more of EASE's weight
-   * in the long tail of each row): the shortest within 1% of the best is kept; lists are capped
-   * at 2.5M entries in all (pack size).
+   * in the long tail of each row), and the whole row: the shortest within 1% of the best is kept;
+   * lists are capped at 4M entries in all (pack size).
    */
   easeNeighbourChoices: number[];
   /** Blend weights without validation data (and while early stopping): part kind → weight. */
@@ -172,7 +172,9 @@ export async function trainVaeModel(
     const lambdas = validation ? cfg.easeLambdas : [cfg.easeLambda];
     const head = easeHeadItems(gram);
     const n = gram.rows;
-    const choices = [cfg.neighbours, ...(validation ? cfg.easeNeighbourChoices : [])].filter((k, i) => i === 0 || (k > cfg.neighbours && k < head.length && n * k <= 2_500_000));
+    // "All" keeps EASE's negative weights too, which suppress on dense data what the top of a row cannot.
+    const candidates = [...cfg.easeNeighbourChoices.filter((k) => k < head.length - 1), head.length - 1];
+    const choices = [cfg.neighbours, ...(validation ? candidates : [])].filter((k, i) => i === 0 || (k > cfg.neighbours && n * k <= 4_000_000));
     const longest = Math.max(...choices);
     // Hill climb over the sorted λ grid from its middle (validation quality is unimodal in λ in
     // practice): each try is one dense inverse, minutes at 12k items.
