@@ -15,9 +15,16 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/**
+ * On a machine with a real GPU (tools/gpu/bench-gpu.sh) `LOCALREC_CHROMIUM_GPU=1` adds the flags
+ * that let headless Chromium use it through Vulkan instead of SwiftShader.
+ */
+const GPU_ARGS = ['--ignore-gpu-blocklist', '--enable-features=Vulkan,WebGPU', '--use-angle=vulkan', '--enable-gpu-rasterization'];
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const args = process.env.LOCALREC_CHROMIUM_GPU ? [...CHROMIUM_ARGS, ...GPU_ARGS] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 }
