@@ -76,7 +76,7 @@ export const SPREAD_SUFFIX = '+spread';
  * (uint8, float16, float32, nf4) with N neighbours a part, exactly as the browser decodes it;
  * `vae/kN@…`: trained with N neighbours from the start. Their settings give the pack's size.
  */
-const PACK_VARIANT = /^vae(?:\/k(\d+))?@(uint8|float16|float32|nf4)(?:\/k(\d+))?$/;
+const PACK_VARIANT = /^vae(?:\/k(\d+))?@(uint8|float16|float32|nf4|nf3)(?:\/k(\d+))?$/;
 
 function packVariant(name: string, options: ModelOptions): EvalModel | null {
   const m = PACK_VARIANT.exec(name);

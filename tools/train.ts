@@ -24,8 +24,8 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --out DIR           pack folder to write (model.json, weights.bin, items.json, manifest.json)
   --epochs N          training epochs (default ${DEFAULT_TRAIN_EPOCHS})
   --seed N            seed of initialisation, shuffling, dropout and noise (default 42)
-  --dtype uint8|float16|float32|nf4   weight precision in the pack (default uint8: same figures as
-                      float32 on office and scientific, a quarter of the size; nf4: the item-sized
+  --dtype uint8|float16|float32|nf4|nf3   weight precision in the pack (default uint8: same figures as
+                      float32 on office and scientific, a quarter of the size; nf4 / nf3: the item-sized
                       matrices in 4-bit NormalFloat blocks, for catalogs of 10k items and more)
   --backend wasm|cpu  tfjs backend to train on (default wasm)
   --hidden N --latent N --batch N --lr X --beta X --dropout X   network / optimiser settings

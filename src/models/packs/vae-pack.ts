@@ -1,6 +1,6 @@
 import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
-import { decodeNf4, encodeNf4, NF4_BLOCK, nf4Bytes } from './nf4';
+import { decodeNormalFloat, encodeNormalFloat, NF_BLOCK, normalFloatBytes, type NormalFloatBits } from './normal-float';
 import { decodeDeltaVarint, encodeDeltaVarint, sortRowsByIndex } from './delta-varint';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
@@ -23,12 +23,13 @@ export const PACK_FILES = { model: 'model.json', weights: 'weights.bin', items: 
 
 /**
  * float32 weights as stored: float16, float32, uint8 with a per-tensor affine map (tfjs'
- * quantization), or `nf4`: the item-sized matrices in 4-bit NormalFloat blocks (nf4.ts), the
- * rest as uint8 — the compact packs of large catalogs.
+ * quantization), or `nf4` / `nf3`: the item-sized matrices in 4- or 3-bit NormalFloat blocks
+ * (normal-float.ts), the rest as uint8, neighbour lists as varint gaps — compact packs.
  */
-export type WeightDtype = 'float16' | 'float32' | 'uint8' | 'nf4';
-export const WEIGHT_DTYPES: readonly WeightDtype[] = ['uint8', 'float16', 'float32', 'nf4'];
-/** In an `nf4` pack, float tensors at least this large (the item-sized matrices) are NF4. */
+export type WeightDtype = 'float16' | 'float32' | 'uint8' | 'nf4' | 'nf3';
+export const WEIGHT_DTYPES: readonly WeightDtype[] = ['uint8', 'float16', 'float32', 'nf4', 'nf3'];
+const NF_BITS: Partial<Record<WeightDtype, NormalFloatBits>> = { nf4: 4, nf3: 3 };
+/** In an `nf4`/`nf3` pack, float tensors at least this large (the item-sized matrices) are NormalFloat. */
 const NF4_MIN_VALUES = 4096;
 
 export interface PackTensor {
@@ -79,7 +80,7 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'float16' | 'uint16' | 'uint8' | 'nf4' | 'delta-varint'; min?: number; scale?: number; block?: number; bytes?: number; rowLength?: number; original_dtype?: string };
+  quantization?: { dtype: 'float16' | 'uint16' | 'uint8' | 'nf4' | 'nf3' | 'delta-varint'; min?: number; scale?: number; block?: number; bytes?: number; rowLength?: number; original_dtype?: string };
 }
 
 interface ModelJson {
@@ -106,7 +107,8 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
   const chunks: Uint8Array[] = [];
   for (const t of pack.tensors) {
     if (t.data.length !== size(t.shape)) throw new Error(`pack tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
-    if (t.data instanceof Int32Array && weightDtype === 'nf4' && t.shape.length === 2 && t.name.startsWith('parts/')) {
+    const nfBits = NF_BITS[weightDtype];
+    if (t.data instanceof Int32Array && nfBits && t.shape.length === 2 && t.name.startsWith('parts/')) {
       // Compact packs: neighbour lists (ascending in each row, see vaeModelPack) as varint gaps.
       const rowLength = t.shape[1]!;
       const encoded = encodeDeltaVarint(t.data, rowLength);
@@ -126,10 +128,10 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
         specs.push({ name: t.name, shape: t.shape, dtype: 'int32' });
         chunks.push(new Uint8Array(Int32Array.from(t.data).buffer));
       }
-    } else if (weightDtype === 'nf4' && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES && !t.name.startsWith('parts/')) {
-      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'nf4', block: NF4_BLOCK, original_dtype: 'float32' } });
-      chunks.push(encodeNf4(t.data, NF4_BLOCK));
-    } else if (weightDtype === 'uint8' || weightDtype === 'nf4') {
+    } else if (nfBits && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES && !t.name.startsWith('parts/')) {
+      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: nfBits === 4 ? 'nf4' : 'nf3', block: NF_BLOCK, original_dtype: 'float32' } });
+      chunks.push(encodeNormalFloat(t.data, nfBits, NF_BLOCK));
+    } else if (weightDtype === 'uint8' || nfBits) {
       let min = Infinity;
       let max = -Infinity;
       for (let i = 0; i < t.data.length; i++) {
@@ -194,11 +196,12 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       const n = size(spec.shape);
       const q = spec.quantization?.dtype;
       const width = q === 'uint8' ? 1 : q === 'float16' || q === 'uint16' ? 2 : 4;
-      const block = spec.quantization?.block ?? NF4_BLOCK;
-      if (q === 'nf4' && !(Number.isInteger(block) && block > 0)) fail(`bad nf4 block size for ${spec.name}`);
+      const block = spec.quantization?.block ?? NF_BLOCK;
+      const bits: NormalFloatBits | null = q === 'nf4' ? 4 : q === 'nf3' ? 3 : null;
+      if (bits && !(Number.isInteger(block) && block > 0)) fail(`bad ${q} block size for ${spec.name}`);
       const varintBytes = spec.quantization?.bytes;
       if (q === 'delta-varint' && !(Number.isInteger(varintBytes) && varintBytes! >= 0)) fail(`bad delta-varint byte length for ${spec.name}`);
-      const byteLength = q === 'nf4' ? nf4Bytes(n, block) : q === 'delta-varint' ? varintBytes! : n * width;
+      const byteLength = bits ? normalFloatBytes(n, bits, block) : q === 'delta-varint' ? varintBytes! : n * width;
       if (offset + byteLength > raw.byteLength) fail(`weights.bin is too short for ${spec.name}`);
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
       const bytes = raw.slice(offset, offset + byteLength);
@@ -225,8 +228,8 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
           const v = new Uint16Array(bytes.buffer);
           data = new Float32Array(n);
           for (let i = 0; i < n; i++) data[i] = float16BitsToFloat32(v[i]!);
-        } else if (q === 'nf4') {
-          data = decodeNf4(bytes, n, block);
+        } else if (bits) {
+          data = decodeNormalFloat(bytes, n, bits, block);
         } else if (q === 'uint8') {
           const scale = spec.quantization?.scale ?? 1;
           const min = spec.quantization?.min ?? 0;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
-import { decodeNf4, encodeNf4, NF4_LEVELS } from '../../../src/models/packs/nf4';
+import { decodeNormalFloat, encodeNormalFloat, NORMAL_FLOAT_LEVELS } from '../../../src/models/packs/normal-float';
 import { CollaborativeBlend } from '../../../src/models/collaborative-blend';
 import { VaeNetwork } from '../../../src/models/vae/vae-network';
 import { csrFromRows } from '../../../src/util/csr';
@@ -31,7 +31,7 @@ describe('a catalog over 65,536 items', () => {
     const pack = await vaeModelPack(scorer, ids, { dataFingerprint: 'large', evaluation: null, backend: 'wasm', training: {} });
     const history = csrFromRows([[0, 65_535, 65_536, ITEMS - 1]], ITEMS);
     const original = await scorer.scoreRows(history);
-    for (const dtype of ['uint8', 'nf4'] as const) {
+    for (const dtype of ['uint8', 'nf4', 'nf3'] as const) {
       const files = encodePack(pack, dtype);
       const decoded = decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) });
       expect(decoded.items.length).toBe(ITEMS);
@@ -55,12 +55,13 @@ describe('a catalog over 65,536 items', () => {
     scorer.network.dispose();
   });
 
-  it('NF4 keeps each value within half a level step of its block scale', () => {
+  it.each([4, 3] as const)('NF%i keeps each value within half a level step of its block scale', (bits) => {
     const rng = mulberry32(3);
-    const values = Float32Array.from({ length: 1000 }, () => (rng() - 0.5) * 0.2);
-    const back = decodeNf4(encodeNf4(values), values.length);
+    const values = Float32Array.from({ length: 1001 }, () => (rng() - 0.5) * 0.2);
+    const back = decodeNormalFloat(encodeNormalFloat(values, bits), values.length, bits);
+    const levels = NORMAL_FLOAT_LEVELS[bits];
     let maxGap = 0;
-    for (let i = 1; i < NF4_LEVELS.length; i++) maxGap = Math.max(maxGap, NF4_LEVELS[i]! - NF4_LEVELS[i - 1]!);
+    for (let i = 1; i < levels.length; i++) maxGap = Math.max(maxGap, levels[i]! - levels[i - 1]!);
     for (let b = 0; b < values.length; b += 64) {
       const block = values.subarray(b, b + 64);
       const scale = Math.max(...Array.from(block, Math.abs));

@@ -1,0 +1,79 @@
+import { float16BitsToFloat32, toFloat16 } from './float16';
+
+/**
+ * k-bit NormalFloat quantisation (NF4: Dettmers et al., QLoRA 2023; NF3 built the same way): each
+ * block of 64 consecutive values is scaled by its largest magnitude (kept as float16) and every
+ * value becomes the nearest of 2^k levels placed at quantiles of a normal distribution, which is
+ * how trained weight matrices are distributed. Used for the VAE's two item-sized matrices in
+ * compact packs, where they are most of the bytes. Codes are a little-endian bit stream (for NF4:
+ * two a byte, the first in the low nibble).
+ */
+export type NormalFloatBits = 3 | 4;
+
+/** QLoRA's construction (offset 0.9677): 2^(k−1) positive quantiles, 2^(k−1) − 1 negative, and 0, scaled to [−1, 1]. */
+export const NORMAL_FLOAT_LEVELS: Record<NormalFloatBits, Float32Array> = {
+  4: Float32Array.from([
+    -1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0,
+    0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1,
+  ]),
+  3: Float32Array.from([-1, -0.478629160115911, -0.21714181782574396, 0, 0.1609301727049362, 0.33791519352165506, 0.5626169700752374, 1]),
+};
+export const NF_BLOCK = 64;
+
+/** Bytes an encoded tensor of `count` values takes: float16 scales, then the bit stream of codes. */
+export function normalFloatBytes(count: number, bits: NormalFloatBits, block = NF_BLOCK): number {
+  return Math.ceil(count / block) * 2 + Math.ceil((count * bits) / 8);
+}
+
+function nearestLevel(levels: Float32Array, x: number): number {
+  let lo = 0;
+  let hi = levels.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (levels[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  return x - levels[lo]! <= levels[hi]! - x ? lo : hi;
+}
+
+export function encodeNormalFloat(values: Float32Array, bits: NormalFloatBits, block = NF_BLOCK): Uint8Array {
+  const levels = NORMAL_FLOAT_LEVELS[bits];
+  const zero = levels.indexOf(0);
+  const blocks = Math.ceil(values.length / block);
+  const scales = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    let max = 0;
+    for (let i = b * block; i < Math.min(values.length, (b + 1) * block); i++) max = Math.max(max, Math.abs(values[i]!));
+    scales[b] = max;
+  }
+  const half = toFloat16(scales);
+  const out = new Uint8Array(normalFloatBytes(values.length, bits, block));
+  out.set(new Uint8Array(half.buffer, half.byteOffset, half.byteLength), 0);
+  const codes = out.subarray(blocks * 2);
+  for (let i = 0; i < values.length; i++) {
+    const s = float16BitsToFloat32(half[Math.floor(i / block)]!);
+    const code = s > 0 ? nearestLevel(levels, values[i]! / s) : zero;
+    const bit = i * bits;
+    const word = (code << (bit & 7)) >>> 0;
+    codes[bit >> 3]! |= word & 0xff;
+    if ((bit & 7) + bits > 8) codes[(bit >> 3) + 1]! |= word >>> 8;
+  }
+  return out;
+}
+
+export function decodeNormalFloat(bytes: Uint8Array, count: number, bits: NormalFloatBits, block = NF_BLOCK): Float32Array {
+  const levels = NORMAL_FLOAT_LEVELS[bits];
+  const mask = (1 << bits) - 1;
+  const blocks = Math.ceil(count / block);
+  const scales = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++) scales[b] = float16BitsToFloat32(bytes[2 * b]! | (bytes[2 * b + 1]! << 8));
+  const codes = bytes.subarray(blocks * 2);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const bit = i * bits;
+    const at = bit >> 3;
+    const word = codes[at]! | ((codes[at + 1] ?? 0) << 8);
+    out[i] = levels[(word >>> (bit & 7)) & mask]! * scales[Math.floor(i / block)]!;
+  }
+  return out;
+}
