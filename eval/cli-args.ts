@@ -24,6 +24,8 @@ export interface EvalArgs {
   /** Run in a module worker of headless Chromium (WASM backend) instead of Node. */
   browser: boolean;
   help: boolean;
+  /** Caps the VAE's epochs (speed and memory runs on synthetic stores; quality runs leave it out). */
+  maxEpochs?: number;
 }
 
 /** A bad command line: the CLI prints the message and the usage, and exits with code 2. */
@@ -42,6 +44,7 @@ export const USAGE = `usage: npm run eval -- --data DIR --protocol ${PROTOCOLS.j
                     reasons: always ${REASONS_MODELS.join(',')}, on a set with reviews.jsonl;
                     intent: always ${INTENT_MODELS.join(',')})
   --seed N          integer seed of the split and tie order (default 42)
+  --max-epochs N    cap the VAE's training epochs (speed and memory runs on synthetic stores only)
   --json            JSON lines on stdout only (no table on stderr)
   --browser         run the same evaluation in a worker of headless Chromium (WASM backend)`;
 
@@ -59,7 +62,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     if (arg === '--json') json = true;
     else if (arg === '--browser') browser = true;
     else if (arg === '--help' || arg === '-h') help = true;
-    else if (/^--(data|protocol|models|seed)(=|$)/.test(arg)) {
+    else if (/^--(data|protocol|models|seed|max-epochs)(=|$)/.test(arg)) {
       const eq = arg.indexOf('=');
       const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
@@ -103,5 +106,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   for (const m of models) if (!isKnownModel(m)) throw new UsageError(`unknown model "${m}" (known: ${Object.keys(MODEL_REGISTRY).join(', ')})`);
   const seedText = values.seed ?? '42';
   if (!/^-?\d+$/.test(seedText)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
-  return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, browser, help };
+  const maxEpochs = values['max-epochs'] === undefined ? undefined : Number(values['max-epochs']);
+  if (maxEpochs !== undefined && !(Number.isInteger(maxEpochs) && maxEpochs >= 1)) throw new UsageError('--max-epochs must be a whole number of at least 1');
+  return { data: values.data, protocol: protocol as EvalArgs['protocol'], models, seed: Number(seedText), json, browser, help, ...(maxEpochs ? { maxEpochs } : {}) };
 }

@@ -23,6 +23,8 @@ export interface ModelOptions {
   seed: number;
   /** The protocol's headline ranking metric, for models that tune on validation users. */
   tuneMetric: string;
+  /** Caps the VAE's epochs (`--max-epochs`). */
+  maxEpochs?: number;
 }
 
 export type ModelFactory = (options: ModelOptions) => EvalModel;
@@ -41,7 +43,7 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   random: () => new RandomModel(),
   sknn: (o) => new SknnModel({ tuneMetric: o.tuneMetric }),
   // ── register further models below this line ──
-  vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric }),
+  vae: (o) => new VaeEvalModel({ tuneMetric: o.tuneMetric, ...(o.maxEpochs ? { overrides: { epochs: o.maxEpochs } } : {}) }),
   'vae+finetune': (o) => new FineTuneEvalModel({ tuneMetric: o.tuneMetric }),
   'localrec-cold': (o) => new ColdStartEvalModel({ tuneMetric: o.tuneMetric }),
   // The full system as a store runs it: the worker's own ranking code (src/rank/hybrid-scorer.ts)
@@ -86,7 +88,7 @@ function packVariant(name: string, options: ModelOptions): EvalModel | null {
   return new VaeEvalModel({
     tuneMetric: options.tuneMetric,
     name,
-    ...(trained ? { overrides: { neighbours: trained } } : {}),
+    overrides: { ...(trained ? { neighbours: trained } : {}), ...(options.maxEpochs ? { epochs: options.maxEpochs } : {}) },
     compact: { dtype: m[2] as WeightDtype, ...(kept ? { neighbours: kept } : {}) },
   });
 }

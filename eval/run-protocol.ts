@@ -45,6 +45,8 @@ export interface RunOptions {
   protocol: ProtocolName;
   seed: number;
   models: string[];
+  /** Caps the VAE's epochs (speed and memory runs). */
+  maxEpochs?: number;
   /** Users per scoreBatch call (memory: batchSize × items floats). */
   batchSize?: number;
   /** Called as soon as each model's line is ready. */
@@ -142,7 +144,7 @@ export async function runProtocol(options: RunOptions): Promise<EvalRecord[]> {
   const titleWords = protocol === 'strong' || protocol === 'loo' ? titleWordSets(prepared.items) : null;
   const records: EvalRecord[] = [];
   for (const name of options.models) {
-    const model: EvalModel = createModel(name, { protocol, seed, tuneMetric: TUNE_METRIC[protocol] });
+    const model: EvalModel = createModel(name, { protocol, seed, tuneMetric: TUNE_METRIC[protocol], ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
     const context: FitContext = { seed, items: prepared.items };
     if (prepared.validation) context.validation = prepared.validation;
     if (prepared.maskInputs !== undefined) context.maskInputs = prepared.maskInputs;

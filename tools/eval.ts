@@ -107,6 +107,7 @@ async function main(): Promise<number> {
     protocol,
     seed: args.seed,
     models: args.models,
+    ...(args.maxEpochs ? { maxEpochs: args.maxEpochs } : {}),
     onRecord: (record) => process.stdout.write(`${JSON.stringify(record)}\n`),
     onProgress: args.json
       ? undefined
