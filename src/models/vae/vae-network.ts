@@ -198,7 +198,10 @@ export class VaeNetwork {
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
       const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
       const h2 = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1'])) as tf.Tensor2D;
-      const logits = tf.add(tf.matMul(h2, p['dec/w2']), p['dec/b2']) as tf.Tensor2D;
+      // (dec/w2ᵀ·h2ᵀ)ᵀ rather than h2·dec/w2: XNNPACK streams the packed right-hand side once per
+      // 4-row tile of the left, and h2ᵀ [hidden × rows] stays in cache where dec/w2 [hidden × items]
+      // does not (tools/training-speed/README.md).
+      const logits = tf.add(tf.transpose(tf.matMul(tf.transpose(p['dec/w2']), tf.transpose(h2))), p['dec/b2']) as tf.Tensor2D;
       // Softmax (one fused kernel) instead of logSoftmax + exp: Σ_i T_ri·log p_ri =
       // Σ_i T_ri·logits_ri − n_r·lse_r, and lse_r = max_r − log(max_i p_ri) (the largest
       // probability is ≥ 1/items, so its log is well conditioned).
@@ -218,10 +221,12 @@ export class VaeNetwork {
       const decay = (name: VaeParamName, g: tf.Tensor): tf.Tensor => (l2 > 0 ? tf.add(g, tf.mul(p[name], 2 * l2)) : g);
       const dLogits = tf.div(tf.sub(tf.mul(prob, n), target), B) as tf.Tensor2D;
       const dW4 = decay('dec/w2', matMulT(h2, dLogits, true, false));
-      const db4 = tf.sum(dLogits, 0);
       // dLogits·dec/w2ᵀ as (dec/w2·dLogitsᵀ)ᵀ: transposes [rows × items] and [hidden × rows]
-      // instead of the [hidden × items] weight matrix.
-      const dA2 = tf.mul(tf.transpose(tf.matMul(p['dec/w2'], tf.transpose(dLogits))), tf.sub(1, tf.square(h2))) as tf.Tensor2D;
+      // instead of the [hidden × items] weight matrix; db4 sums dLogitsᵀ along its last axis (a sum
+      // over the first axis transposes first on WASM).
+      const dLogitsT = tf.transpose(dLogits);
+      const db4 = tf.sum(dLogitsT, 1);
+      const dA2 = tf.mul(tf.transpose(tf.matMul(p['dec/w2'], dLogitsT)), tf.sub(1, tf.square(h2))) as tf.Tensor2D;
       const dW3 = decay('dec/w1', matMulT(z, dA2, true, false));
       const db3 = tf.sum(dA2, 0);
       const dz = matMulT(dA2, p['dec/w1'], false, true);

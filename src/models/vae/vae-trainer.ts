@@ -4,6 +4,7 @@ import type { Csr } from '../../util/csr';
 import { metricValue, parseMetric, topK } from '../../util/ranking-metrics';
 import { VaeNetwork, type SparseRows, type VaeWeights } from './vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
+import { createAdam, type VaeOptimizer } from './adam';
 
 export interface VaeTrainConfig {
   hidden: number;
@@ -96,7 +97,7 @@ export class VaeTrainer {
   readonly network: VaeNetwork;
   /** What validation scores with: the network alone, or blended with the model's item–item parts. */
   readonly scorer: CollaborativeBlend;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: VaeOptimizer;
   private readonly rng: Rng;
   private readonly order: Int32Array;
   /** Dense input rows, allocated on the first batch that takes the dense path. */
@@ -134,7 +135,7 @@ export class VaeTrainer {
     this.rng = new Rng(seed);
     this.network = VaeNetwork.create({ items: train.cols, hidden, latent }, this.rng.seed());
     this.scorer = serving ? serving(this.network) : new CollaborativeBlend(this.network);
-    this.optimizer = tf.train.adam(learningRate);
+    this.optimizer = createAdam(learningRate);
     const nonEmpty: number[] = [];
     for (let r = 0; r < train.rows; r++) if (train.indptr[r + 1]! > train.indptr[r]!) nonEmpty.push(r);
     if (nonEmpty.length === 0) throw new Error('VaeTrainer: the training matrix has no interactions');
