@@ -5,7 +5,7 @@
 // synthetic 20k-item catalog (random sparse histories) at 300/100, batches of 100.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs-core';
@@ -92,38 +92,44 @@ export async function trainingSpeedBench(emit: (record: Json) => void, options: 
     const dir = mkdtempSync(join(tmpdir(), 'localrec-training-speed-'));
     writeFileSync(join(dir, 'indptr.i32'), csr.indptr);
     writeFileSync(join(dir, 'indices.i32'), csr.indices);
-    // The yardstick (dense input, OpenBLAS threads = cores), the same on one thread (on a loaded
-    // machine a second BLAS thread can cost more than it brings), and numpy with the sparse input side.
-    const numpy = {
-      dense: new NumpyStep(dir, csr.cols, hidden, latent, batch, 'dense', cores),
-      dense1: new NumpyStep(dir, csr.cols, hidden, latent, batch, 'dense', 1),
-      sparse: new NumpyStep(dir, csr.cols, hidden, latent, batch, 'sparse', cores),
-    };
+    // The yardstick (dense input, OpenBLAS threads = cores, as the issue measured it), and the
+    // same on one thread (on a loaded machine a second BLAS thread can cost more than it brings),
+    // each also with the sparse input side.
+    const variants = [
+      { key: 'numpyDense', input: 'dense', threads: cores },
+      { key: 'numpyDense1Thread', input: 'dense', threads: 1 },
+      { key: 'numpySparse', input: 'sparse', threads: cores },
+      { key: 'numpySparse1Thread', input: 'sparse', threads: 1 },
+    ] as const;
+    const numpy = variants.map((v) => new NumpyStep(dir, csr.cols, hidden, latent, batch, v.input, v.threads));
     const trainer = new VaeTrainer(csr, { hidden, latent, batchSize: batch, seed: 42 });
-    const rates: Record<'tfjs' | 'numpyDense' | 'numpyDense1' | 'numpySparse', number[]> = { tfjs: [], numpyDense: [], numpyDense1: [], numpySparse: [] };
+    const rates: Record<string, number[]> = { tfjs: [] };
     const ratios: number[] = [];
     const ratiosBest: number[] = [];
     try {
       // Warm-up: XNNPACK operators, OpenBLAS threads, first allocations.
       await trainer.trainSteps(2);
-      for (const n of Object.values(numpy)) await n.run(2);
+      for (const n of numpy) await n.run(2);
       for (let r = 0; r < rounds; r++) {
-        const d = await numpy.dense.run(data.steps);
-        const before = trainer.examples;
-        const t0 = performance.now();
-        await trainer.trainSteps(data.steps);
-        const tfjsRate = (trainer.examples - before) / ((performance.now() - t0) / 1000);
-        const d1 = await numpy.dense1.run(data.steps);
-        const s = await numpy.sparse.run(data.steps);
-        rates.tfjs.push(tfjsRate);
-        rates.numpyDense.push(d.examples / d.seconds);
-        rates.numpyDense1.push(d1.examples / d1.seconds);
-        rates.numpySparse.push(s.examples / s.seconds);
-        ratios.push(tfjsRate / (d.examples / d.seconds));
-        ratiosBest.push(tfjsRate / Math.max(d.examples / d.seconds, d1.examples / d1.seconds, s.examples / s.seconds));
+        // tfjs between the numpy runs, so a change of load hits both sides.
+        const own: number[] = [];
+        for (let k = 0; k < numpy.length; k++) {
+          if (k === 1) {
+            const before = trainer.examples;
+            const t0 = performance.now();
+            await trainer.trainSteps(data.steps);
+            rates.tfjs!.push((trainer.examples - before) / ((performance.now() - t0) / 1000));
+          }
+          const x = await numpy[k]!.run(data.steps);
+          own.push(x.examples / x.seconds);
+          (rates[variants[k]!.key] ??= []).push(x.examples / x.seconds);
+        }
+        const tfjsRate = rates.tfjs!.at(-1)!;
+        ratios.push(tfjsRate / own[0]!);
+        ratiosBest.push(tfjsRate / Math.max(...own));
       }
     } finally {
-      for (const n of Object.values(numpy)) n.close();
+      for (const n of numpy) n.close();
       trainer.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
@@ -142,23 +148,24 @@ export async function trainingSpeedBench(emit: (record: Json) => void, options: 
       rounds,
       stepsPerRound: data.steps,
       unit: 'shoppers/s',
-      tfjs: Math.round(median(rates.tfjs)),
-      numpyDense: Math.round(median(rates.numpyDense)),
-      numpyDense1Thread: Math.round(median(rates.numpyDense1)),
-      numpySparse: Math.round(median(rates.numpySparse)),
+      tfjs: Math.round(median(rates.tfjs!)),
+      ...Object.fromEntries(variants.map((v) => [v.key, Math.round(median(rates[v.key]!))])),
       /** tfjs ÷ numpy dense on `cores` OpenBLAS threads (the issue's yardstick), median of the rounds' ratios. */
       ratio: Number(median(ratios).toFixed(3)),
       /** tfjs ÷ the fastest numpy variant of the same round. */
       ratioToBestNumpy: Number(median(ratiosBest).toFixed(3)),
+      /** 1-minute load average at the end (other work on the machine slows both sides). */
+      loadAverage: Number(loadavg()[0]!.toFixed(2)),
       tfjsVersion: tf.version_core,
     };
     emit(record);
     table.push(
-      `${data.name.padEnd(16)} ${String(csr.cols).padStart(6)}  ${String(record.tfjs).padStart(6)}  ${String(record.numpyDense).padStart(6)}  ${String(record.numpyDense1Thread).padStart(6)}  ${String(record.numpySparse).padStart(6)}  ${record.ratio.toFixed(2).padStart(5)}  ${record.ratioToBestNumpy.toFixed(2).padStart(5)}`,
+      `${data.name.padEnd(16)} ${String(csr.cols).padStart(6)}  ${[record.tfjs, ...variants.map((v) => (record as Record<string, unknown>)[v.key])].map((x) => String(x).padStart(6)).join('  ')}  ${record.ratio.toFixed(2).padStart(5)}  ${record.ratioToBestNumpy.toFixed(2).padStart(7)}`,
     );
   }
   console.error(`training speed, shoppers/s (${hidden}/${latent}, batch ${batch}, ${cores} cores; tfjs ${backend} single-threaded vs numpy over OpenBLAS with ${cores} threads; medians of ${rounds} alternating rounds):`);
-  console.error(`  ${'dataset'.padEnd(16)} ${'items'.padStart(6)}  ${'tfjs'.padStart(6)}  ${'numpy'.padStart(6)}  ${'1 thr'.padStart(6)}  ${'sparse'.padStart(6)}  ${'ratio'.padStart(5)}  ${'vs best'.padStart(5)}`);
+  console.error(`  ${'dataset'.padEnd(16)} ${'items'.padStart(6)}  ${['tfjs', 'np', 'np 1t', 'np sp', 'sp 1t'].map((x) => x.padStart(6)).join('  ')}  ${'ratio'.padStart(5)}  vs best`);
+  console.error(`  (np: numpy, dense input, ${cores} OpenBLAS threads — the yardstick; 1t: one thread; sp: sparse input side; ratio: tfjs ÷ np; vs best: tfjs ÷ the fastest numpy variant of the round)`);
   for (const line of table) console.error(`  ${line}`);
 }
 
