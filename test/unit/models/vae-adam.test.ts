@@ -31,7 +31,9 @@ describe('FusedAdam (WASM SIMD)', () => {
         // The second variable moves on every third step only (tfjs counts t per call, as FusedAdam does).
         const withSecond = step % 3 === 0;
         fused.applyGradients(withSecond ? { [a.name]: g, [a2.name]: g2 } : { [a.name]: g });
-        reference.applyGradients(withSecond ? { [b.name]: g, [b2.name]: g2 } : { [b.name]: g });
+        // tfjs types the map as variables; it reads plain tensors (as the VAE trainers pass them).
+        const grads: tf.NamedTensorMap = withSecond ? { [b.name]: g, [b2.name]: g2 } : { [b.name]: g };
+        reference.applyGradients(grads as unknown as Parameters<typeof reference.applyGradients>[0]);
         tf.dispose([g, g2]);
       }
       for (const [x, y] of [[a, b], [a2, b2]] as const) {
