@@ -109,7 +109,7 @@ export class VaeTrainer {
   private cooRows = new Int32Array(0);
   private cooCols = new Int32Array(0);
   private readonly rowScale: Float32Array;
-  /** Whether every training row's entries share one value (the sparse path's condition). */
+  /** Whether every training row's entries share one value and no column repeats (the sparse path's condition). */
   private readonly uniformRows: boolean;
   /** The current batch's input in coordinate form (views of the buffers above). */
   private coo: SparseRows;
@@ -146,9 +146,16 @@ export class VaeTrainer {
     this.klWeights = new Float32Array(rows);
     this.rowScale = new Float32Array(rows);
     this.coo = { rows: 0, rowIds: this.cooRows, cols: this.cooCols, rowScale: this.rowScale };
+    // The coordinate form holds one value per row and adds repeated columns up, where the dense
+    // input keeps one: it is used only when every row has one value and no column twice.
     let uniform = true;
+    const lastSeen = new Int32Array(train.cols).fill(-1);
     for (let r = 0; r < train.rows && uniform; r++) {
-      for (let e = train.indptr[r]! + 1; e < train.indptr[r + 1]!; e++) if (train.values[e] !== train.values[train.indptr[r]!]) uniform = false;
+      for (let e = train.indptr[r]!; e < train.indptr[r + 1]!; e++) {
+        const col = train.indices[e]!;
+        if (train.values[e] !== train.values[train.indptr[r]!] || lastSeen[col] === r) uniform = false;
+        lastSeen[col] = r;
+      }
     }
     this.uniformRows = uniform;
   }
@@ -209,9 +216,10 @@ export class VaeTrainer {
   }
 
   /**
-   * Whether rows order[from..to) go into the encoder in coordinate form (gather + scatter-add, see
-   * VaeNetwork.trainStep) rather than as a dense [rows × items] matrix through a matmul: on the
-   * WASM and CPU backends, for histories with one value per row (binary), when at most
+   * Whether rows order[from..to) go into the encoder in coordinate form (segment sum forward,
+   * scatter-add backward, see VaeNetwork.trainStep) rather than as a dense [rows × items] matrix
+   * through a matmul: on the WASM and CPU backends, for histories with one value per row (binary)
+   * and no repeated item, when at most
    * SPARSE_INPUT_MAX_DENSITY of the batch's cells are set (measured: tools/training-speed). GPU
    * backends keep the dense product (their scatter-add loops over every update per output cell).
    */
