@@ -31,7 +31,7 @@ const get = (i: number): number[] => [0x20, i];
 const set = (i: number): number[] => [0x21, i];
 
 /**
- * A 150-byte WebAssembly module, `adam(w, m, v, g, outW, outM, outV, n, β1, β2, stepSize, ε, 1/(1−β2ᵗ))`,
+ * A 289-byte WebAssembly module, `adam(w, m, v, g, outW, outM, outV, n, β1, β2, stepSize, ε, 1/(1−β2ᵗ))`,
  * that runs the Adam update four floats at a time (WASM SIMD) over tfjs-wasm's own memory (it
  * imports it): n a multiple of 4, pointers in bytes. Written out by hand, opcode by opcode:
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g·g;  w' = w − stepSize·m' / (√(v'·c2) + ε)
