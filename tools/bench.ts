@@ -1,4 +1,4 @@
-// `npm run bench [-- size|startup|latency|train|bundlers …] [--sizes 4385,10000,100000] [--rounds 50]`:
+// `npm run bench [-- size|startup|latency|train|bundlers|training-speed …] [--sizes 4385,10000,100000] [--rounds 50]`:
 // speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
 // on stderr. Run `npm run build` first (npm run bench does).
 import { basename, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { workerHeaps } from './worker-heap';
 
 type Json = Record<string, unknown>;
 
-const SCENARIOS = ['size', 'startup', 'latency', 'serving', 'train', 'bundlers'];
+const SCENARIOS = ['size', 'startup', 'latency', 'serving', 'train', 'bundlers', 'training-speed'];
 
 function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
   const args = new Map<string, string>();
@@ -45,6 +45,10 @@ async function main(): Promise<void> {
   if (only.has('bundlers')) {
     // Not in the default run: it packs, installs and builds a store with four bundlers (minutes).
     await (await import('./fixture-store/bundler-report')).bundlerReport(emit);
+  }
+  if (only.has('training-speed')) {
+    // Not in the default run: the VAE training step in Node (tfjs WASM) against numpy, side by side.
+    await (await import('./training-speed/training-speed')).trainingSpeedBench(emit);
   }
   if (!only.has('startup') && !only.has('latency') && !only.has('train') && !only.has('serving')) return;
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../util/random';
 import { VaeNetwork, VAE_PARAM_NAMES, type VaeArchitecture, type VaeWeights } from './vae-network';
+import { createAdam } from './adam';
 
 export interface FineTuneOptions {
   /** Optimizer steps (each on `copies` dropped-out copies of the history). */
@@ -52,7 +53,7 @@ export async function fineTuneVae(
   const { items } = arch;
   if (history.indices.length === 0) throw new RangeError('fineTuneVae: the history is empty');
   const network = new VaeNetwork(arch, base, true);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = createAdam(o.learningRate);
   const rng = new Rng(o.seed);
   const target = new Float32Array(o.copies * items);
   const input = new Float32Array(o.copies * items);
@@ -81,7 +82,7 @@ export async function fineTuneVae(
         const { loss, grads } = network.trainStep(tf.tensor2d(input, [o.copies, items]), tf.tensor2d(target, [o.copies, items]), kl, 0, noiseSeed);
         const kept: tf.NamedTensorMap = {};
         for (const [name, grad] of Object.entries(grads)) if (moving.has(name)) kept[name] = grad;
-        optimizer.applyGradients(kept as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+        optimizer.applyGradients(kept);
         return loss;
       });
       const loss = (await lossTensor.data())[0]!;

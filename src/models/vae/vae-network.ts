@@ -40,6 +40,55 @@ export interface TrainStepResult {
   grads: tf.NamedTensorMap;
 }
 
+/**
+ * A batch of input rows in coordinate form, for histories whose entries share one value per row
+ * (binary histories, L2-normalised and scaled by 1/keep): entry k is row `rowIds[k]`
+ * (non-decreasing), column (item) `cols[k]`, value `rowScale[rowIds[k]]`; rows without entries
+ * are zero.
+ */
+export interface SparseRows {
+  rows: number;
+  rowIds: Int32Array;
+  cols: Int32Array;
+  rowScale: Float32Array;
+}
+
+interface SparseTensors {
+  rows: number;
+  nnz: number;
+  /** Last row with an entry (−1 when none). */
+  lastRow: number;
+  /** [nnz] int32, non-decreasing. */
+  rowIds: tf.Tensor1D;
+  /** [nnz] int32. */
+  cols: tf.Tensor1D;
+  /** [rows × 1]. */
+  scale: tf.Tensor2D;
+}
+
+function sparseTensors(s: SparseRows): SparseTensors {
+  const nnz = s.rowIds.length;
+  if (s.cols.length !== nnz) throw new RangeError('SparseRows: rowIds and cols differ in length');
+  for (let k = 1; k < nnz; k++) if (s.rowIds[k]! < s.rowIds[k - 1]!) throw new RangeError('SparseRows: rowIds must be non-decreasing');
+  return {
+    rows: s.rows,
+    nnz,
+    lastRow: nnz > 0 ? s.rowIds[nnz - 1]! : -1,
+    rowIds: tf.tensor1d(s.rowIds, 'int32'),
+    cols: tf.tensor1d(s.cols, 'int32'),
+    scale: tf.tensor2d(s.rowScale.subarray(0, s.rows), [s.rows, 1], 'float32'),
+  };
+}
+
+/**
+ * tanh(x) as 2·σ(2x) − 1: tfjs-wasm's Tanh is a scalar loop (0.56 ms on [100 × 300]), its Sigmoid
+ * an XNNPACK kernel (the four ops 0.17 ms); they differ by at most 2e-7. Training only: serving
+ * keeps tf.tanh.
+ */
+function tanhFast(x: tf.Tensor): tf.Tensor2D {
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1) as tf.Tensor2D;
+}
+
 /** a·b with optional transposes done explicitly (fast path of every backend, WASM included). */
 function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
   return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b) as tf.Tensor2D;
@@ -139,25 +188,36 @@ export class VaeNetwork {
   }
 
   /**
-   * Loss and analytic gradients for one batch. `input` [rows × items] is the normalised,
-   * dropped-out history; `target` [rows × items] holds the raw histories
-   * the multinomial likelihood is evaluated on; `klWeights` [rows] the KL weight of each user
-   * (β, or β scaled per user); z is sampled with `noiseSeed`.
+   * Loss and analytic gradients for one batch. `input` is the normalised, dropped-out history:
+   * dense [rows × items], or the same rows in coordinate form (`SparseRows`, see `firstLayer`);
+   * `target` [rows × items] holds the raw histories the multinomial likelihood is evaluated on;
+   * `klWeights` [rows] the KL weight of each user (β, or β scaled per user); z is sampled with
+   * `noiseSeed`.
    */
-  trainStep(input: tf.Tensor2D, target: tf.Tensor2D, klWeights: Float32Array, l2: number, noiseSeed: number): TrainStepResult {
+  trainStep(input: tf.Tensor2D | SparseRows, target: tf.Tensor2D, klWeights: Float32Array, l2: number, noiseSeed: number): TrainStepResult {
     return tf.tidy(() => {
       const p = this.params;
-      const B = input.shape[0];
-      const h1 = tf.tanh(tf.add(tf.matMul(input, p['enc/w1']), p['enc/b1'])) as tf.Tensor2D;
+      const B = target.shape[0];
+      const sparse = input instanceof tf.Tensor ? null : sparseTensors(input);
+      const a1 = sparse ? this.sparseFirstLayer(sparse) : tf.matMul(input as tf.Tensor2D, p['enc/w1']);
+      const h1 = tanhFast(tf.add(a1, p['enc/b1']));
       const o = tf.add(tf.matMul(h1, p['enc/w2']), p['enc/b2']) as tf.Tensor2D;
       const [mu, logvar] = tf.split(o, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       const std = tf.exp(tf.mul(logvar, 0.5));
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
       const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
-      const h2 = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1'])) as tf.Tensor2D;
-      const logits = tf.add(tf.matMul(h2, p['dec/w2']), p['dec/b2']) as tf.Tensor2D;
-      const logp = tf.logSoftmax(logits);
-      const nll = tf.div(tf.neg(tf.sum(tf.mul(logp, target))), B) as tf.Scalar;
+      const h2 = tanhFast(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1']));
+      // (dec/w2ᵀ·h2ᵀ)ᵀ rather than h2·dec/w2: XNNPACK streams the packed right-hand side once per
+      // 4-row tile of the left, and h2ᵀ [hidden × rows] stays in cache where dec/w2 [hidden × items]
+      // does not (tools/training-speed/README.md).
+      const logits = tf.add(tf.transpose(tf.matMul(tf.transpose(p['dec/w2']), tf.transpose(h2))), p['dec/b2']) as tf.Tensor2D;
+      // Softmax (one fused kernel) instead of logSoftmax + exp: Σ_i T_ri·log p_ri =
+      // Σ_i T_ri·logits_ri − n_r·lse_r, and lse_r = max_r − log(max_i p_ri) (the largest
+      // probability is ≥ 1/items, so its log is well conditioned).
+      const prob = tf.softmax(logits);
+      const n = tf.sum(target, 1, true);
+      const lse = tf.sub(tf.max(logits, 1, true), tf.log(tf.max(prob, 1, true)));
+      const nll = tf.div(tf.sub(tf.sum(tf.mul(lse, n)), tf.sum(tf.mul(logits, target))), B) as tf.Scalar;
       const c = tf.tensor2d(klWeights.subarray(0, B), [B, 1]);
       const expLv = tf.exp(logvar);
       const klRows = tf.mul(tf.sum(tf.sub(tf.add(tf.sub(expLv, logvar), tf.square(mu)), 1), 1, true), 0.5);
@@ -168,11 +228,14 @@ export class VaeNetwork {
 
       // Backward.
       const decay = (name: VaeParamName, g: tf.Tensor): tf.Tensor => (l2 > 0 ? tf.add(g, tf.mul(p[name], 2 * l2)) : g);
-      const n = tf.sum(target, 1, true);
-      const dLogits = tf.div(tf.sub(tf.mul(tf.exp(logp), n), target), B) as tf.Tensor2D;
+      const dLogits = tf.div(tf.sub(tf.mul(prob, n), target), B) as tf.Tensor2D;
       const dW4 = decay('dec/w2', matMulT(h2, dLogits, true, false));
-      const db4 = tf.sum(dLogits, 0);
-      const dA2 = tf.mul(matMulT(dLogits, p['dec/w2'], false, true), tf.sub(1, tf.square(h2))) as tf.Tensor2D;
+      // dLogits·dec/w2ᵀ as (dec/w2·dLogitsᵀ)ᵀ: transposes [rows × items] and [hidden × rows]
+      // instead of the [hidden × items] weight matrix; db4 sums dLogitsᵀ along its last axis (a sum
+      // over the first axis transposes first on WASM).
+      const dLogitsT = tf.transpose(dLogits);
+      const db4 = tf.sum(dLogitsT, 1);
+      const dA2 = tf.mul(tf.transpose(tf.matMul(p['dec/w2'], dLogitsT)), tf.sub(1, tf.square(h2))) as tf.Tensor2D;
       const dW3 = decay('dec/w1', matMulT(z, dA2, true, false));
       const db3 = tf.sum(dA2, 0);
       const dz = matMulT(dA2, p['dec/w1'], false, true);
@@ -184,7 +247,7 @@ export class VaeNetwork {
       const db2 = tf.sum(dO, 0);
       const dA1 = tf.mul(matMulT(dO, p['enc/w2'], false, true), tf.sub(1, tf.square(h1))) as tf.Tensor2D;
       const db1 = tf.sum(dA1, 0);
-      const dW1 = decay('enc/w1', matMulT(input, dA1, true, false));
+      const dW1 = decay('enc/w1', sparse ? this.sparseFirstLayerGrad(sparse, dA1) : matMulT(input as tf.Tensor2D, dA1, true, false));
       const grads: tf.NamedTensorMap = {
         [p['enc/w1'].name]: dW1,
         [p['enc/b1'].name]: db1,
@@ -197,6 +260,28 @@ export class VaeNetwork {
       };
       return { loss, nll, kl: klMean, grads };
     }) as TrainStepResult;
+  }
+
+  /**
+   * input·enc/w1 for coordinate-form rows: the enc/w1 rows of each row's items summed (one
+   * sparse segment sum), times the row's value — nnz·hidden work instead of rows·items·hidden
+   * for the dense product.
+   */
+  private sparseFirstLayer(s: SparseTensors): tf.Tensor2D {
+    const { hidden } = this.arch;
+    if (s.nnz === 0) return tf.zeros([s.rows, hidden]);
+    let sums = tf.sparse.sparseSegmentSum(this.params['enc/w1'], s.cols, s.rowIds) as tf.Tensor2D;
+    // The segment sum ends at the last row with an entry.
+    if (s.lastRow + 1 < s.rows) sums = tf.concat([sums, tf.zeros([s.rows - s.lastRow - 1, hidden])], 0);
+    return tf.mul(sums, s.scale);
+  }
+
+  /** inputᵀ·dA1 for coordinate-form rows: each entry's row of dA1·value, added into its item's row (gather + scatter-add). */
+  private sparseFirstLayerGrad(s: SparseTensors, dA1: tf.Tensor2D): tf.Tensor2D {
+    const { items, hidden } = this.arch;
+    if (s.nnz === 0) return tf.zeros([items, hidden]);
+    const rows = tf.gatherND(tf.mul(dA1, s.scale), tf.reshape(s.rowIds, [s.nnz, 1]));
+    return tf.scatterND(tf.reshape(s.cols, [s.nnz, 1]), rows, [items, hidden]);
   }
 
   /** Current weights copied to the CPU. */

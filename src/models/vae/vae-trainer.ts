@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../util/random';
 import type { Csr } from '../../util/csr';
 import { metricValue, parseMetric, topK } from '../../util/ranking-metrics';
-import { VaeNetwork, type VaeWeights } from './vae-network';
+import { VaeNetwork, type SparseRows, type VaeWeights } from './vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
+import { createAdam, type VaeOptimizer } from './adam';
 
 export interface VaeTrainConfig {
   hidden: number;
@@ -79,6 +80,14 @@ export interface VaeFitResult {
 }
 
 /**
+ * Largest share of a batch's [rows × items] cells set for which the encoder's first layer takes
+ * the sparse path (segment sum + scatter-add) instead of the dense matmul on WASM/CPU. Measured
+ * with `npx tsx tools/training-speed/density.ts` (WASM, 2,420 items, 300 hidden): sparse is faster
+ * up to 10% density and even at 20% (tools/training-speed/README.md). Office is at 0.45%.
+ */
+export const SPARSE_INPUT_MAX_DENSITY = 0.1;
+
+/**
  * Trains a Mult-VAE on the rows (users) of a CSR matrix: shuffled user batches per epoch (seeded),
  * input L2-normalised and dropped out, KL annealed, Adam. Training can run in slices
  * (`trainSteps`) so a worker can interleave it with serving; `fit` runs whole epochs with early
@@ -89,12 +98,21 @@ export class VaeTrainer {
   readonly network: VaeNetwork;
   /** What validation scores with: the network alone, or blended with the model's item–item parts. */
   readonly scorer: CollaborativeBlend;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: VaeOptimizer;
   private readonly rng: Rng;
   private readonly order: Int32Array;
-  private readonly input: Float32Array;
+  /** Dense input rows, allocated on the first batch that takes the dense path. */
+  private input: Float32Array | null = null;
   private readonly target: Float32Array;
   private readonly klWeights: Float32Array;
+  /** Coordinate buffers of the sparse path, grown to the largest batch. */
+  private cooRows = new Int32Array(0);
+  private cooCols = new Int32Array(0);
+  private readonly rowScale: Float32Array;
+  /** Whether every training row's entries share one value and no column repeats (the sparse path's condition). */
+  private readonly uniformRows: boolean;
+  /** The current batch's input in coordinate form (views of the buffers above). */
+  private coo: SparseRows;
   private cursor = 0;
   private epochLoss = 0;
   private epochSteps = 0;
@@ -118,15 +136,28 @@ export class VaeTrainer {
     this.rng = new Rng(seed);
     this.network = VaeNetwork.create({ items: train.cols, hidden, latent }, this.rng.seed());
     this.scorer = serving ? serving(this.network) : new CollaborativeBlend(this.network);
-    this.optimizer = tf.train.adam(learningRate);
+    this.optimizer = createAdam(learningRate);
     const nonEmpty: number[] = [];
     for (let r = 0; r < train.rows; r++) if (train.indptr[r + 1]! > train.indptr[r]!) nonEmpty.push(r);
     if (nonEmpty.length === 0) throw new Error('VaeTrainer: the training matrix has no interactions');
     this.order = this.rng.shuffle(Int32Array.from(nonEmpty));
     const rows = Math.min(batchSize, nonEmpty.length);
-    this.input = new Float32Array(rows * train.cols);
     this.target = new Float32Array(rows * train.cols);
     this.klWeights = new Float32Array(rows);
+    this.rowScale = new Float32Array(rows);
+    this.coo = { rows: 0, rowIds: this.cooRows, cols: this.cooCols, rowScale: this.rowScale };
+    // The coordinate form holds one value per row and adds repeated columns up, where the dense
+    // input keeps one: it is used only when every row has one value and no column twice.
+    let uniform = true;
+    const lastSeen = new Int32Array(train.cols).fill(-1);
+    for (let r = 0; r < train.rows && uniform; r++) {
+      for (let e = train.indptr[r]!; e < train.indptr[r + 1]!; e++) {
+        const col = train.indices[e]!;
+        if (train.values[e] !== train.values[train.indptr[r]!] || lastSeen[col] === r) uniform = false;
+        lastSeen[col] = r;
+      }
+    }
+    this.uniformRows = uniform;
   }
 
   get stepsPerEpoch(): number {
@@ -153,12 +184,13 @@ export class VaeTrainer {
       const from = this.cursor;
       const to = Math.min(this.order.length, from + batchSize);
       const rows = to - from;
-      this.fillBatch(from, to, 1 - dropout);
+      const sparse = this.useSparseInput(from, to);
+      this.fillBatch(from, to, 1 - dropout, sparse);
       this.klWeights.fill(this.beta);
       const noiseSeed = this.rng.seed();
       const lossTensor = tf.tidy(() => {
         const target = tf.tensor2d(this.target.subarray(0, rows * cols), [rows, cols]);
-        const input = tf.tensor2d(this.input.subarray(0, rows * cols), [rows, cols]);
+        const input = sparse ? this.coo : tf.tensor2d(this.input!.subarray(0, rows * cols), [rows, cols]);
         const { loss, grads } = this.network.trainStep(input, target, this.klWeights, l2, noiseSeed);
         this.optimizer.applyGradients(grads);
         return loss;
@@ -184,14 +216,46 @@ export class VaeTrainer {
   }
 
   /**
-   * Dense target (raw history) and input (L2-normalised, then dropped out with kept entries
-   * scaled by 1/keep, as in Liang et al.) for rows order[from..to).
+   * Whether rows order[from..to) go into the encoder in coordinate form (segment sum forward,
+   * scatter-add backward, see VaeNetwork.trainStep) rather than as a dense [rows × items] matrix
+   * through a matmul: on the WASM and CPU backends, for histories with one value per row (binary)
+   * and no repeated item, when at most
+   * SPARSE_INPUT_MAX_DENSITY of the batch's cells are set (measured: tools/training-speed). GPU
+   * backends keep the dense product (their scatter-add loops over every update per output cell).
    */
-  private fillBatch(from: number, to: number, keep: number): void {
+  private useSparseInput(from: number, to: number): boolean {
+    const backend = tf.getBackend();
+    if ((backend !== 'wasm' && backend !== 'cpu') || !this.uniformRows) return false;
+    const m = this.train;
+    let nnz = 0;
+    for (let r = from; r < to; r++) nnz += m.indptr[this.order[r]! + 1]! - m.indptr[this.order[r]!]!;
+    return nnz <= SPARSE_INPUT_MAX_DENSITY * (to - from) * m.cols;
+  }
+
+  /**
+   * Dense target (raw history) and input (L2-normalised, then dropped out with kept entries
+   * scaled by 1/keep, as in Liang et al.) for rows order[from..to): the input dense in
+   * `this.input`, or (`sparse`) as coordinates in `this.coo`. Both draw the same dropout mask.
+   */
+  private fillBatch(from: number, to: number, keep: number, sparse: boolean): void {
     const m = this.train;
     const cols = m.cols;
     this.target.fill(0, 0, (to - from) * cols);
-    this.input.fill(0, 0, (to - from) * cols);
+    let input: Float32Array | null = null;
+    if (sparse) {
+      let total = 0;
+      for (let r = from; r < to; r++) total += m.indptr[this.order[r]! + 1]! - m.indptr[this.order[r]!]!;
+      if (this.cooCols.length < total) {
+        const size = Math.max(total, 2 * this.cooCols.length);
+        this.cooRows = new Int32Array(size);
+        this.cooCols = new Int32Array(size);
+      }
+    } else {
+      input = this.input ??= new Float32Array(this.target.length);
+      input.fill(0, 0, (to - from) * cols);
+    }
+    const { cooRows, cooCols, rowScale } = this;
+    let nnz = 0;
     for (let r = from; r < to; r++) {
       const u = this.order[r]!;
       const base = (r - from) * cols;
@@ -203,8 +267,20 @@ export class VaeTrainer {
       for (let e = start; e < end; e++) {
         const col = m.indices[e]!;
         this.target[base + col] = m.values[e]!;
-        if (norm > 0 && (keep >= 1 || this.rng.next() < keep)) this.input[base + col] = m.values[e]! / norm / keep;
+        if (norm > 0 && (keep >= 1 || this.rng.next() < keep)) {
+          const value = m.values[e]! / norm / keep;
+          if (input) {
+            input[base + col] = value;
+          } else {
+            rowScale[r - from] = value;
+            cooRows[nnz] = r - from;
+            cooCols[nnz++] = col;
+          }
+        }
       }
+    }
+    if (sparse) {
+      this.coo = { rows: to - from, rowIds: cooRows.subarray(0, nnz), cols: cooCols.subarray(0, nnz), rowScale };
     }
   }
 
