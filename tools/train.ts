@@ -6,11 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bytesUnder } from './io/files';
 import { join } from 'node:path';
 import { readInteractionData } from './io/interactions-node';
-import { csrFromRows } from '../src/util/csr';
+import { columnCounts, csrFromRows } from '../src/util/csr';
 import { useBackend } from '../src/backend/use-backend';
 import type { BackendName } from '../src/shared/types';
 import { DEFAULT_VAE_MODEL_CONFIG, trainVaeModel, type VaeModelConfig } from './recipe/vae-recipe';
-import { packBytes, withFewerNeighbours } from './recipe/compact-pack';
+import { packBytes, withFewerNeighbours, withShortTail } from './recipe/compact-pack';
 import { encodePack, vaeModelPack, WEIGHT_DTYPES, type WeightDtype } from '../src/models/packs/vae-pack';
 import { Fingerprint } from '../src/util/hash';
 import { rehashPackDir, savePackToDir } from './io/pack-node';
@@ -35,6 +35,7 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --lambda X          λ of the EASE part (default ${DEFAULT_VAE_MODEL_CONFIG.easeLambda})
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
   --pack-neighbours N the strongest N of them written to the pack (smaller packs; default all)
+  --tail-neighbours N items outside the most-bought that make 80% of purchases keep only N
   --max-users N       train on the first N shoppers only (quick packs for speed checks)
   --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; from their tuning runs
                       the pack takes (manifest \`ranking\`, \`coldStart\`): a \`loo\` line of NAME+recency
@@ -55,6 +56,7 @@ interface TrainArgs {
   seed: number;
   dtype: WeightDtype;
   packNeighbours: number | null;
+  tailNeighbours: number | null;
   maxUsers: number | null;
   backend: BackendName;
   config: Partial<VaeModelConfig>;
@@ -79,7 +81,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
     values[m[1]!] = value;
   }
-  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life', 'pack-neighbours', 'max-users'];
+  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life', 'pack-neighbours', 'tail-neighbours', 'max-users'];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new UsageError(`unknown option --${key}`);
   if (!values.data && !manifestOnly) throw new UsageError('--data DIR is required');
   if (manifestOnly && !values.evaluation) throw new UsageError('--manifest-only needs --evaluation FILE');
@@ -119,6 +121,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     dtype,
     backend,
     packNeighbours: values['pack-neighbours'] === undefined ? null : num('pack-neighbours', 0, true),
+    tailNeighbours: values['tail-neighbours'] === undefined ? null : num('tail-neighbours', 0, true),
     maxUsers: values['max-users'] === undefined ? null : num('max-users', 0, true),
     evaluation: values.evaluation ?? null,
     halfLife,
@@ -227,7 +230,8 @@ async function main(): Promise<number> {
   };
   const ranking = packRanking(evaluation, args.halfLife);
   const coldStart = packColdStart(evaluation);
-  const packed = args.packNeighbours ? withFewerNeighbours(model.scorer, args.packNeighbours) : model.scorer;
+  let packed = args.packNeighbours ? withFewerNeighbours(model.scorer, args.packNeighbours) : model.scorer;
+  if (args.tailNeighbours !== null) packed = withShortTail(packed, columnCounts(matrix), args.tailNeighbours);
   const pack = await vaeModelPack(packed, data.itemIds, {
     dataFingerprint: fingerprint.digest(),
     evaluation,

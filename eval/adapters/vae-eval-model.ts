@@ -5,6 +5,7 @@ import type { Csr, EvalModel, FitContext } from '../eval-model';
 import { trainVaeModel, type TrainedVaeModel, type VaeModelConfig } from '../../tools/recipe/vae-recipe';
 import { compactScorer, type CompactOptions } from '../../tools/recipe/compact-pack';
 import type { CollaborativeBlend } from '../../src/models/collaborative-blend';
+import { columnCounts } from '../../src/util/csr';
 
 /**
  * Trained models by training matrix and settings, so that `vae-compact` in the same run scores
@@ -55,7 +56,7 @@ export class VaeEvalModel implements EvalModel {
       ));
     if (!known) cache.set(key, this.trained);
     if (this.compact) {
-      const { scorer, report } = await compactScorer(this.trained.scorer, this.compact);
+      const { scorer, report } = await compactScorer(this.trained.scorer, { ...this.compact, itemCounts: columnCounts(train) });
       this.served = scorer;
       this.compactReport = report;
     }
