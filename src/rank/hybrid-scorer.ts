@@ -143,18 +143,26 @@ export class HybridScorer {
   }
 
   private async scorePartsOf(histories: readonly WeightedHistory[]): Promise<ScoreParts[]> {
-    const contentTensor = this.contentBatch(histories);
-    let contentFlat: Float32Array;
-    try {
-      contentFlat = (await contentTensor.data()) as Float32Array;
-    } finally {
-      contentTensor.dispose();
-    }
     const size = this.content.size;
-    const content = histories.map((_, p) => contentFlat.subarray(p * size, (p + 1) * size));
     const collaborative = this.collaborative;
+    const using = collaborative ? histories.map((h) => this.usesCollaborative(h)) : [];
+    // With a pack that knows every catalog item, content scores count nowhere for a known history:
+    // skip the catalog-wide text product (about half of recommend() at 10k items).
+    const contentUnused = collaborative !== null && using.every(Boolean) && this.newItemBridge().rows.length === 0;
+    let content: Float32Array[];
+    if (contentUnused) {
+      content = histories.map(() => new Float32Array(size));
+    } else {
+      const contentTensor = this.contentBatch(histories);
+      let contentFlat: Float32Array;
+      try {
+        contentFlat = (await contentTensor.data()) as Float32Array;
+      } finally {
+        contentTensor.dispose();
+      }
+      content = histories.map((_, p) => contentFlat.subarray(p * size, (p + 1) * size));
+    }
     if (!collaborative) return content.map((c) => ({ text: c.slice(), raw: true }));
-    const using = histories.map((h) => this.usesCollaborative(h));
     const known = using.some(Boolean) ? await collaborative.scoreHistories(histories.map((h, p) => (using[p] ? h.items : new Map()))) : [];
     // A history the model knows nothing of (a new shopper, a product page or query as context):
     // popularity in this catalog plus content.
@@ -167,7 +175,7 @@ export class HybridScorer {
       if (!using[p]) return { text: standardise(content[p]!), popularity: popularity! };
       const vae = standardise(known[p]!, knows);
       // Content only matters at the new rows here: scored with the exact vectors (new-item-bridge.ts).
-      const text = bridge.contentScores(history, content[p]!);
+      const text = contentUnused ? content[p]! : bridge.contentScores(history, content[p]!);
       const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;
       return { text, collaborative: vae, prior: popularity, bridge, ...(carry ? { carry } : {}) };
     });
