@@ -51,7 +51,8 @@ export interface StorageOptions {
 }
 
 /** Stages of start-up work, in the order they run. */
-export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons';
+/** `model-download`: the pack's weights arriving, `loaded`/`total` in bytes (not reported when the pack comes from the IndexedDB copy). */
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model-download' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons';
 
 /**
  * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over

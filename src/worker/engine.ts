@@ -81,8 +81,10 @@ export class Engine implements Recommender {
     report('features', 0, catalog.items.length);
     let state = await ServingState.forCatalog(catalog.items, config.dims);
     report('features', catalog.items.length, catalog.items.length);
+    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity, budget - catalogBytes(catalog.items.length, config.dims), (loaded, total) =>
+      report('model-download', loaded, total),
+    );
     report('model', 0, 1);
-    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity, budget - catalogBytes(catalog.items.length, config.dims));
     const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => state.rowOf(id), config.reasonsIntegrity);
     report('model', 1, 1);
     report('history', 0, 1);

@@ -7,7 +7,8 @@ const STAGES: readonly [ProgressStage, number][] = [
   ['catalog', 0.3],
   ['backend', 0.3],
   ['features', 0.2],
-  ['model', 0.1],
+  ['model-download', 0.07],
+  ['model', 0.03],
   ['history', 0.1],
 ];
 

@@ -2,7 +2,7 @@ import { LocalrecError } from '../../shared/errors';
 import type { PackReport } from '../../shared/status';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { CollaborativeModel } from '../collaborative-model';
-import { dropCachedPack, loadPack } from './pack-source';
+import { dropCachedPack, loadPack, type DownloadProgress } from './pack-source';
 import { decodePack } from './vae-pack';
 import { checkPackFits } from '../../worker/memory-budget';
 
@@ -22,11 +22,12 @@ export async function loadModelPack(
   catalogSize: number,
   integrity?: string,
   budgetBytes = Infinity,
+  onDownload?: DownloadProgress,
 ): Promise<{ collaborative: CollaborativeModel | null; report: ModelPackReport }> {
   const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    const loaded = await loadPack(url, store, 'model pack', decodePack, integrity);
+    const loaded = await loadPack(url, store, 'model pack', decodePack, integrity, onDownload);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
     report.integrity = loaded.integrity;

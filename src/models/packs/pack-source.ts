@@ -76,7 +76,42 @@ async function openRaw(raw: RawPack, integrity: string | undefined, what: string
  * @param what the pack's name in messages ("model pack", "reasons pack")
  * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
  */
-export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, integrity?: string, what = 'model pack'): Promise<FetchedPack> {
+/** Bytes received so far of `total` (from the manifest: a gzip response's Content-Length is the compressed size). */
+export type DownloadProgress = (loaded: number, total: number) => void;
+
+/** A response body read in chunks, reporting the bytes as they come. */
+async function readWithProgress(response: Response, total: number, onProgress: DownloadProgress): Promise<ArrayBuffer> {
+  const reader = response.body?.getReader();
+  if (!reader) return response.arrayBuffer();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  onProgress(0, total);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress(Math.min(loaded, total), total);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out.buffer;
+}
+
+function weightBytesOf(manifest: string | null): number {
+  try {
+    const bytes = (JSON.parse(manifest ?? 'null') as { weights?: { bytes?: unknown } } | null)?.weights?.bytes;
+    return typeof bytes === 'number' && bytes > 0 ? bytes : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, integrity?: string, what = 'model pack', onDownload?: DownloadProgress): Promise<FetchedPack> {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const cacheName = CACHE_PREFIX + base.href;
   const cached = cachedRaw((await store.getCheckpoint(cacheName).catch(() => undefined))?.data);
@@ -101,7 +136,10 @@ export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, int
   const [model, items, weights] = await Promise.all([
     fetchOk(new URL('model.json', base)).then((r) => r.text()),
     fetchOk(new URL('items.json', base)).then((r) => r.text()),
-    fetchOk(new URL('weights.bin', base)).then((r) => r.arrayBuffer()),
+    fetchOk(new URL('weights.bin', base)).then((r) => {
+      const total = weightBytesOf(manifest) || Number(r.headers.get('content-length')) || 0;
+      return onDownload && total > 0 ? readWithProgress(r, total, onDownload) : r.arrayBuffer();
+    }),
   ]);
   const raw: RawPack = { format: 2, manifest: manifest!, 'model.json': model, 'items.json': items, 'weights.bin': weights };
   const opened = await openRaw(raw, integrity, what); // throws before anything is cached
@@ -132,8 +170,8 @@ export interface LoadedPack<T> {
  * @param what the pack's name in messages ("model pack", "reasons pack")
  * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
  */
-export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T, integrity?: string): Promise<LoadedPack<T>> {
-  let fetched = await fetchPackFiles(url, store, integrity, what);
+export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T, integrity?: string, onDownload?: DownloadProgress): Promise<LoadedPack<T>> {
+  let fetched = await fetchPackFiles(url, store, integrity, what, onDownload);
   let cacheError = fetched.cacheError;
   const decodeOrDrop = async (): Promise<T | Error> => {
     try {
@@ -146,7 +184,7 @@ export async function loadPack<T>(url: string, store: BehaviourStore, what: stri
   let value = await decodeOrDrop();
   if (value instanceof Error && fetched.source === 'cache') {
     cacheError = { code: 'MODEL_INVALID', message: `The cached ${what} was corrupted and was downloaded again: ${value.message}` };
-    fetched = await fetchPackFiles(url, store, integrity, what);
+    fetched = await fetchPackFiles(url, store, integrity, what, onDownload);
     value = await decodeOrDrop();
   }
   if (value instanceof Error) throw new LocalrecError('MODEL_INVALID', `The ${what} is corrupted: ${value.message}`);

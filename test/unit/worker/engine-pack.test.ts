@@ -236,3 +236,17 @@ describe('memory budget', () => {
     await expect(Engine.create({ catalog: items, backend: 'wasm', dbName: 'budget3', maxEvents: 100, persist: false, memoryBudgetMB: 0.5 })).rejects.toMatchObject({ code: 'CATALOG_TOO_LARGE' });
   });
 });
+
+describe('pack download progress', () => {
+  it('reports the weights arriving as a model-download stage, in bytes, with overall only going up', async () => {
+    const events: { stage: string; loaded: number; total: number; overall: number }[] = [];
+    const engine = await Engine.create({ catalog: items, backend: 'wasm', dbName: 'download', maxEvents: 100, persist: false, models: `${server.url}/good/` }, (e) => events.push(e));
+    const download = events.filter((e) => e.stage === 'model-download');
+    const bytes = readFileSync(join(dir, 'good', 'weights.bin')).byteLength;
+    expect(download.length).toBeGreaterThan(0);
+    expect(download.at(-1)).toMatchObject({ loaded: bytes, total: bytes });
+    for (let i = 1; i < events.length; i++) expect(events[i]!.overall).toBeGreaterThanOrEqual(events[i - 1]!.overall);
+    expect(events.findIndex((e) => e.stage === 'model-download')).toBeLessThan(events.findIndex((e) => e.stage === 'model'));
+    engine.dispose();
+  });
+});
