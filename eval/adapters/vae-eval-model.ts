@@ -56,11 +56,7 @@ export class VaeEvalModel implements EvalModel {
       ));
     if (!known) cache.set(key, this.trained);
     if (this.compact) {
-      const { scorer, report } = await compactScorer(this.trained.scorer, {
-        ...this.compact,
-        itemCounts: columnCounts(train),
-        ...(context.validation ? { validation: context.validation, metric: this.trained.config.validationMetric } : {}),
-      });
+      const { scorer, report } = await compactScorer(this.trained.scorer, { ...this.compact, itemCounts: columnCounts(train) });
       this.served = scorer;
       this.compactReport = report;
     }

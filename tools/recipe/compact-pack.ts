@@ -1,8 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { CollaborativeBlend } from '../../src/models/collaborative-blend';
 import { truncateNeighbours } from '../../src/models/item-item/item-item';
-import { tuneWeights } from './vae-recipe';
-import type { VaeValidation } from '../../src/models/vae/vae-trainer';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack, type EncodedPack, type WeightDtype } from '../../src/models/packs/vae-pack';
 
 /** How a pack is made smaller: the weights' precision and the neighbours kept per item and part. */
@@ -17,9 +15,6 @@ export interface CompactOptions {
    */
   tailNeighbours?: number;
   itemCounts?: ArrayLike<number>;
-  /** Validation users: the blend weights are tuned again on them for the compact parts. */
-  validation?: VaeValidation;
-  metric?: string;
 }
 
 /** The most-bought items that make this share of the purchases keep every neighbour. */
@@ -92,20 +87,10 @@ export async function compactScorer(scorer: CollaborativeBlend, options: Compact
     training: {},
   });
   const files = encodePack(pack, options.dtype);
-  let decoded = vaeScorerFromPack(
+  const decoded = vaeScorerFromPack(
     decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }),
   );
   const bytes = packBytes(files);
-  let retuned: Record<string, number> | null = null;
-  if (options.validation && options.metric && decoded.parts.length > 0) {
-    // Shorter or coarser parts may deserve other weights: tuned again, as training tunes them.
-    const components = await decoded.componentScores(options.validation.inputs);
-    const tuned = tuneWeights(components, [...decoded.weights], options.validation, options.metric, () => undefined);
-    const before = decoded;
-    decoded = decoded.withWeights(tuned.weights);
-    if (decoded.network !== before.network) before.network.dispose();
-    retuned = Object.fromEntries(decoded.parts.map((p, i) => [p.kind, tuned.weights[i]!]));
-  }
   return {
     scorer: decoded,
     report: {
@@ -115,7 +100,6 @@ export async function compactScorer(scorer: CollaborativeBlend, options: Compact
       bytesGzip: bytes.gzip,
       bytesPerItemGzip: Math.round(bytes.gzip / items),
       bytesPerItemRaw: Math.round(bytes.raw / items),
-      ...(retuned ? { weightsRetuned: retuned } : {}),
     },
   };
 }

@@ -98,7 +98,7 @@ function partValidation(nb: ItemNeighbours, validation: VaeValidation, metric: s
 }
 
 /** Blend weights by coordinate ascent (steps of 0.1, Σ ≤ 1) on cached standardised component scores. */
-export function tuneWeights(
+function tuneWeights(
   components: Float32Array[],
   start: number[],
   validation: VaeValidation,
