@@ -1,9 +1,45 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { neighbourScores, type ItemNeighbours } from './item-item/item-item';
-import { csrFromRows, densifyRows, type Csr } from '../util/csr';
+import { csrFromRows, type Csr } from '../util/csr';
 import type { VaeNetwork } from './vae/vae-network';
 
 const l2Normalised = (value: number, norm: number): number => (norm > 0 ? value / norm : 0);
+
+/** Row `r` of `x` ([rows × cols]) standardised in place, and added × `weight` into `into`. */
+function addStandardisedRow(x: Float32Array, into: Float32Array, r: number, cols: number, weight: number): void {
+  const o = r * cols;
+  let sum = 0;
+  for (let j = 0; j < cols; j++) sum += x[o + j]!;
+  const mean = sum / cols;
+  let sq = 0;
+  for (let j = 0; j < cols; j++) sq += (x[o + j]! - mean) ** 2;
+  const scale = weight / Math.sqrt(sq / cols + 1e-12);
+  for (let j = 0; j < cols; j++) into[o + j]! += (x[o + j]! - mean) * scale;
+}
+
+/**
+ * A batch of sparse rows as (mix [rows × nnz], cols [nnz]) for VaeNetwork.scoreSparse: each
+ * row's values L2-normalised, in the columns of the batch's nonzeros.
+ */
+function sparseBatch(inputs: Csr, ids: ArrayLike<number>, from: number, to: number): { mix: Float32Array; cols: Int32Array } {
+  let nnz = 0;
+  for (let r = from; r < to; r++) nnz += inputs.indptr[ids[r]! + 1]! - inputs.indptr[ids[r]!]!;
+  const cols = new Int32Array(nnz);
+  const mix = new Float32Array((to - from) * nnz);
+  let at = 0;
+  for (let r = from; r < to; r++) {
+    const u = ids[r]!;
+    let norm = 0;
+    for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) norm += inputs.values[e]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) {
+      cols[at] = inputs.indices[e]!;
+      mix[(r - from) * nnz + at] = l2Normalised(inputs.values[e]!, norm);
+      at++;
+    }
+  }
+  return { mix, cols };
+}
 
 /** Each row minus its mean, over its standard deviation (rows that are constant become 0). */
 function standardiseRows(x: tf.Tensor2D): tf.Tensor2D {
@@ -102,24 +138,34 @@ export class CollaborativeBlend {
     const vaeWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
     const used = this.parts.map((_, p) => weights[p]! > 0);
     const blended = standardise || used.some(Boolean);
-    const dense = vaeWeight > 0 ? new Float32Array(rows * items) : null;
     const partBuffer = used.some(Boolean) ? new Float32Array(rows * items) : null;
+    const partSum = used.some(Boolean) ? new Float32Array(rows * items) : null;
     for (let from = 0; from < ids.length; from += this.batchSize) {
       const to = Math.min(ids.length, from + this.batchSize);
       const n = to - from;
-      if (dense) densifyRows(inputs, ids, from, to, dense, l2Normalised);
       let total: tf.Tensor2D | null = null;
-      if (dense) {
+      if (vaeWeight > 0) {
+        // Histories are sparse (a few items of thousands): the first layer reads only their rows.
+        const { mix, cols } = sparseBatch(inputs, ids, from, to);
         total = tf.tidy(() => {
-          const logits = this.network.score(tf.tensor2d(dense.subarray(0, n * items), [n, items]));
+          const logits =
+            cols.length === 0
+              ? this.network.score(tf.zeros([n, items]))
+              : this.network.scoreSparse(tf.tensor2d(mix, [n, cols.length]), tf.tensor1d(cols, 'int32'));
           return blended ? (tf.mul(standardiseRows(logits), vaeWeight) as tf.Tensor2D) : logits;
         });
       }
-      for (let p = 0; p < this.parts.length; p++) {
-        if (!used[p]) continue;
-        neighbourScores(this.parts[p]!, inputs, ids, from, to, partBuffer!);
+      if (partSum) {
+        // The parts are sparse sums computed here; they are standardised and blended here too,
+        // so the backend gets one upload, not one per part.
+        partSum.fill(0, 0, n * items);
+        for (let p = 0; p < this.parts.length; p++) {
+          if (!used[p]) continue;
+          neighbourScores(this.parts[p]!, inputs, ids, from, to, partBuffer!);
+          for (let r = 0; r < n; r++) addStandardisedRow(partBuffer!, partSum, r, items, weights[p]!);
+        }
         const next: tf.Tensor2D = tf.tidy(() => {
-          const z = tf.mul(standardiseRows(tf.tensor2d(partBuffer!.subarray(0, n * items), [n, items])), weights[p]!) as tf.Tensor2D;
+          const z = tf.tensor2d(partSum.subarray(0, n * items), [n, items]);
           return total ? (tf.add(total, z) as tf.Tensor2D) : z;
         });
         total?.dispose();

@@ -69,3 +69,23 @@ describe('a catalog over 65,536 items', () => {
     }
   });
 });
+
+describe('serving scores from sparse histories', () => {
+  it('scoreSparse (gathered enc/w1 rows) gives the dense product’s scores', async () => {
+    const network = VaeNetwork.create({ items: 500, hidden: 16, latent: 8 }, 11);
+    const dense = new Float32Array(2 * 500);
+    dense[3] = 0.6; dense[77] = 0.8; // row 0, L2 norm 1
+    dense[500 + 499] = 1; // row 1
+    const a = network.score(tf.tensor2d(dense, [2, 500]));
+    const mix = tf.tensor2d([0.6, 0.8, 0, 0, 0, 1], [2, 3]);
+    const b = network.scoreSparse(mix, tf.tensor1d([3, 77, 499], 'int32'));
+    const [x, y] = [await a.data(), await b.data()];
+    for (let i = 0; i < x.length; i++) expect(y[i]!).toBeCloseTo(x[i]!, 4);
+    tf.dispose([a, b, mix]);
+    // And the blend scores a history the same with or without parts' order in the pack.
+    const blend = new CollaborativeBlend(network, [], []);
+    const scores = await blend.scoreRows(csrFromRows([[3, 77]], 500, [[3, 4]]));
+    for (let i = 0; i < 500; i++) expect(scores[i]!).toBeCloseTo(x[i]!, 4);
+    network.dispose();
+  });
+});
