@@ -1,7 +1,7 @@
-// The demo storefront: a product grid, product pages, "Recommended for you", "Bought together"
-// and "Similar items" panels that follow the shopper (localrec's widgets), and a privacy panel. All text goes in with
-// textContent.
-import { createRecommender, LocalrecError, type Item } from 'localrec';
+// The demo storefront: a product grid, product pages, a cart, "Recommended for you", "Bought together"
+// (on the product page and in the cart) and "Similar items" panels that follow the shopper
+// (localrec's widgets), and a privacy panel. All text goes in with textContent.
+import { createRecommender, LocalrecError, type Item, type StoredEvent } from 'localrec';
 import { connectWidgets, type LocalrecRecommendationsElement } from 'localrec/widgets';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -24,6 +24,20 @@ function thumb(item: Item): HTMLElement {
   const node = el('div', { className: 'thumb', text: (item.brand ?? item.title).slice(0, 2).toUpperCase() });
   node.style.background = `hsl(${Math.abs(hash) % 360} 45% 45%)`;
   return node;
+}
+
+/**
+ * The cart, read from the shopper's own history (nothing else is stored): every item added to the
+ * cart and not bought since, in the order added. Erasing the history empties it.
+ */
+function cartIds(events: readonly StoredEvent[]): string[] {
+  const cart = new Set<string>();
+  for (const event of events) {
+    if (!event.itemId) continue;
+    if (event.type === 'cart') cart.add(event.itemId);
+    else if (event.type === 'purchase') cart.delete(event.itemId);
+  }
+  return [...cart];
 }
 
 const leaf = (item: Item): string => item.category?.at(-1)?.replace(/^Industrial & Scientific /, '') ?? 'Uncategorised';
@@ -87,8 +101,25 @@ async function main(): Promise<void> {
     const data = await rec.exportData();
     if (mine !== refreshes) return;
     $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
+    showCartCount(cartIds(data.events).length);
     $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>
       el('li', { text: `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${e.itemId ? byId.get(e.itemId)?.title.slice(0, 60) ?? e.itemId : `“${e.query}”`}` })));
+  }
+
+  function showCartCount(n: number): void {
+    $('cart-count').textContent = String(n);
+    $('cart-link').setAttribute('aria-label', `Cart, ${n} item${n === 1 ? '' : 's'}`);
+  }
+
+  /** A "Bought together" panel (localrec's widget) for these products: one on a product page, the cart's lines in the cart. */
+  function boughtTogether(items: Item[]): HTMLElement {
+    const together = el('localrec-bought-together');
+    together.setAttribute('layout', 'grid');
+    together.setAttribute('k', '4');
+    together.setAttribute('href', '#/item/{id}');
+    together.setAttribute('placeholders', '');
+    together.items = items;
+    return together;
   }
 
   async function showHome(query = ''): Promise<void> {
@@ -108,6 +139,7 @@ async function main(): Promise<void> {
     const addToCart = el('button', { text: 'Add to cart' });
     const buy = el('button', { text: 'Buy now', className: 'secondary' });
     addToCart.onclick = () => void rec.track({ type: 'cart', itemId: id }).then(() => { addToCart.textContent = 'In your cart ✓'; return refreshSidePanels(); });
+    if (cartIds((await rec.exportData()).events).includes(id)) addToCart.textContent = 'In your cart ✓';
     buy.onclick = () => void rec.track({ type: 'purchase', itemId: id }).then(() => { buy.textContent = 'Purchased ✓'; return refreshSidePanels(); });
     const similar = el('localrec-similar', { className: 'similar' });
     similar.setAttribute('layout', 'grid');
@@ -116,12 +148,7 @@ async function main(): Promise<void> {
     similar.setAttribute('placeholders', '');
     // The product itself: the reasons then say what each similar item shares with it.
     similar.item = item;
-    const together = el('localrec-bought-together');
-    together.setAttribute('layout', 'grid');
-    together.setAttribute('k', '4');
-    together.setAttribute('href', '#/item/{id}');
-    together.setAttribute('placeholders', '');
-    together.items = [item];
+    const together = boughtTogether([item]);
     content.replaceChildren(
       el('article', { className: 'product' }, thumb(item), el('div', {},
         el('h1', { text: item.title }),
@@ -132,10 +159,44 @@ async function main(): Promise<void> {
     );
   }
 
+  /** The cart: its lines, a checkout, and what is bought with them (no panel while the cart is empty). */
+  async function showCart(): Promise<void> {
+    const lines = cartIds((await rec.exportData()).events).map((id) => byId.get(id)).filter((item): item is Item => item !== undefined);
+    if (lines.length === 0) {
+      // No "Bought together" here: with nothing to go with, the panel would be an empty box.
+      content.replaceChildren(el('h2', { className: 'section', text: 'Your cart is empty' }),
+        el('p', { className: 'fine', text: 'Add a product from its page; it will wait here.' }), el('a', { className: 'button-link', href: '#/', text: 'Continue shopping' }));
+      return;
+    }
+    const checkout = el('button', { text: `Buy ${lines.length === 1 ? 'it' : `all ${lines.length}`}` });
+    checkout.onclick = async () => {
+      checkout.disabled = true;
+      for (const item of lines) await rec.track({ type: 'purchase', itemId: item.id });
+      await refreshSidePanels();
+      content.replaceChildren(el('h2', { className: 'section', text: 'Thank you for your order' }),
+        el('p', { className: 'fine', text: `${lines.length} item${lines.length === 1 ? '' : 's'} bought.` }), el('a', { className: 'button-link', href: '#/', text: 'Continue shopping' }));
+    };
+    // One panel for the whole cart: what goes with all of its lines. Its heading says so once,
+    // rather than each card repeating "Goes with … and 1 more" (why? still explains each).
+    const together = boughtTogether(lines);
+    together.classList.add('cart-together');
+    together.setAttribute('heading', lines.length === 1 ? 'Bought together with your cart' : `Bought together with the ${lines.length} items in your cart`);
+    content.replaceChildren(
+      el('h2', { className: 'section', text: `Your cart (${lines.length} item${lines.length === 1 ? '' : 's'})` }),
+      el('ul', { className: 'grid cart' }, ...lines.map((item) => el('li', {}, card(item)))),
+      el('div', { className: 'buttons cart-buttons' }, checkout),
+      together,
+    );
+  }
+
   async function route(): Promise<void> {
     const match = /^#\/item\/(.+)$/.exec(location.hash);
     const search = /^#\/search\/(.+)$/.exec(location.hash);
     if (match) await showItem(decodeURIComponent(match[1]!));
+    else if (location.hash === '#/cart') {
+      ($('search') as HTMLInputElement).value = '';
+      await showCart();
+    }
     else if (search) {
       const query = decodeURIComponent(search[1]!);
       ($('search') as HTMLInputElement).value = query;
@@ -221,6 +282,12 @@ async function main(): Promise<void> {
     await route();
   }
   window.addEventListener('hashchange', () => void route());
+  // The cart link shows the cart afresh even from the cart itself (after an order, say).
+  $('cart-link').addEventListener('click', (event) => {
+    if (location.hash !== '#/cart') return;
+    event.preventDefault();
+    void route();
+  });
   await route();
 }
 

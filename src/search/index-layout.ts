@@ -5,7 +5,10 @@ import { SEARCH_FIELDS } from './search-text';
 /** One search result: a catalog row (position in the items the index was built from) and its score. */
 export interface SearchHit {
   row: number;
-  /** BM25+ summed over fields (with boosts) and query words, times the number of query words matched. */
+  /**
+   * BM25+ summed over fields (with boosts) and query words, times the number of query words
+   * matched (for a need, plus what the item's category neighbours lend: CATEGORY_SHARE).
+   */
   score: number;
 }
 
@@ -30,6 +33,17 @@ export const BM25 = { k1: 1.2, b: 0.7, delta: 0.5 };
 /** Score weights of a completion of the word being typed and of a typo match, relative to an exact word. */
 export const PREFIX_WEIGHT = 0.375;
 export const TYPO_WEIGHT = 0.45;
+/** Score weight of another form of a query word (same light stem: "eyes" → eye, "protect" → protective), in a query phrased as a need. */
+export const STEM_WEIGHT = 0.7;
+/** Score weight of a closed compound starting with a query word ("eye" → eyewear), in a query phrased as a need. */
+export const COMPOUND_WEIGHT = 0.5;
+/**
+ * In a query phrased as a need: the share of a query word's best score among an item's category
+ * neighbours (same category path) that the item takes when it lacks the word, and the share of a
+ * matched word it counts for. 0.5 kept the issue's examples and a held-out list of need queries
+ * best (research/need-queries.md); keyword queries never use it.
+ */
+export const CATEGORY_SHARE = 0.5;
 
 export const NF = SEARCH_FIELDS.length; // 4: a posting key is row * 4 + field
 export const FIELD_BITS = 2;
@@ -37,7 +51,7 @@ export const FIELD_MASK = (1 << FIELD_BITS) - 1;
 export const MAX_TF = 255;
 
 /** `array`, or a copy grown by half (at least to `need`) when it is too short. */
-export function grow<T extends Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array>(array: T, need: number): T {
+export function grow<T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(array: T, need: number): T {
   if (need <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(need, Math.ceil(array.length * 1.5), 16));
   next.set(array);

@@ -1,9 +1,9 @@
 import { describeValue, LocalrecError } from '../shared/errors';
 import type { Item } from '../shared/types';
 import { boundedEditDistance } from './edit-distance';
-import { fieldTerms, fieldText, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
+import { fieldTerms, fieldText, lightStem, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
 import { BestK } from '../util/best-k';
-import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_WEIGHT, TYPO_WEIGHT, type IndexQuery, type SearchHit, type SearchIndexOptions } from './index-layout';
+import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_WEIGHT, STEM_WEIGHT, COMPOUND_WEIGHT, TYPO_WEIGHT, CATEGORY_SHARE, type IndexQuery, type SearchHit, type SearchIndexOptions } from './index-layout';
 
 export type { IndexQuery, SearchHit, SearchIndexOptions };
 
@@ -19,7 +19,11 @@ interface Expansion {
  * description with field boosts, prefix matching of the word still being typed, and typo
  * tolerance for words the catalog does not contain (edit distance 1 for words of 4+ letters, 2 for
  * 8+, swaps of neighbouring letters counting 1; never for words with digits, which are model
- * numbers and sizes). An inverted index in typed arrays (measured on a busy 2-core machine: 100k
+ * numbers and sizes). A query phrased as a need rather than keywords ("something to measure how
+ * hot my oven is": three or more words with a pronoun, question word, article or the like; see
+ * parseQuery) loses those words and also matches other forms of its words ("eyes" → eye,
+ * "protect" → protective), closed compounds ("eye" → eyewear) and, through each match's category
+ * path, the query words its neighbours match; keywords are matched as typed. An inverted index in typed arrays (measured on a busy 2-core machine: 100k
  * items with title, brand and category build in ~1.6 s and hold ~36 MB; with 100-word
  * descriptions ~8 s and ~130 MB; a query takes ~1 ms).
  *
@@ -45,9 +49,14 @@ export class SearchIndex {
   /** Word ids sorted by spelling (prefix ranges) and grouped by length (typo scans); rebuilt when words are added. */
   private sorted: Int32Array | null = null;
   private byLength: number[][] = [];
+  /** Live word ids by light stem (only stems shared by two or more words); rebuilt with `sorted`. */
+  private byStem = new Map<string, number[]>();
   // ── rows ──
   private readonly items: (Item | undefined)[] = [];
   private readonly rowById = new Map<string, number>();
+  /** Per row: its category path's id (items sharing the exact path are neighbours), -1 without one. */
+  private catOf = new Int32Array(0);
+  private readonly catIds = new Map<string, number>();
   private live = new Uint8Array(0);
   private fieldLen = new Uint16Array(0);
   private readonly fieldLenSum = new Float64Array(NF);
@@ -56,6 +65,10 @@ export class SearchIndex {
   private total = new Float32Array(0);
   private best = new Float32Array(0);
   private matched = new Uint8Array(0);
+  /** Per row: which query words it matched (bit w). */
+  private wordMask = new Uint32Array(0);
+  /** Per row: query words credited from its category (CATEGORY_SHARE each). */
+  private borrowed = new Float32Array(0);
   /** Per word: the last item that counted it in `df` (while adding). */
   private stamp = new Int32Array(0);
   private stampValue = 0;
@@ -119,6 +132,7 @@ export class SearchIndex {
     const first = this.items.length;
     const end = first + items.length;
     this.live = grow(this.live, end);
+    this.catOf = grow(this.catOf, end);
     this.fieldLen = grow(this.fieldLen, end * NF);
     const rows: number[] = [];
     const fieldWords: number[] = [];
@@ -127,6 +141,10 @@ export class SearchIndex {
       this.items.push(item);
       this.rowById.set(item.id, row);
       this.live[row] = 1;
+      const path = fieldText(item, 'category').trim().toLowerCase();
+      let cat = path ? this.catIds.get(path) : -1;
+      if (cat === undefined) this.catIds.set(path, (cat = this.catIds.size));
+      this.catOf[row] = cat;
       this.stampValue++;
       for (let f = 0; f < NF; f++) {
         const tokens = fieldTerms(fieldText(item, SEARCH_FIELDS[f] as SearchField), SEARCH_FIELDS[f] as SearchField);
@@ -203,6 +221,8 @@ export class SearchIndex {
     this.total = grow(this.total, n);
     this.best = grow(this.best, n);
     this.matched = grow(this.matched, n);
+    this.wordMask = grow(this.wordMask, n);
+    this.borrowed = grow(this.borrowed, n);
   }
 
   /** Sorted spelling order and length groups of the live words, for prefix and typo expansion. */
@@ -210,15 +230,33 @@ export class SearchIndex {
     if (this.sorted) return this.sorted;
     const ids: number[] = [];
     this.byLength = [];
+    const byStem = new Map<string, number[]>();
     for (let t = 0; t < this.terms.length; t++) {
       if ((this.df[t] as number) <= 0) continue;
       ids.push(t);
-      const len = (this.terms[t] as string).length;
-      (this.byLength[len] ??= []).push(t);
+      const term = this.terms[t] as string;
+      (this.byLength[term.length] ??= []).push(t);
+      const stem = lightStem(term);
+      const family = byStem.get(stem);
+      if (family) family.push(t);
+      else byStem.set(stem, [t]);
     }
+    this.byStem = new Map([...byStem].filter(([, family]) => family.length > 1));
     ids.sort((a, b) => ((this.terms[a] as string) < (this.terms[b] as string) ? -1 : 1));
     this.sorted = Int32Array.from(ids);
     return this.sorted;
+  }
+
+  /** The first position in `sorted` (word ids in spelling order) whose word is ≥ `word`. */
+  private lowerBound(sorted: Int32Array, word: string): number {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.terms[sorted[mid] as number] as string) < word) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** BM25's inverse document frequency of a word found in `df` of the live items. */
@@ -234,20 +272,14 @@ export class SearchIndex {
    * ("filamex", 1 item) does not outrank the word the shopper is most likely typing ("filament",
    * 40 items).
    */
-  private expand(word: string, partial: boolean, otherWords: ReadonlySet<string>): Expansion[] {
+  private expand(word: string, partial: boolean, otherWords: ReadonlySet<string>, completionsOnly = false, need = false): Expansion[] {
     const out: Expansion[] = [];
     const exact = this.termIds.get(word);
     const known = exact !== undefined && (this.df[exact] as number) > 0;
-    if (known) out.push({ term: exact, weight: 1, idf: this.idf(this.df[exact] as number) });
+    if (known && !completionsOnly) out.push({ term: exact, weight: 1, idf: this.idf(this.df[exact] as number) });
     if (partial) {
       const sorted = this.refreshVocabulary();
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((this.terms[sorted[mid] as number] as string) < word) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = this.lowerBound(sorted, word);
       const completions: number[] = [];
       let maxDf = known ? (this.df[exact] as number) : 0;
       for (let i = lo; i < sorted.length; i++) {
@@ -262,6 +294,37 @@ export class SearchIndex {
       for (const t of completions) {
         const len = (this.terms[t] as string).length;
         out.push({ term: t, weight: (PREFIX_WEIGHT * len) / (len + 0.3 * (len - word.length)), idf: shared });
+      }
+    }
+    // A query stopword being typed stands only for its completions (no typo matching, no stems).
+    if (completionsOnly) return out;
+    // A need, phrased as a sentence, rarely uses the catalog's own form of a word: other forms of
+    // it ("eyes" → eye, "protect" → protective) and closed compounds starting with it ("eye" →
+    // eyewear, when "wear" is a word of the catalog too), sharing the IDF of the most frequent.
+    if (need) {
+      const sorted = this.refreshVocabulary();
+      const stem = lightStem(word);
+      const seen = new Set(out.map((e) => e.term));
+      if (exact !== undefined) seen.add(exact);
+      const forms = (this.byStem.get(stem) ?? []).filter((t) => !seen.has(t) && !otherWords.has(this.terms[t] as string));
+      for (const t of forms) seen.add(t);
+      const compounds: number[] = [];
+      if (stem.length >= 3) {
+        for (let i = this.lowerBound(sorted, stem); i < sorted.length; i++) {
+          const t = sorted[i] as number;
+          const term = this.terms[t] as string;
+          if (!term.startsWith(stem)) break;
+          const rest = term.slice(stem.length);
+          const restId = this.termIds.get(rest);
+          if (rest.length >= 3 && restId !== undefined && (this.df[restId] as number) > 0 && !seen.has(t) && !otherWords.has(term)) compounds.push(t);
+        }
+      }
+      for (const [group, weight] of [[forms, STEM_WEIGHT], [compounds, COMPOUND_WEIGHT]] as const) {
+        if (group.length === 0) continue;
+        let maxDf = 0;
+        for (const t of group) maxDf = Math.max(maxDf, this.df[t] as number);
+        const shared = this.idf(maxDf);
+        for (const t of group) out.push({ term: t, weight, idf: shared });
       }
     }
     // A word being typed that has completions is not a typo.
@@ -298,7 +361,8 @@ export class SearchIndex {
    * The best `k` rows for `query`, best first (equal scores: lower row first). Words may match
    * anywhere (OR); items matching more of them rank higher. The last word is prefix-matched unless
    * the query ends with a space or punctuation. Queries are cut to 500 characters and 32 words.
-   * An empty query, or one of stopwords/one-letter words only, gives [].
+   * An empty query, or one of stopwords/one-letter words only (a need of query stopwords only,
+   * such as "something for my", too), gives [].
    * @throws LocalrecError INVALID_ARGUMENT when `query` is not a string, `k` is not a positive integer or `filter` not a function.
    */
   search(query: string, options: IndexQuery): SearchHit[] {
@@ -315,64 +379,108 @@ export class SearchIndex {
     if (filter !== undefined && typeof filter !== 'function') {
       throw new LocalrecError('INVALID_ARGUMENT', 'filter must be a function (row) => boolean.');
     }
-    const { terms: words, lastIsPartial } = parseQuery(query);
+    const { terms: words, lastIsPartial, completionsOnly, need } = parseQuery(query);
     if (words.length === 0 || this.rowById.size === 0) return [];
 
     const avgLen = new Float64Array(NF);
     for (let f = 0; f < NF; f++) avgLen[f] = (this.fieldDocs[f] as number) > 0 ? (this.fieldLenSum[f] as number) / (this.fieldDocs[f] as number) : 1;
     const wordSet = new Set(words);
     const touched: number[] = [];
-    const { total, best, matched, live, fieldLen, boost } = this;
-    const { k1, b, delta } = BM25;
+    const { total, best, matched, wordMask, catOf } = this;
+    const categoryBest: Map<number, number>[] = [];
     for (let w = 0; w < words.length; w++) {
-      const expansions = this.expand(words[w] as string, lastIsPartial && w === words.length - 1, wordSet);
-      const wordRows: number[] = [];
-      for (const { term, weight, idf } of expansions) {
-        const keys = this.postKeys[term] as Int32Array;
-        const tfs = this.postTf[term] as Uint8Array;
-        const n = this.postLen[term] as number;
-        // A row's entries are adjacent (one per field): sum them, then keep the best expansion per row.
-        let row = -1;
-        let sum = 0;
-        for (let i = 0; i <= n; i++) {
-          const key = i < n ? (keys[i] as number) : -1;
-          const r = key >> FIELD_BITS;
-          if (r !== row) {
-            if (row >= 0 && sum > 0) {
-              if ((best[row] as number) === 0) wordRows.push(row);
-              if (sum > (best[row] as number)) best[row] = sum;
-            }
-            row = r;
-            sum = 0;
-          }
-          if (i === n || !live[r]) continue;
-          const f = key & FIELD_MASK;
-          const tf = tfs[i] as number;
-          const norm = 1 - b + (b * (fieldLen[key] as number)) / (avgLen[f] as number);
-          sum += weight * idf * (boost[f] as number) * (delta + (tf * (k1 + 1)) / (tf + k1 * norm));
-        }
-      }
+      const last = w === words.length - 1;
+      const expansions = this.expand(words[w] as string, lastIsPartial && last, wordSet, completionsOnly && last, need);
+      const wordRows = this.scoreExpansions(expansions, avgLen);
+      const inCategory = new Map<number, number>();
       for (const r of wordRows) {
         if ((matched[r] as number) === 0) touched.push(r);
         total[r]! += best[r] as number;
         matched[r]! += 1;
+        wordMask[r]! |= 1 << w;
+        const cat = catOf[r] as number;
+        if (cat >= 0 && (best[r] as number) > (inCategory.get(cat) ?? 0)) inCategory.set(cat, best[r] as number);
         best[r] = 0;
       }
+      categoryBest.push(inCategory);
     }
+    if (need && words.length > 1) this.shareWithinCategories(touched, categoryBest);
 
     const top = this.topRows(touched, k, filter);
     for (const r of touched) {
       total[r] = 0;
       matched[r] = 0;
+      wordMask[r] = 0;
+      this.borrowed[r] = 0;
     }
     return top;
+  }
+
+  /** Scores one query word's expansions: each row's best expansion goes into `best`; returns the rows. */
+  private scoreExpansions(expansions: readonly Expansion[], avgLen: Float64Array): number[] {
+    const { best, live, fieldLen, boost } = this;
+    const { k1, b, delta } = BM25;
+    const wordRows: number[] = [];
+    for (const { term, weight, idf } of expansions) {
+      const keys = this.postKeys[term] as Int32Array;
+      const tfs = this.postTf[term] as Uint8Array;
+      const n = this.postLen[term] as number;
+      // A row's entries are adjacent (one per field): sum them, then keep the best expansion per row.
+      let row = -1;
+      let sum = 0;
+      for (let i = 0; i <= n; i++) {
+        const key = i < n ? (keys[i] as number) : -1;
+        const r = key >> FIELD_BITS;
+        if (r !== row) {
+          if (row >= 0 && sum > 0) {
+            if ((best[row] as number) === 0) wordRows.push(row);
+            if (sum > (best[row] as number)) best[row] = sum;
+          }
+          row = r;
+          sum = 0;
+        }
+        if (i === n || !live[r]) continue;
+        const f = key & FIELD_MASK;
+        const tf = tfs[i] as number;
+        const norm = 1 - b + (b * (fieldLen[key] as number)) / (avgLen[f] as number);
+        sum += weight * idf * (boost[f] as number) * (delta + (tf * (k1 + 1)) / (tf + k1 * norm));
+      }
+    }
+    return wordRows;
+  }
+
+  /**
+   * A need is rarely phrased in one product's words: "measure how hot my oven is" names the oven
+   * in one thermometer's title and "measure" in its shelf, while "hot" names a brand of cutting
+   * fluid. Each matched item therefore also takes CATEGORY_SHARE of the best score, in its own
+   * category path, of each query word it lacks (and counts CATEGORY_SHARE of a word matched), so
+   * the neighbours of items that match the whole need rise above items that match one stray word.
+   */
+  private shareWithinCategories(touched: readonly number[], categoryBest: readonly Map<number, number>[]): void {
+    const { total, wordMask, catOf } = this;
+    for (const r of touched) {
+      const cat = catOf[r] as number;
+      if (cat < 0) continue;
+      let shared = 0;
+      let words = 0;
+      for (let w = 0; w < categoryBest.length; w++) {
+        if (((wordMask[r] as number) >>> w) & 1) continue;
+        const score = categoryBest[w]!.get(cat);
+        if (score === undefined) continue;
+        shared += score;
+        words++;
+      }
+      if (words === 0) continue;
+      total[r]! += CATEGORY_SHARE * shared;
+      this.borrowed[r] = CATEGORY_SHARE * words;
+    }
   }
 
   /** Best k of the touched rows by total × words matched (ties: lower row), after the filter. */
   private topRows(touched: number[], k: number, filter: ((row: number) => boolean) | undefined): SearchHit[] {
     const best = new BestK(Math.min(k, touched.length));
     for (const row of touched) {
-      const score = (this.total[row] as number) * (this.matched[row] as number);
+      const score = (this.total[row] as number) * ((this.matched[row] as number) + (this.borrowed[row] as number));
       // The filter (the host's callback) runs only for rows that would make the cut.
       if (!best.wouldKeep(score, row) || (filter && filter(row) !== true)) continue;
       best.push(score, row);

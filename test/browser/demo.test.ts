@@ -208,6 +208,57 @@ describe('demo storefront: erase', () => {
   }, 180_000);
 });
 
+describe('demo storefront: the cart', () => {
+  it('the cart lists what was added and a "Bought together" panel of other items; an empty cart shows no panel', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('#content .card', { timeout: 60_000 });
+    // Empty: a message, no panel (not an empty box).
+    await page.click('#cart-link');
+    await page.waitForSelector('text=Your cart is empty');
+    expect(await page.locator('#content localrec-bought-together').count()).toBe(0);
+    expect(await page.textContent('#cart-count')).toBe('0');
+
+    // Two products from two searches, each added to the cart from its page.
+    const added: string[] = [];
+    for (const query of ['soldering flux', 'nitrile gloves']) {
+      await page.evaluate(() => (location.hash = '#/'));
+      await page.fill('#search', query);
+      await page.press('#search', 'Enter');
+      await page.waitForSelector(`text=results for “${query}”`);
+      await page.click('#content .card >> nth=0');
+      await page.waitForSelector('.product h1');
+      added.push(decodeURIComponent(new URL(page.url()).hash.replace('#/item/', '')));
+      await page.click('text=Add to cart');
+      await page.waitForSelector('text=In your cart ✓');
+    }
+    await page.waitForFunction(() => document.getElementById('cart-count')?.textContent === '2');
+
+    await page.click('#cart-link');
+    await page.waitForSelector('text=Your cart (2 items)');
+    const lines = await page.locator('#content ul.cart .card').evaluateAll((cards) => cards.map((c) => decodeURIComponent((c as HTMLAnchorElement).hash.replace('#/item/', ''))));
+    expect(lines).toEqual(added);
+    await settled(page, '#content localrec-bought-together');
+    const together = await page.locator('#content localrec-bought-together [part~="item"]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.itemId!));
+    expect(together).toHaveLength(4);
+    for (const id of together) expect(added).not.toContain(id);
+    expect(await page.textContent('#content localrec-bought-together >> [part~="heading"]')).toBe('Bought together with the 2 items in your cart');
+
+    // Bought: the cart empties, and so does its panel.
+    await page.click('text=Buy all 2');
+    await page.waitForSelector('text=Thank you for your order');
+    await page.waitForFunction(() => document.getElementById('cart-count')?.textContent === '0');
+    await page.click('#cart-link');
+    await page.waitForSelector('text=Your cart is empty');
+    expect(await page.locator('#content localrec-bought-together').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
+
 describe('demo storefront: the URL', () => {
   it('keeps the search in the URL: Back from a product returns to the results, and the search is stored once', async () => {
     const context = await browser.newContext();

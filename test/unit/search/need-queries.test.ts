@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../src/shared/types';
+import { SearchIndex } from '../../../src/search';
+import { lightStem, parseQuery, QUERY_STOPWORDS } from '../../../src/search/search-text';
+import { expandQueries, searchIndexEvidence } from '../../../src/rank/query-evidence';
+import { scientificItems } from '../load-fixture';
+
+// Search that understands a need (issue #18): a query phrased as a sentence drops the words of
+// asking, matches other forms of its words, and its matches' category neighbours.
+const items = scientificItems();
+const index = SearchIndex.build(items);
+const top = (query: string, k = 5): Item[] => index.search(query, { k }).map((h) => items[h.row] as Item);
+
+describe('a query of stopwords only', () => {
+  const queries = ['something for my', 'how do I', 'what do you have', 'something that I need', 'is there anything like this?'];
+
+  it('matches nothing', () => {
+    for (const query of queries) {
+      expect(parseQuery(query).terms, query).toEqual([]);
+      expect(index.search(query, { k: 10 }), query).toEqual([]);
+    }
+  });
+
+  it('adds no evidence: a search event of it leaves the history as it was, lifts and gates nothing', () => {
+    const evidence = searchIndexEvidence(() => index, () => true);
+    for (const query of queries) {
+      const history = { items: new Map([[3, 1], [17, 5]]), queries: [{ query, weight: 0.5, recency: 1 }] };
+      const expanded = expandQueries(history, evidence);
+      expect(expanded.history.items, query).toEqual(new Map([[3, 1], [17, 5]]));
+      expect(expanded.history.queries).toEqual([]);
+      expect(expanded.boost, query).toBeNull();
+      expect(expanded.gate, query).toBeNull();
+    }
+  });
+});
+
+describe('parseQuery: a need or keywords', () => {
+  it('drops the words of asking from a sentence, and keeps keywords as typed', () => {
+    expect(parseQuery('protect my eyes when soldering')).toMatchObject({ terms: ['protect', 'eyes', 'soldering'], need: true });
+    expect(parseQuery('something to measure how hot my oven is')).toMatchObject({ terms: ['measure', 'hot', 'oven'], need: true, lastIsPartial: false });
+    // An article makes a sentence too.
+    expect(parseQuery('measure the thickness of a wire')).toMatchObject({ terms: ['measure', 'thickness', 'wire'], need: true });
+    // One or two words are keywords: a brand ("My Sign Center") or a title's words are searched as typed.
+    expect(parseQuery('my sign')).toMatchObject({ terms: ['my', 'sign'], need: false });
+    expect(parseQuery('infrared thermometers')).toMatchObject({ terms: ['infrared', 'thermometers'], need: false });
+    expect(parseQuery('screw-in hooks')).toMatchObject({ terms: ['screw', 'hooks'], need: false });
+  });
+
+  it('a stopword still being typed stands for its completions ("… from any" → Anycubic), not for itself', () => {
+    expect(parseQuery('a nozzle for my printer from any')).toMatchObject({ terms: ['nozzle', 'printer', 'any'], lastIsPartial: true, completionsOnly: true, need: true });
+    expect(top('a nozzle for my printer from any', 1)[0]!.title).toMatch(/^Anycubic .*Nozzle/);
+    // Finished (a space after it), the stopword is dropped.
+    expect(parseQuery('a nozzle for my printer from any ')).toMatchObject({ terms: ['nozzle', 'printer'], completionsOnly: false });
+    expect(top('a nozzle for my printer from any ', 6).filter((item) => /anycubic/i.test(item.title))).toHaveLength(1);
+  });
+
+  it('the query stopwords are words of asking, not words that name products', () => {
+    for (const word of ['all', 'off', 'up', 'out', 'can', 'way', 'two', 'hot', 'safe', 'keep', 'protect', 'measure']) expect(QUERY_STOPWORDS.has(word), word).toBe(false);
+    for (const word of ['my', 'something', 'how', 'when', 'need', 'want']) expect(QUERY_STOPWORDS.has(word), word).toBe(true);
+  });
+});
+
+describe('lightStem', () => {
+  it('joins the forms of a word and leaves words of their own alone', () => {
+    const same = [['eyes', 'eye'], ['protective', 'protect'], ['protection', 'protect'], ['soldering', 'solder'], ['soldered', 'solder'],
+      ['measuring', 'measure'], ['measurement', 'measure'], ['cutting', 'cut'], ['batteries', 'battery'], ['inches', 'inch'], ['gloves', 'glove']];
+    for (const [a, b] of same) expect(lightStem(a!), `${a} ~ ${b}`).toBe(lightStem(b!));
+    const apart = [['solder', 'sold'], ['meter', 'met'], ['holder', 'hold'], ['station', 'state'], ['lens', 'len'], ['speed', 'spe'], ['string', 'str'], ['tube', 'tub']];
+    for (const [a, b] of apart) expect(lightStem(a!), `${a} ≁ ${b}`).not.toBe(lightStem(b!));
+    // Model numbers and sizes are never stemmed.
+    expect(lightStem('m6s')).toBe('m6s');
+    expect(lightStem('175mm')).toBe('175mm');
+  });
+});
+
+describe('a need-style query on the catalog slice', () => {
+  it('"what can I use to stick plastic parts" finds adhesives, not non-stick lubricant or a printer kit', () => {
+    const found = top('what can I use to stick plastic parts');
+    expect(found).toHaveLength(5);
+    for (const item of found) expect(item.category?.join(' '), item.title).toMatch(/Adhesives/);
+    expect(found.some((item) => /plastic/i.test(item.title))).toBe(true);
+  });
+
+  it('"I need to connect two pipes" finds pipe fittings, not glue sold as "Two" tubes', () => {
+    const found = top('I need to connect two pipes');
+    expect(found.filter((item) => /Pipe Fittings/.test(item.category?.join(' ') ?? '')).length).toBeGreaterThanOrEqual(4);
+    expect(found.filter((item) => /Gorilla Super Glue/.test(item.title))).toEqual([]);
+  });
+
+});
