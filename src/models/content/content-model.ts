@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../shared/types';
 import { HashedTfIdf } from '../../features/hashed-tfidf';
 import { SparseTfIdf } from '../../features/sparse-tfidf';
-import { itemFeatures, queryFeatures } from '../../features/item-features';
+import { itemFeatures, queryFeatures, type FeatureBag } from '../../features/item-features';
 
 /**
  * Hashed dimensions for a catalog size: 1,024 keeps collisions rare for catalogs of tens of
@@ -22,34 +22,67 @@ export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
  * sum of item vectors (and query vectors); scores are cosine similarities computed on the backend.
  */
 export class ContentModel {
-  /**
-   * [dims, items]: column j is item j's unit-length vector (all-zero without usable text). Kept
-   * transposed because a row-vector × [dims, items] product is the fastest scoring form on the
-   * WASM backend (measured 5.5 ms vs 24 ms for [items, dims] × vectorᵀ at 10k × 1,024).
-   */
-  readonly itemMatrixT: tf.Tensor2D;
-  private readonly vectorizer: HashedTfIdf;
+  private readonly dimensions: number;
+  private built: { matrix: tf.Tensor2D; vectorizer: HashedTfIdf } | null = null;
+  private bagsOfItems: FeatureBag[] | null = null;
 
+  /**
+   * Nothing is computed here: the vectors are built on first use. With a model pack that knows
+   * every item, a returning shopper's recommendations never need them (hybrid-scorer.ts), and at
+   * 100k items they take seconds and 100 MB to build.
+   */
   constructor(
     private readonly items: readonly Item[],
     dims = defaultDims(items.length),
   ) {
-    const bags = items.map(itemFeatures);
-    this.vectorizer = new HashedTfIdf(dims, bags);
+    this.dimensions = dims;
+  }
+
+  /** Each item's features (built once, shared by the hashed and the exact vectors). */
+  private bags(): FeatureBag[] {
+    this.bagsOfItems ??= this.items.map(itemFeatures);
+    return this.bagsOfItems;
+  }
+
+  /** Whether the hashed vectors have been built (they are on first use). */
+  get isBuilt(): boolean {
+    return this.built !== null;
+  }
+
+  private build(): { matrix: tf.Tensor2D; vectorizer: HashedTfIdf } {
+    if (this.built) return this.built;
+    const dims = this.dimensions;
+    const bags = this.bags();
+    const vectorizer = new HashedTfIdf(dims, bags);
     // Unit rows written straight into the [dims, items] layout the scorer multiplies with: one
     // upload, no transpose or division of the whole matrix on the backend (start-up time).
-    const n = items.length;
+    const n = this.items.length;
     const row = new Float32Array(dims);
     const transposed = new Float32Array(n * dims);
     bags.forEach((bag, i) => {
       row.fill(0);
-      this.vectorizer.accumulate(bag, row);
+      vectorizer.accumulate(bag, row);
       let norm = 0;
       for (let d = 0; d < dims; d++) norm += row[d]! * row[d]!;
       const inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
       for (let d = 0; d < dims; d++) if (row[d] !== 0) transposed[d * n + i] = row[d]! * inv;
     });
-    this.itemMatrixT = tf.tensor2d(transposed, [dims, n]);
+    // Kept: the first use is often inside a caller's tf.tidy, which would dispose it at its end.
+    this.built = { matrix: tf.keep(tf.tensor2d(transposed, [dims, n])), vectorizer };
+    return this.built;
+  }
+
+  /**
+   * [dims, items]: column j is item j's unit-length vector (all-zero without usable text). Kept
+   * transposed because a row-vector × [dims, items] product is the fastest scoring form on the
+   * WASM backend (measured 5.5 ms vs 24 ms for [items, dims] × vectorᵀ at 10k × 1,024).
+   */
+  get itemMatrixT(): tf.Tensor2D {
+    return this.build().matrix;
+  }
+
+  private get vectorizer(): HashedTfIdf {
+    return this.build().vectorizer;
   }
 
   private exact: SparseTfIdf | null = null;
@@ -59,7 +92,7 @@ export class ContentModel {
    * scores new items with them (sparse-tfidf.ts says why). Not built when every item is known.
    */
   exactVectors(): SparseTfIdf {
-    this.exact ??= new SparseTfIdf(this.items.map(itemFeatures));
+    this.exact ??= new SparseTfIdf(this.bags());
     return this.exact;
   }
 
@@ -68,11 +101,11 @@ export class ContentModel {
   }
 
   get dims(): number {
-    return this.itemMatrixT.shape[0];
+    return this.dimensions;
   }
 
   get size(): number {
-    return this.itemMatrixT.shape[1];
+    return this.items.length;
   }
 
   /** The vector of a query, in the same space as the items (unnormalised), added into `out`. */
@@ -142,6 +175,7 @@ export class ContentModel {
   }
 
   dispose(): void {
-    this.itemMatrixT.dispose();
+    this.built?.matrix.dispose();
+    this.built = null;
   }
 }

@@ -40,6 +40,8 @@ describe('HybridScorer: what the cold bridge carries over', () => {
     const settings = { ...DEFAULT_NEW_ITEM_BRIDGE, neighbours: 1, cfWeight: 1, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 };
     const hybrid = new HybridScorer(content, collaborative, settings);
     const history = { items: new Map([[1, 1]]), queries: [] };
+    // The content vectors are built on first use (one tensor, kept); what is checked is that scoring adds none.
+    content.itemMatrixT;
     const before = tf.memory().numTensors;
     const [parts] = await hybrid.scoreParts([history]);
     expect(tf.memory().numTensors).toBe(before);
