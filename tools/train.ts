@@ -246,7 +246,7 @@ async function main(): Promise<number> {
   const dtype: WeightDtype = args.dtype === 'auto' ? (data.itemIds.length >= 10_000 ? 'nf4' : 'uint8') : args.dtype;
   const files = encodePack(pack, dtype);
   const integrity = await savePackToDir(args.out, files);
-  const download = packBytes(files);
+  const download = await packBytes(files);
   model.scorer.network.dispose();
   emit({
     stage: 'done',

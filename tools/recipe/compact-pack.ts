@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import { CollaborativeBlend } from '../../src/models/collaborative-blend';
 import { truncateNeighbours } from '../../src/models/item-item/item-item';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack, type EncodedPack, type WeightDtype } from '../../src/models/packs/vae-pack';
@@ -57,12 +56,15 @@ export function withFewerNeighbours(scorer: CollaborativeBlend, k: number): Coll
 }
 
 /** Bytes a browser downloads for a pack: each file raw and gzipped. */
-export function packBytes(files: EncodedPack): { raw: number; gzip: number; files: Record<string, { raw: number; gzip: number }> } {
+export async function packBytes(files: EncodedPack): Promise<{ raw: number; gzip: number; files: Record<string, { raw: number; gzip: number }> }> {
+  // Imported here, not at the top: the evaluation registry (which imports this file) is also
+  // bundled for the browser (npm run eval -- --browser), where pack sizes are not measured.
+  const { gzipSync } = await import('node:zlib');
   const out: Record<string, { raw: number; gzip: number }> = {};
   let raw = 0;
   let gzip = 0;
   for (const [name, content] of Object.entries(files)) {
-    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content as Uint8Array);
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : (content as Uint8Array);
     const z = gzipSync(bytes, { level: 9 }).byteLength;
     out[name] = { raw: bytes.byteLength, gzip: z };
     raw += bytes.byteLength;
@@ -90,7 +92,7 @@ export async function compactScorer(scorer: CollaborativeBlend, options: Compact
   const decoded = vaeScorerFromPack(
     decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }),
   );
-  const bytes = packBytes(files);
+  const bytes = await packBytes(files);
   return {
     scorer: decoded,
     report: {
