@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { neighbourScores, type ItemNeighbours } from './item-item/item-item';
-import { csrFromRows, type Csr } from '../util/csr';
+import { csrFromRows, densifyRows, type Csr } from '../util/csr';
 import type { VaeNetwork } from './vae/vae-network';
 
 const l2Normalised = (value: number, norm: number): number => (norm > 0 ? value / norm : 0);
@@ -21,9 +21,14 @@ function addStandardisedRow(x: Float32Array, into: Float32Array, r: number, cols
  * A batch of sparse rows as (mix [rows × nnz], cols [nnz]) for VaeNetwork.scoreSparse: each
  * row's values L2-normalised, in the columns of the batch's nonzeros.
  */
-function sparseBatch(inputs: Csr, ids: ArrayLike<number>, from: number, to: number): { mix: Float32Array; cols: Int32Array } {
+function batchNonzeros(inputs: Csr, ids: ArrayLike<number>, from: number, to: number): number {
   let nnz = 0;
   for (let r = from; r < to; r++) nnz += inputs.indptr[ids[r]! + 1]! - inputs.indptr[ids[r]!]!;
+  return nnz;
+}
+
+function sparseBatch(inputs: Csr, ids: ArrayLike<number>, from: number, to: number): { mix: Float32Array; cols: Int32Array } {
+  const nnz = batchNonzeros(inputs, ids, from, to);
   const cols = new Int32Array(nnz);
   const mix = new Float32Array((to - from) * nnz);
   let at = 0;
@@ -145,13 +150,16 @@ export class CollaborativeBlend {
       const n = to - from;
       let total: tf.Tensor2D | null = null;
       if (vaeWeight > 0) {
-        // Histories are sparse (a few items of thousands): the first layer reads only their rows.
-        const { mix, cols } = sparseBatch(inputs, ids, from, to);
+        // Histories are sparse (a few items of thousands): the first layer reads only their rows;
+        // a batch with more nonzeros than items (dense data, long histories) takes the dense product.
+        const nnz = batchNonzeros(inputs, ids, from, to);
+        const dense = nnz === 0 || nnz >= items ? new Float32Array(n * items) : null;
+        if (dense) densifyRows(inputs, ids, from, to, dense, l2Normalised);
+        const sparse = dense ? null : sparseBatch(inputs, ids, from, to);
         total = tf.tidy(() => {
-          const logits =
-            cols.length === 0
-              ? this.network.score(tf.zeros([n, items]))
-              : this.network.scoreSparse(tf.tensor2d(mix, [n, cols.length]), tf.tensor1d(cols, 'int32'));
+          const logits = sparse
+            ? this.network.scoreSparse(tf.tensor2d(sparse.mix, [n, sparse.cols.length]), tf.tensor1d(sparse.cols, 'int32'))
+            : this.network.score(tf.tensor2d(dense!, [n, items]));
           return blended ? (tf.mul(standardiseRows(logits), vaeWeight) as tf.Tensor2D) : logits;
         });
       }
