@@ -168,6 +168,9 @@ export async function trainVaeWeights(
       }
       await yieldToEventLoop();
     }
+    // A run resumed at its last epoch trains no step; what it holds is still the network and its moments.
+    steadyTensorBytes = Math.max(steadyTensorBytes, tf.memory().numBytes);
+    peakTensorBytes = Math.max(peakTensorBytes, steadyTensorBytes);
     const weights = await trainer.network.weights();
     const arch = trainer.network.arch;
     trainer.dispose();
