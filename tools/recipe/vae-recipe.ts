@@ -1,7 +1,7 @@
 import type { Item } from '../../src/shared/types';
 import { contentNeighbours } from './content-neighbours';
 import { cosineNeighbours, easeHeadItems, easeNeighbours } from './item-item-fit';
-import { sparseGram } from '../../src/util/csr';
+import { csrSelectRows, sparseGram } from '../../src/util/csr';
 import { neighbourScores, truncateNeighbours, type ItemNeighbours } from '../../src/models/item-item/item-item';
 import type { Csr } from '../../src/util/csr';
 import { CollaborativeBlend, type PartWeights } from '../../src/models/collaborative-blend';
@@ -40,6 +40,11 @@ export interface VaeModelConfig extends VaeTrainConfig {
   weights: Record<string, number>;
   /** Tune the blend weights on the validation users (coordinate ascent in steps of 0.1). */
   tuneWeights: boolean;
+  /**
+   * What the tuning may hold of component scores, in floats (default 200M, 800 MB): it holds
+   * [users × items] per component, so past this it uses evenly spaced validation users.
+   */
+  blendTuningFloats: number;
 }
 
 export const DEFAULT_VAE_MODEL_CONFIG: VaeModelConfig = {
@@ -53,6 +58,7 @@ export const DEFAULT_VAE_MODEL_CONFIG: VaeModelConfig = {
   easeNeighbourChoices: [200, 1000],
   weights: { ease: 0.3, knn: 0.1, content: 0.2 },
   tuneWeights: true,
+  blendTuningFloats: 200_000_000,
 };
 
 export interface VaeProgress {
@@ -95,6 +101,14 @@ function partValidation(nb: ItemNeighbours, validation: VaeValidation, metric: s
     n += part.n;
   }
   return n > 0 ? sum / n : 0;
+}
+
+/** Evenly spaced validation rows that keep the tuning under `budget` floats, or null when all fit. */
+function blendTuningUsers(users: number, items: number, components: number, budget: number): Int32Array | null {
+  const fit = Math.floor(budget / (items * components));
+  if (users <= fit) return null;
+  const count = Math.max(1, fit);
+  return Int32Array.from({ length: count }, (_, i) => Math.floor((i * users) / count));
 }
 
 /** Blend weights by coordinate ascent (steps of 0.1, Σ ≤ 1) on cached standardised component scores. */
@@ -237,9 +251,15 @@ export async function trainVaeModel(
   let scorer = trainer.scorer;
   let validationValue: number | null = vae.bestValidation;
   if (validation && cfg.tuneWeights && parts.length > 0) {
-    const components = await scorer.componentScores(validation.inputs);
+    // The tuning holds every component's scores of every validation user: [users × items] each.
+    // Past cfg.blendTuningFloats it uses evenly spaced validation users (89k users × 100k items ×
+    // 4 components is 36 billion floats; the loo run on a 100k-item store crashed there).
+    const sample = blendTuningUsers(validation.inputs.rows, train.cols, parts.length + 1, cfg.blendTuningFloats);
+    const tuning: VaeValidation = sample ? { inputs: csrSelectRows(validation.inputs, sample), targets: Array.from(sample, (r) => validation.targets[r]!) } : validation;
+    if (sample) onProgress?.({ stage: 'blend-users', loaded: sample.length, total: validation.inputs.rows });
+    const components = await scorer.componentScores(tuning.inputs);
     let tries = 0;
-    const tuned = tuneWeights(components, defaults, validation, metric, (weights, value) => {
+    const tuned = tuneWeights(components, defaults, tuning, metric, (weights, value) => {
       tries++;
       onProgress?.({ stage: 'blend', loaded: tries, total: tries, weights: Object.fromEntries(parts.map((p, i) => [p.kind, weights[i]])), [metric]: value });
     });

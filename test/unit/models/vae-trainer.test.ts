@@ -83,3 +83,19 @@ describe('VaeTrainer on the office slice', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('blend tuning at catalog scale', () => {
+  it('tunes the blend on evenly spaced validation users when all of them would not fit its budget', async () => {
+    const { train, validation } = sliceSplit();
+    const events: { stage: string; loaded: number; total: number }[] = [];
+    const items = officeSlice().data.items;
+    // A budget of 10 users' worth of component scores.
+    const budget = 10 * train.cols * 4;
+    const model = await trainVaeModel(train, { hidden: 32, latent: 8, epochs: 2, blendTuningFloats: budget }, { validation, items, onProgress: (e) => events.push(e) });
+    const users = events.find((e) => e.stage === 'blend-users');
+    expect(users).toMatchObject({ loaded: 10, total: validation.inputs.rows });
+    expect(events.some((e) => e.stage === 'blend')).toBe(true);
+    expect(model.report.validation).toBeGreaterThan(0);
+    model.scorer.network.dispose();
+  });
+});
