@@ -27,8 +27,7 @@ function batchNonzeros(inputs: Csr, ids: ArrayLike<number>, from: number, to: nu
   return nnz;
 }
 
-function sparseBatch(inputs: Csr, ids: ArrayLike<number>, from: number, to: number): { mix: Float32Array; cols: Int32Array } {
-  const nnz = batchNonzeros(inputs, ids, from, to);
+function sparseBatch(inputs: Csr, ids: ArrayLike<number>, from: number, to: number, nnz: number): { mix: Float32Array; cols: Int32Array } {
   const cols = new Int32Array(nnz);
   const mix = new Float32Array((to - from) * nnz);
   let at = 0;
@@ -155,7 +154,7 @@ export class CollaborativeBlend {
         const nnz = batchNonzeros(inputs, ids, from, to);
         const dense = nnz === 0 || nnz >= items ? new Float32Array(n * items) : null;
         if (dense) densifyRows(inputs, ids, from, to, dense, l2Normalised);
-        const sparse = dense ? null : sparseBatch(inputs, ids, from, to);
+        const sparse = dense ? null : sparseBatch(inputs, ids, from, to, nnz);
         total = tf.tidy(() => {
           const logits = sparse
             ? this.network.scoreSparse(tf.tensor2d(sparse.mix, [n, sparse.cols.length]), tf.tensor1d(sparse.cols, 'int32'))

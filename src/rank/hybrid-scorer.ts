@@ -151,7 +151,9 @@ export class HybridScorer {
     const contentUnused = collaborative !== null && using.every(Boolean) && this.newItemBridge().rows.length === 0;
     let content: Float32Array[];
     if (contentUnused) {
-      content = histories.map(() => new Float32Array(size));
+      // Read by nobody but the bridge at its (no) rows: one shared zero row, not 400 KB a call at 100k.
+      this.noText ??= new Float32Array(size);
+      content = histories.map(() => this.noText!);
     } else {
       const contentTensor = this.contentBatch(histories);
       let contentFlat: Float32Array;
@@ -181,6 +183,8 @@ export class HybridScorer {
     });
   }
 
+  private noText: Float32Array | null = null;
+
   /** One history's scores from its parts (see scoreParts). */
   combine(part: ScoreParts, settings: BridgeSettings): Float32Array {
     let out: Float32Array;
@@ -193,8 +197,9 @@ export class HybridScorer {
       part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
     }
     if (part.queryBoost) {
-      const scale = liftScale(out, part.queryBoost, part.queryLift ?? 'sd', part.raw === true);
-      const sd = part.queryGate ? liftScale(out, part.queryBoost, 'sd', part.raw === true) : 0;
+      const lift = part.queryLift ?? 'sd';
+      const sd = part.queryGate || lift === 'sd' ? liftScale(out, part.queryBoost, 'sd', part.raw === true) : 0;
+      const scale = lift === 'sd' ? sd : liftScale(out, part.queryBoost, lift, part.raw === true);
       for (const [row, lift] of part.queryBoost) out[row]! += lift * scale;
       if (part.queryGate) for (const [row, gate] of part.queryGate) out[row]! += gate * sd;
     }

@@ -205,7 +205,7 @@ export class VaeNetwork {
 
   /**
    * Loss and analytic gradients for one batch. `input` is the normalised, dropped-out history:
-   * dense [rows × items], or the same rows in coordinate form (`SparseRows`, see `firstLayer`);
+   * dense [rows × items], or the same rows in coordinate form (`SparseRows`, see `sparseFirstLayer`);
    * `target` [rows × items] holds the raw histories the multinomial likelihood is evaluated on;
    * `klWeights` [rows] the KL weight of each user (β, or β scaled per user); z is sampled with
    * `noiseSeed`.
