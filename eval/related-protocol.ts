@@ -12,6 +12,7 @@ import { permutation, rngFor } from '../src/util/random';
 import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, type RelatedWeights } from '../src/rank/related-items';
 import { CollaborativeModel } from '../src/models/collaborative-model';
 import { ContentModel } from '../src/models/content/content-model';
+import { ContentEmbeddings } from '../src/models/content-ae/content-embeddings';
 import { trainWarmVae } from '../research/cold-start/bridge-eval-model';
 import { initEvalBackend } from '../tools/io/node-backend';
 
@@ -23,14 +24,15 @@ import { initEvalBackend } from '../tools/io/node-backend';
  * reference figures), content-kNN. `localrec` is what similar() and boughtTogether() return
  * (src/rank/related-items.ts, with the library's weights).
  *
- * The library's weights come from the lines `localrec-w…`: the same scorer for a grid of
- * collaborative weights, on a seeded half of the query items (`validation`); the other half
+ * The library's weights come from the lines `localrec-w…-e…`: the same scorer for a grid of
+ * collaborative (w) and content-embedding (e) weights, on a seeded half of the query items (`validation`); the other half
  * (`test`) shows the choice holds. Their metric keys carry `val_` and `test_` prefixes.
  */
 export type RelatedRecord = Omit<EvalRecord, 'protocol'> & { protocol: 'related' };
 
 const K = 10;
-const WEIGHT_GRID = [0, 0.2, 0.35, 0.5, 0.7, 1, 1.5, 2];
+const WEIGHT_GRID = [0, 0.35, 0.5, 0.7, 1, 1.5];
+const EMBEDDING_GRID = [0, 0.25, 0.5, 1];
 const round = (x: number): number => Number(x.toFixed(4));
 
 interface Lists {
@@ -122,8 +124,10 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
     const rowById = new Map(data.items.map((item, row) => [item.id, row]));
     const collaborative = CollaborativeModel.fromScorer(vae.scorer, data.items.map((item) => item.id), rowById, n, 'eval-vae');
     const content = new ContentModel(data.items);
+    // The content autoencoder as the worker's trainContent() trains it (its default epochs).
+    const embeddings = await ContentEmbeddings.train(data.items, { seed });
     const seconds = (performance.now() - t0) / 1000;
-    const parts = { content, collaborative };
+    const parts = { content, collaborative, embeddings };
     const scorer = (weights: RelatedWeights) => async (rows: number[]) => {
       const out = new Float32Array(rows.length * n);
       for (const [b, row] of rows.entries()) out.set(await relatedScores(parts, [row], weights), b * n);
@@ -134,13 +138,14 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         record('localrec', await both(scorer(SIMILAR_WEIGHTS), scorer(BOUGHT_TOGETHER_WEIGHTS)), seconds, {
           similar: SIMILAR_WEIGHTS,
           boughtTogether: BOUGHT_TOGETHER_WEIGHTS,
-          parts: 'exact TF-IDF cosine + VAE fold-in of the item (pack blend), standardised',
+          parts: 'exact TF-IDF cosine (words + title trigrams) + content-AE embedding cosine + VAE fold-in of the item (pack blend), standardised',
+          embedding_epochs: embeddings.losses.length,
         });
       }
       if (o.models.includes('localrec-no-alike')) {
         // Bought-together without the items a similar() panel beside it would show (its top 8 by
         // text): complements rather than substitutes, at what cost on also_bought.
-        const exact = content.exactVectors();
+        const exact = content.alikeVectors();
         const noAlike = async (rows: number[]) => {
           const out = await scorer(BOUGHT_TOGETHER_WEIGHTS)(rows);
           rows.forEach((row, b) => {
@@ -163,25 +168,26 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         };
         const v = half(viewedQueries);
         const b = half(boughtQueries);
-        for (const w of WEIGHT_GRID) {
-          const score = scorer({ collaborative: w });
+        for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) {
+          const score = scorer({ collaborative: w, embeddings: e });
           const [vv, vt, bv, bt] = [
             await measure(v.validation, lists.viewed, n, score),
             await measure(v.test, lists.viewed, n, score),
             await measure(b.validation, lists.bought, n, score),
             await measure(b.test, lists.bought, n, score),
           ];
-          record(`localrec-w${w}`, {
+          record(`localrec-w${w}-e${e}`, {
             'val_viewed_NDCG@10': round(vv.ndcg),
             'test_viewed_NDCG@10': round(vt.ndcg),
             'val_bought_NDCG@10': round(bv.ndcg),
             'test_bought_NDCG@10': round(bt.ndcg),
-          }, seconds, { collaborative: w });
+          }, seconds, { collaborative: w, embeddings: e });
         }
       }
     } finally {
       content.dispose();
       collaborative.dispose();
+      embeddings.dispose();
     }
   }
   return records;

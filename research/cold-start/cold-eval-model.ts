@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Csr, EvalModel, FitContext } from '../../eval/eval-model';
-import { ContentAutoencoder, DEFAULT_CONTENT_AE, type ContentAeConfig } from '../content-ae/content-ae';
-import { ContentFeaturizer, type ContentFeatureConfig } from '../content-ae/content-features';
-import { SeededRandom } from '../content-ae/rng';
+import { ContentAutoencoder, DEFAULT_CONTENT_AE, type ContentAeConfig } from '../../src/models/content-ae/content-ae';
+import { ContentFeaturizer, type ContentFeatureConfig } from '../../src/models/content-ae/content-features';
+import { SeededRandom } from '../../src/models/content-ae/rng';
 import { useBackend } from '../../src/backend/use-backend';
 import { trainVaeModel, type TrainedVaeModel, type VaeModelConfig } from '../../tools/recipe/vae-recipe';
 import { ColdItemScorer, disposeCodes, historyProfiles, type ColdCalibration, type ColdItemCodes, type ColdTowerConfig } from './cold-scorer';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../src/shared/types';
-import { ContentAutoencoder } from '../content-ae/content-ae';
-import { ContentFeaturizer } from '../content-ae/content-features';
-import { SeededRandom } from '../content-ae/rng';
-import { takeTensor, type NamedTensor } from '../content-ae/tensor-list';
+import { ContentAutoencoder } from '../../src/models/content-ae/content-ae';
+import { ContentFeaturizer } from '../../src/models/content-ae/content-features';
+import { SeededRandom } from '../../src/models/content-ae/rng';
+import { takeTensor, type NamedTensor } from '../../src/models/content-ae/tensor-list';
 import { Generator, matMulBT, ParamSet } from './mlp';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Csr } from '../../eval/eval-model';
-import { SeededRandom } from '../content-ae/rng';
+import { SeededRandom } from '../../src/models/content-ae/rng';
 import { disposeCodes, historyProfiles, type ColdItemScorer } from './cold-scorer';
 import type { CollaborativeSpace } from './collaborative-space';
 import { Discriminator, disposeSnapshot, matMulAT, matMulBT } from './mlp';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '../content-ae/rng';
-import { takeTensor, type NamedTensor } from '../content-ae/tensor-list';
+import { SeededRandom } from '../../src/models/content-ae/rng';
+import { takeTensor, type NamedTensor } from '../../src/models/content-ae/tensor-list';
 
 let counter = 0;
 

@@ -31,6 +31,22 @@ export function itemFeatures(item: Item): FeatureBag {
   return bag;
 }
 
+/**
+ * The features similar() and boughtTogether() compare items by: the item's features plus the
+ * character trigrams of its title words, each counting as much as a word. Trigrams catch what
+ * exact words miss between alike products: model-number families (TN-560 / TN-580 / TN450),
+ * plurals and compounds. On office's own also_viewed lists (the `related` protocol, validation
+ * half) they raised content-only NDCG@10 from .5426 to .5492.
+ */
+export function alikeFeatures(item: Item): FeatureBag {
+  const bag = itemFeatures(item);
+  for (const word of tokenize(item.title, 60)) {
+    const padded = `<${word}>`;
+    for (let i = 0; i + 3 <= padded.length; i++) add(bag, `g:${padded.slice(i, i + 3)}`, 1);
+  }
+  return bag;
+}
+
 /** Features of a search query: its words may match titles or categories. */
 export function queryFeatures(query: string): FeatureBag {
   const bag: FeatureBag = new Map();

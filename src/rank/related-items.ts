@@ -2,12 +2,14 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { nearDuplicates } from '../features/title-words';
 import { standardise } from './standardise';
+import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
 /**
  * Items related to one or more items, from those items alone (no shopper history): what
  * `similar()` (alike: the store's "customers also viewed") and `boughtTogether()` (bought with
  * these: "frequently bought together") rank. Two parts, each standardised over the catalog:
- * - content: the mean exact TF-IDF cosine (title, category, brand, description) to the items;
+ * - content: the mean exact TF-IDF cosine (title words and trigrams, category, brand,
+ *   description: ContentModel.alikeVectors) to the items;
  * - collaborative: the model pack's scores with the items as the whole history (the VAE fold-in
  *   and the pack's item–item part), for the items the pack knows; neutral (0) elsewhere.
  * score = z(content) + weight · z(collaborative). The weights were measured with the `related`
@@ -16,32 +18,40 @@ import { standardise } from './standardise';
 export interface RelatedWeights {
   /** Weight of the collaborative part against the content part (0: content only). */
   collaborative: number;
+  /** Weight of the content autoencoder's embedding cosine, when the catalog has embeddings (trainContent()). */
+  embeddings: number;
 }
 
 /**
  * similar(): alike items; content leads (substitutes share words), co-interest breaks ties. Best
  * on office's validation half of also_viewed (NDCG@10 .5502 at 0.5; .5426 content only).
  */
-export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5 };
+export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 0.5 };
 /**
  * boughtTogether(): what is bought with the items; the collaborative part counts for more. Best
  * on office's validation half of also_bought (NDCG@10 .3568 at 1; .3276 content only).
  */
-export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 1 };
+export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 1, embeddings: 0 };
 
 export interface RelatedParts {
   content: ContentModel;
   collaborative: CollaborativeModel | null;
+  /** Dense content embeddings (the content autoencoder), when trained or shipped. */
+  embeddings: ContentEmbeddings | null;
 }
 
 /** The related-items score of every catalog row for the items at `rows` (they score too: leave them out). */
 export async function relatedScores(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights): Promise<Float32Array> {
-  const exact = parts.content.exactVectors();
+  const exact = parts.content.alikeVectors();
   const n = parts.content.size;
   // The mean cosine to the items is the cosine with their mean vector: one pass over the postings.
   const profile = new Map<number, number>();
   for (const row of rows) exact.addRow(profile, row, 1 / rows.length);
   const out = standardise(exact.dotAll(profile));
+  if (parts.embeddings && weights.embeddings !== 0) {
+    const z = standardise(parts.embeddings.cosineToMean(rows));
+    for (let r = 0; r < n; r++) out[r]! += weights.embeddings * z[r]!;
+  }
   const collaborative = parts.collaborative;
   const known = collaborative ? rows.filter((row) => collaborative.knows(row)) : [];
   if (!collaborative || known.length === 0 || weights.collaborative === 0) return out;

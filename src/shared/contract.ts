@@ -1,4 +1,4 @@
-import type { BoughtTogetherOptions, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
+import type { BoughtTogetherOptions, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, ProgressEvent, TrainContentOptions, TrainContentReport, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from './types';
 import type { EngineConfig } from './engine-config';
 import type { ExportedData, RecommenderStatus } from './status';
 
@@ -71,6 +71,15 @@ export interface Recommender {
    */
   train(options: TrainOptions): Promise<TrainReport>;
   /**
+   * Trains the content autoencoder on the catalog's text in the worker (on WebGPU where the
+   * device has a GPU) and serves its dense item embeddings from then on: similar() compares items
+   * by them too, and items added later by updateCatalog() are embedded at once, with no retraining.
+   * The catalog is public data: nothing about the shopper is read.
+   * @example const report = await rec.trainContent({ epochs: 20, onProgress: (p) => (bar.value = p.overall) });
+   * @throws LocalrecError INVALID_ARGUMENT | TRAINING_IN_PROGRESS
+   */
+  trainContent(options?: TrainContentOptions): Promise<TrainContentReport>;
+  /**
    * Fine-tunes the model on this shopper's own history, on the device: the history never leaves
    * it, and the personal model is kept in IndexedDB for the next visit (forget() erases it).
    * @example const report = await rec.fineTune({ onProgress: (p) => (bar.value = p.overall) });
@@ -104,6 +113,7 @@ export const REMOTE_METHODS = [
   'explain',
   'search',
   'train',
+  'trainContent',
   'fineTune',
   'fineTuneReasons',
   'exportData',
@@ -113,7 +123,7 @@ export const REMOTE_METHODS = [
 export type RemoteMethod = (typeof REMOTE_METHODS)[number];
 
 /** Methods whose first argument may carry an `onProgress` callback (it crosses to the worker on its own). */
-export const PROGRESS_METHODS: ReadonlySet<RemoteMethod> = new Set(['train', 'fineTune', 'fineTuneReasons']);
+export const PROGRESS_METHODS: ReadonlySet<RemoteMethod> = new Set(['train', 'trainContent', 'fineTune', 'fineTuneReasons']);
 
 /** Every answer from the worker carries the status after the call, so the page's status() is never stale. */
 export interface Reply<T> {

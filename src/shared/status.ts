@@ -62,6 +62,11 @@ export interface RecommenderStatus {
     newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
   };
   /**
+   * The content autoencoder's item embeddings (trainContent()), and what they serve; null until
+   * trained. Items added since were embedded with the same weights.
+   */
+  contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar')[] } | null;
+  /**
    * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
    * this device): when it was saved and from how many history items; null when none is in use.
    * `personalModelError`: why a stored one was rejected and deleted (code MODEL_INVALID, e.g. made

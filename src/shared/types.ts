@@ -52,7 +52,7 @@ export interface StorageOptions {
 
 /** Stages of start-up work, in the order they run. */
 /** `model-download`: the pack's weights arriving, `loaded`/`total` in bytes (not reported when the pack comes from the IndexedDB copy). */
-export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model-download' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons';
+export type ProgressStage = 'catalog' | 'backend' | 'features' | 'model-download' | 'model' | 'history' | 'ready' | 'train' | 'fine-tune' | 'fine-tune-reasons' | 'content-ae';
 
 /**
  * Progress of long work. `loaded`/`total` count within a stage; `overall` goes from 0 to 1 over
@@ -138,6 +138,29 @@ export interface FineTuneReport {
   backend: BackendName;
   /** Whether the personal model was saved in IndexedDB for the next visit. */
   saved: boolean;
+}
+
+/** Options of `trainContent()`: the content autoencoder learns the catalog's text (public data) on the device. */
+export interface TrainContentOptions {
+  /** Passes over the catalog (at most 8,192 sampled rows each); default 20, at most 200. */
+  epochs?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TrainContentReport {
+  /** The embeddings' format ('content-ae@1'). */
+  version: string;
+  epochs: number;
+  /** Mean reconstruction loss of the first and the last epoch. */
+  firstLoss: number;
+  lastLoss: number;
+  /** Catalog items embedded, and how many of them one epoch trained on. */
+  items: number;
+  trainedOn: number;
+  /** Embedding size. */
+  dims: number;
+  seconds: number;
+  backend: BackendName;
 }
 
 /** Options of `fineTuneReasons()`: the store's own review texts refine the reason generator. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recommender } from '../shared/contract';
 import { describeValue, LocalrecError } from '../shared/errors';
-import type { BoughtTogetherOptions, CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
+import type { BoughtTogetherOptions, CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, TrainContentOptions, TrainContentReport, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
 import type { ExportedData, RecommenderStatus } from '../shared/status';
 import { selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
@@ -21,6 +21,7 @@ import { checkMerchantRules } from '../rank/check-rules';
 import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSources } from '../rank/apply-rules';
 import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, variantsOf } from '../rank/related-items';
 import { ExclusiveJob } from './exclusive-job';
+import { CONTENT_AE_MAX_TRAINING_ROWS, CONTENT_EMBEDDINGS_VERSION, ContentEmbeddings } from '../models/content-ae/content-embeddings';
 import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
 import { ServingState } from './serving-state';
@@ -178,7 +179,7 @@ export class Engine implements Recommender {
     checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
     const k = checkK(options.k, 8);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
-    const related = await relatedScores({ content: state.content, collaborative: state.collaborative }, [row], SIMILAR_WEIGHTS);
+    const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, [row], SIMILAR_WEIGHTS);
     return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, [row], this.ruleSources(state), this.topKFor(state)));
   }
 
@@ -192,7 +193,7 @@ export class Engine implements Recommender {
     checkOptions(options, 'boughtTogether', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
     const k = checkK(options.k, 6);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
-    const related = await relatedScores({ content: state.content, collaborative: state.collaborative }, rows, BOUGHT_TOGETHER_WEIGHTS);
+    const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
     const excluded = [...rows, ...variantsOf(state.items.length, rows, (row) => state.titleWordsOf(row))];
     return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
@@ -282,6 +283,36 @@ export class Engine implements Recommender {
     return trained.report;
   }
 
+  async trainContent(options: TrainContentOptions = {}): Promise<TrainContentReport> {
+    this.assertLive();
+    const { onProgress, epochs = 20 } = checkOptions(options, 'trainContent', '{ epochs? }');
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 200) throw new LocalrecError('INVALID_ARGUMENT', 'epochs must be an integer from 1 to 200.');
+    const state = this.state;
+    const started = performance.now();
+    const embeddings = await this.job.run(
+      () =>
+        ContentEmbeddings.train(state.items, {
+          epochs,
+          onProgress: (e) => onProgress?.({ stage: 'content-ae', loaded: e.epoch, total: epochs, overall: e.epoch / epochs, epoch: e.epoch, loss: e.loss, backend: this.backend.backend }),
+        }),
+      (trained) => trained.dispose(),
+    );
+    // The catalog may have changed while it trained: embed the one serving now with the same weights.
+    const current = this.state.items === state.items ? embeddings : await embeddings.forCatalog(this.state.items);
+    this.swap(this.state.withEmbeddings(current));
+    return {
+      version: CONTENT_EMBEDDINGS_VERSION,
+      epochs: embeddings.losses.length,
+      firstLoss: embeddings.losses[0] ?? NaN,
+      lastLoss: embeddings.losses.at(-1) ?? NaN,
+      items: current.size,
+      trainedOn: Math.min(state.items.length, CONTENT_AE_MAX_TRAINING_ROWS),
+      dims: current.dims,
+      seconds: (performance.now() - started) / 1000,
+      backend: this.backend.backend,
+    };
+  }
+
   async fineTune(options: FineTuneOptions = {}): Promise<FineTuneReport> {
     this.assertLive();
     const { onProgress, steps = DEFAULT_FINE_TUNE.steps } = checkOptions(options, 'fineTune', '{ steps? }');
@@ -343,6 +374,9 @@ export class Engine implements Recommender {
           ignored: collaborative?.coldStart?.ignored ?? [],
         },
       },
+      contentEmbeddings: this.state.embeddings
+        ? { version: CONTENT_EMBEDDINGS_VERSION, items: this.state.embeddings.size, dims: this.state.embeddings.dims, epochs: this.state.embeddings.losses.length, serves: ['similar'] }
+        : null,
       personalModel: personal ? { ...personal.saved } : null,
       personalModelError: this.personalError,
       persistent: this.history.store.persistent,

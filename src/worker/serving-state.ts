@@ -5,6 +5,7 @@ import { catalogRelatedness } from '../explain/relatedness';
 import type { ReasonWriter } from '../explain/generator/reason-writer';
 import type { CollaborativeModel } from '../models/collaborative-model';
 import { ContentModel } from '../models/content/content-model';
+import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 import { HybridScorer } from '../rank/hybrid-scorer';
 import { searchIndexEvidence } from '../rank/query-evidence';
 import { DEFAULT_RANKING, type RankingSettings } from '../rank/ranking-settings';
@@ -53,6 +54,8 @@ export class ServingState {
     rowById?: ReadonlyMap<string, number>,
     /** The catalog's search index, shared by every state over the same catalog (built on first use). */
     private readonly index: { built: SearchIndex | null } = { built: null },
+    /** Dense content embeddings of this catalog (trainContent()), or none. */
+    readonly embeddings: ContentEmbeddings | null = null,
   ) {
     this.rowById = rowById ?? new Map(items.map((item, row) => [item.id, row]));
     this.ranking = collaborative?.ranking ?? DEFAULT_RANKING;
@@ -94,11 +97,16 @@ export class ServingState {
 
   /** The same catalog with another model (a trained, loaded or personal one). */
   withModel(collaborative: CollaborativeModel | null, personal: PersonalModel | null): ServingState {
-    return new ServingState(this.items, this.content, collaborative, personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index);
+    return new ServingState(this.items, this.content, collaborative, personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index, this.embeddings);
   }
 
   withReasonWriter(writer: ReasonWriter | null): ServingState {
-    return new ServingState(this.items, this.content, this.collaborative, this.personal, writer, this.mask, this.unavailableRows, this.rowById, this.index);
+    return new ServingState(this.items, this.content, this.collaborative, this.personal, writer, this.mask, this.unavailableRows, this.rowById, this.index, this.embeddings);
+  }
+
+  /** The same catalog and models with these content embeddings (of this catalog). */
+  withEmbeddings(embeddings: ContentEmbeddings | null): ServingState {
+    return new ServingState(this.items, this.content, this.collaborative, this.personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index, embeddings);
   }
 
   /**
@@ -113,7 +121,9 @@ export class ServingState {
     const base = this.personal ? remap(this.personal.base) : null;
     const personal = this.personal && base ? { base, saved: this.personal.saved } : null;
     const writer = this.reasonWriter?.withCatalog(items, (id) => next.rowById.get(id)) ?? null;
-    return new ServingState(items, next.content, collaborative, personal, writer, next.mask, next.unavailableRows, next.rowById);
+    // The autoencoder embeds the changed catalog as it is: an added item has a code at once.
+    const embeddings = (await this.embeddings?.forCatalog(items)) ?? null;
+    return new ServingState(items, next.content, collaborative, personal, writer, next.mask, next.unavailableRows, next.rowById, undefined, embeddings);
   }
 
   /** What this state holds on the backend (or in the generator), shared or not. */
@@ -123,6 +133,7 @@ export class ServingState {
     if (this.collaborative) held.add(this.collaborative.network);
     if (this.personal) held.add(this.personal.base.network);
     if (this.reasonWriter) held.add(this.reasonWriter.generator);
+    if (this.embeddings) held.add(this.embeddings.autoencoder);
     return held;
   }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../../shared/types';
 import { HashedTfIdf } from '../../features/hashed-tfidf';
 import { SparseTfIdf } from '../../features/sparse-tfidf';
-import { itemFeatures, queryFeatures, type FeatureBag } from '../../features/item-features';
+import { alikeFeatures, itemFeatures, queryFeatures, type FeatureBag } from '../../features/item-features';
 
 /**
  * Hashed dimensions for a catalog size: 1,024 keeps collisions rare for catalogs of tens of
@@ -13,6 +13,9 @@ export function defaultDims(items: number): number {
   if (items <= 65_536) return 512;
   return 256;
 }
+
+/** The largest catalog whose similar-items vectors carry title trigrams (alikeVectors). */
+export const ALIKE_TRIGRAM_MAX_ITEMS = 50_000;
 
 export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
 
@@ -94,6 +97,25 @@ export class ContentModel {
   exactVectors(): SparseTfIdf {
     this.exact ??= new SparseTfIdf(this.bags());
     return this.exact;
+  }
+
+  private alike: SparseTfIdf | null = null;
+
+  /**
+   * Exact TF-IDF vectors over alikeFeatures (the item's features plus title trigrams), built on
+   * first use: what similar() and boughtTogether() compare items by. Above ALIKE_TRIGRAM_MAX_ITEMS
+   * the trigrams would add ~50 postings per item (about 40 MB at 100k items), so larger catalogs
+   * compare by the exact vectors (words only).
+   */
+  alikeVectors(): SparseTfIdf {
+    if (this.items.length > ALIKE_TRIGRAM_MAX_ITEMS) return this.exactVectors();
+    this.alike ??= new SparseTfIdf(this.items.map(alikeFeatures));
+    return this.alike;
+  }
+
+  /** Whether similar() compares this catalog's titles by trigrams too (alikeVectors). */
+  get alikeUsesTrigrams(): boolean {
+    return this.items.length <= ALIKE_TRIGRAM_MAX_ITEMS;
   }
 
   get version(): string {

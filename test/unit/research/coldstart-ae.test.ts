@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseItems } from '../../../eval/dataset';
-import { ContentAutoencoder } from '../../../research/content-ae/content-ae';
-import { ContentFeaturizer } from '../../../research/content-ae/content-features';
+import { ContentAutoencoder } from '../../../src/models/content-ae/content-ae';
+import { ContentFeaturizer } from '../../../src/models/content-ae/content-features';
 
 // Real catalog rows: test/fixtures/scientific-items.jsonl (Amazon 2018 Industrial & Scientific).
 const items = parseItems(readFileSync(fileURLToPath(new URL('../../fixtures/scientific-items.jsonl', import.meta.url)), 'utf8'));

@@ -1,9 +1,9 @@
-import type { Item } from '../../src/shared/types';
-import { itemFeatures, type FeatureBag } from '../../src/features/item-features';
-import { tokenize } from '../../src/features/tokenize';
+import type { Item } from '../../shared/types';
+import { itemFeatures, type FeatureBag } from '../../features/item-features';
+import { tokenize } from '../../features/tokenize';
 import { takeTensor, type NamedTensor } from './tensor-list';
-import { fnv1a } from '../../src/util/hash';
-import { smoothIdf, sublinearTf } from '../../src/features/tf-idf';
+import { fnv1a } from '../../util/hash';
+import { smoothIdf, sublinearTf } from '../../features/tf-idf';
 
 /**
  * Item text → a fixed-size vector the autoencoder and the cold-start scorer read. The words are

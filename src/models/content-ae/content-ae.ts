@@ -34,6 +34,12 @@ export interface ContentAeProgress {
   [key: string]: unknown;
 }
 
+/** Feature rows written on demand: row `row`'s vector into out[offset .. offset + inputDims). */
+export interface RowSource {
+  rows: number;
+  write(row: number, out: Float32Array<ArrayBuffer>, offset: number): void;
+}
+
 const NAMES = ['ae/w1', 'ae/b1', 'ae/w2', 'ae/b2'] as const;
 
 let counter = 0;
@@ -143,21 +149,24 @@ export class ContentAutoencoder {
   }
 
   /**
-   * Trains on row-major feature vectors [rows × inputDims] (the whole catalog: its text is public).
+   * Trains on row-major feature vectors [rows × inputDims] (the whole catalog: its text is public),
+   * or on rows written on demand (`RowSource`: a large catalog never holds its dense matrix).
    * Returns the mean training loss of each epoch.
    */
-  async fit(x: Float32Array, config: Partial<ContentAeConfig> = {}, onProgress?: (e: ContentAeProgress) => void): Promise<number[]> {
+  async fit(x: Float32Array | RowSource, config: Partial<ContentAeConfig> = {}, onProgress?: (e: ContentAeProgress) => void): Promise<number[]> {
     const cfg = { ...DEFAULT_CONTENT_AE, ...config };
     const d = this.inputDims;
-    const rows = x.length / d;
-    if (!Number.isInteger(rows) || rows === 0) throw new RangeError(`content-ae: ${x.length} values are not rows of ${d}`);
+    const source: RowSource = x instanceof Float32Array ? { rows: x.length / d, write: (row, out, offset) => out.set(x.subarray(row * d, (row + 1) * d), offset) } : x;
+    const rows = source.rows;
+    if (!Number.isInteger(rows) || rows === 0) throw new RangeError(`content-ae: no rows of ${d} to train on`);
     // Rows without any text teach nothing.
     const order: number[] = [];
+    const probe = new Float32Array(d);
     for (let r = 0; r < rows; r++) {
-      let any = false;
-      for (let k = r * d; k < (r + 1) * d && !any; k++) any = x[k] !== 0;
-      if (any) order.push(r);
+      source.write(r, probe, 0);
+      if (probe.some((v) => v !== 0)) order.push(r);
     }
+    if (order.length === 0) return [];
     const rng = new SeededRandom(cfg.seed);
     const optimizer: tf.Optimizer = tf.train.adam(cfg.learningRate);
     const keep = 1 - cfg.noise;
@@ -172,7 +181,7 @@ export class ContentAutoencoder {
         for (let from = 0; from < order.length; from += cfg.batchSize) {
           const to = Math.min(order.length, from + cfg.batchSize);
           const n = to - from;
-          for (let r = 0; r < n; r++) batch.set(x.subarray(order[from + r]! * d, (order[from + r]! + 1) * d), r * d);
+          for (let r = 0; r < n; r++) source.write(order[from + r]!, batch, r * d);
           for (let k = 0; k < n * d; k++) mask[k] = batch[k] !== 0 && rng.next() < keep ? 1 / keep : 0;
           const loss = tf.tidy(() => {
             const xb = tf.tensor2d(batch.subarray(0, n * d), [n, d]);

@@ -1,4 +1,4 @@
-import { Rng } from '../../src/util/random';
+import { Rng } from '../../util/random';
 
 /** The project's seeded generator (vae/rng.ts) plus Glorot-uniform weights, for content-ae / cold-start. */
 export class SeededRandom extends Rng {
