@@ -157,7 +157,7 @@ export class CollaborativeBlend {
         const sparse = dense ? null : sparseBatch(inputs, ids, from, to, nnz);
         total = tf.tidy(() => {
           const logits = sparse
-            ? this.network.scoreSparse(tf.tensor2d(sparse.mix, [n, sparse.cols.length]), tf.tensor1d(sparse.cols, 'int32'))
+            ? this.network.scoreSparse(tf.tensor2d(sparse.mix, [n, sparse.cols.length]), sparse.cols)
             : this.network.score(tf.tensor2d(dense!, [n, items]));
           return blended ? (tf.mul(standardiseRows(logits), vaeWeight) as tf.Tensor2D) : logits;
         });

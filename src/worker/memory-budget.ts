@@ -1,6 +1,7 @@
 import { LocalrecError } from '../shared/errors';
 import type { ModelPack } from '../models/packs/vae-pack';
 import { defaultDims } from '../models/content/content-model';
+import { NormalFloatMatrix } from '../models/packs/normal-float';
 
 const MB = 2 ** 20;
 
@@ -21,10 +22,11 @@ export function catalogBytes(items: number, dims = defaultDims(items)): number {
   return items * (dims * 4 + 1024);
 }
 
-/** Bytes a decoded pack takes on the backend and in the worker (float32/int32 tensors, twice for scoring buffers of item size). */
+/** Bytes a decoded pack takes on the backend and in the worker (float32/int32 tensors). */
 export function packBytesInMemory(pack: ModelPack): number {
   let bytes = 0;
-  for (const t of pack.tensors) bytes += t.data.length * 4;
+  // A coded first layer (NormalFloatMatrix) stays its coded size until something needs it whole.
+  for (const t of pack.tensors) bytes += t.data instanceof NormalFloatMatrix ? t.data.byteLength : t.data.length * 4;
   return bytes + pack.items.length * 64;
 }
 

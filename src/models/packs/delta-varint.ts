@@ -25,21 +25,29 @@ export function encodeDeltaVarint(indices: Int32Array, k: number): Uint8Array {
 /** @throws RangeError when the bytes do not hold `count` indices. */
 export function decodeDeltaVarint(bytes: Uint8Array, count: number, k: number): Int32Array {
   const out = new Int32Array(count);
+  const end = bytes.length;
   let at = 0;
-  for (let i = 0; i < count; i++) {
-    let gap = 0;
-    let shift = 0;
-    for (;;) {
-      if (at >= bytes.length) throw new RangeError('delta-varint: the data ends early');
-      const byte = bytes[at++]!;
-      gap += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-      shift += 7;
-      if (shift > 28) throw new RangeError('delta-varint: index too large');
+  // Row by row with integer shifts: a 100k-item pack decodes 15M indices at start-up.
+  for (let row = 0; row < count; row += k) {
+    let value = 0;
+    const rowEnd = Math.min(count, row + k);
+    for (let i = row; i < rowEnd; i++) {
+      if (at >= end) throw new RangeError('delta-varint: the data ends early');
+      let byte = bytes[at++]!;
+      let gap = byte & 0x7f;
+      let shift = 7;
+      while (byte >= 0x80) {
+        if (at >= end) throw new RangeError('delta-varint: the data ends early');
+        if (shift > 28) throw new RangeError('delta-varint: index too large');
+        byte = bytes[at++]!;
+        gap += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      value += gap;
+      out[i] = value;
     }
-    out[i] = (i % k === 0 ? 0 : out[i - 1]!) + gap;
   }
-  if (at !== bytes.length) throw new RangeError('delta-varint: trailing bytes');
+  if (at !== end) throw new RangeError('delta-varint: trailing bytes');
   return out;
 }
 

@@ -1,9 +1,9 @@
 import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
-import { decodeNormalFloat, encodeNormalFloat, NF_BLOCK, normalFloatBytes, type NormalFloatBits } from './normal-float';
+import { decodeNormalFloat, encodeNormalFloat, NF_BLOCK, NormalFloatMatrix, normalFloatBytes, type NormalFloatBits } from './normal-float';
 import { decodeDeltaVarint, encodeDeltaVarint, sortRowsByIndex } from './delta-varint';
 import type { ItemNeighbours } from '../item-item/item-item';
-import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeWeights } from '../vae/vae-network';
+import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeParamName } from '../vae/vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
 
 /**
@@ -35,7 +35,8 @@ const NF4_MIN_VALUES = 4096;
 export interface PackTensor {
   name: string;
   shape: number[];
-  data: Float32Array | Int32Array;
+  /** NormalFloatMatrix: enc/w1 of a compact pack left coded (decodePack's `codedFirstLayer`). */
+  data: Float32Array | Int32Array | NormalFloatMatrix;
 }
 
 export interface PackManifest {
@@ -105,7 +106,8 @@ function size(shape: readonly number[]): number {
 export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }, weightDtype: WeightDtype): EncodedPack {
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
-  for (const t of pack.tensors) {
+  for (const coded of pack.tensors) {
+    const t = coded.data instanceof NormalFloatMatrix ? { ...coded, data: coded.data.decodeAll() } : (coded as { name: string; shape: number[]; data: Float32Array | Int32Array });
     if (t.data.length !== size(t.shape)) throw new Error(`pack tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
     const nfBits = NF_BITS[weightDtype];
     if (t.data instanceof Int32Array && nfBits && t.shape.length === 2 && t.name.startsWith('parts/')) {
@@ -179,8 +181,11 @@ function fail(message: string): never {
   throw new Error(`model pack: ${message}`);
 }
 
-/** Parses the four files of a pack (already read/fetched). Shared by the URL and file loaders. */
-export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8Array; items: unknown; manifest: unknown }): ModelPack {
+/**
+ * Parses the four files of a pack (already read/fetched). Shared by the URL and file loaders.
+ * `codedFirstLayer`: a NormalFloat-coded enc/w1 stays coded (NormalFloatMatrix), for serving.
+ */
+export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8Array; items: unknown; manifest: unknown }, options: { codedFirstLayer?: boolean } = {}): ModelPack {
   const model = files.model as ModelJson;
   if (!model || model.format !== PACK_FORMAT || !Array.isArray(model.weightsManifest)) fail('model.json is not a localrec model pack');
   const manifest = files.manifest as PackManifest;
@@ -206,8 +211,10 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
       const bytes = raw.slice(offset, offset + byteLength);
       offset += byteLength;
-      let data: Float32Array | Int32Array;
-      if (spec.dtype === 'int32') {
+      let data: Float32Array | Int32Array | NormalFloatMatrix;
+      if (options.codedFirstLayer && bits && spec.name === 'enc/w1' && spec.shape.length === 2) {
+        data = new NormalFloatMatrix(bytes, spec.shape[0]!, spec.shape[1]!, bits, block);
+      } else if (spec.dtype === 'int32') {
         if (q === 'uint16') {
           const v = new Uint16Array(bytes.buffer);
           const scale = spec.quantization?.scale ?? 1;
@@ -334,11 +341,11 @@ export function vaeScorerFromPack(pack: ModelPack): CollaborativeBlend {
   const arch = topology.architecture;
   if (pack.items.length !== arch.items) throw new Error(`model pack: ${pack.items.length} item ids for ${arch.items} items`);
   const byName = new Map(pack.tensors.map((t) => [t.name, t]));
-  const weights = {} as VaeWeights;
+  const weights = {} as Record<VaeParamName, Float32Array | NormalFloatMatrix>;
   const shapes = vaeParamShapes(arch);
   for (const name of VAE_PARAM_NAMES) {
     const t = byName.get(name);
-    if (!t || !(t.data instanceof Float32Array)) throw new Error(`model pack: missing weight ${name}`);
+    if (!t || !(t.data instanceof Float32Array || (name === 'enc/w1' && t.data instanceof NormalFloatMatrix))) throw new Error(`model pack: missing weight ${name}`);
     if (t.shape.join() !== shapes[name].join()) throw new Error(`model pack: ${name} has shape [${t.shape}], expected [${shapes[name]}]`);
     weights[name] = t.data;
   }
@@ -352,5 +359,5 @@ export function vaeScorerFromPack(pack: ModelPack): CollaborativeBlend {
     for (const j of indices.data) if (j < 0 || j >= arch.items) throw new Error(`model pack: ${kind} part names item ${j} of ${arch.items}`);
     return { kind, items: arch.items, k, indices: indices.data, values: values.data };
   });
-  return new CollaborativeBlend(new VaeNetwork(arch, weights, false), parts, (topology.parts ?? []).map((p) => p.weight));
+  return new CollaborativeBlend(new VaeNetwork(arch, weights as ConstructorParameters<typeof VaeNetwork>[1], false), parts, (topology.parts ?? []).map((p) => p.weight));
 }

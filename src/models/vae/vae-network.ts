@@ -10,6 +10,22 @@ export interface VaeArchitecture {
 
 let variableCounter = 0;
 
+/**
+ * The first encoder layer kept outside the backend, its rows decoded when read (a compact pack's
+ * NormalFloatMatrix): serving gathers only the rows of a history's items. It becomes a variable
+ * the first time something needs the whole matrix (a dense input, fine-tuning, `weights()`).
+ */
+export interface CodedRows {
+  readonly rows: number;
+  readonly cols: number;
+  gatherRows(indices: ArrayLike<number>): Float32Array;
+  decodeAll(): Float32Array;
+}
+
+function isCodedRows(w: unknown): w is CodedRows {
+  return typeof w === 'object' && w !== null && typeof (w as CodedRows).gatherRows === 'function' && typeof (w as CodedRows).decodeAll === 'function';
+}
+
 /** Parameter names in the order they are stored in a pack. */
 export const VAE_PARAM_NAMES = ['enc/w1', 'enc/b1', 'enc/w2', 'enc/b2', 'dec/w1', 'dec/b1', 'dec/w2', 'dec/b2'] as const;
 export type VaeParamName = (typeof VAE_PARAM_NAMES)[number];
@@ -127,19 +143,54 @@ export function initialVaeWeights(arch: VaeArchitecture, seed: number): VaeWeigh
 export class VaeNetwork {
   readonly arch: VaeArchitecture;
   readonly params: Record<VaeParamName, tf.Variable>;
+  /** enc/w1 while it is still coded (not yet a variable): see CodedRows. */
+  private coded: CodedRows | null = null;
 
-  constructor(arch: VaeArchitecture, weights: Record<VaeParamName, Float32Array | tf.Tensor>, trainable = true) {
+  constructor(arch: VaeArchitecture, weights: Record<VaeParamName, Float32Array | tf.Tensor> | (Omit<Record<VaeParamName, Float32Array | tf.Tensor>, 'enc/w1'> & { 'enc/w1': CodedRows }), trainable = true) {
     this.arch = { items: arch.items, hidden: arch.hidden, latent: arch.latent };
     const shapes = vaeParamShapes(arch);
     const params = {} as Record<VaeParamName, tf.Variable>;
     for (const name of VAE_PARAM_NAMES) {
       const w = weights[name];
       if (!w) throw new Error(`VaeNetwork: missing weight ${name}`);
+      if (isCodedRows(w)) {
+        if (name !== 'enc/w1' || w.rows !== arch.items || w.cols !== arch.hidden) throw new Error(`VaeNetwork: coded rows only for enc/w1 [${arch.items} × ${arch.hidden}]`);
+        this.coded = w;
+        let variable: tf.Variable | null = null;
+        // Made a variable on first use of the whole matrix; the codes are dropped then.
+        Object.defineProperty(params, name, {
+          enumerable: true,
+          get: () => {
+            if (!variable) {
+              const init = tf.tensor(this.coded!.decodeAll(), shapes[name], 'float32');
+              variable = tf.variable(init, trainable, `vae/${name}/${variableCounter++}`);
+              init.dispose();
+              this.coded = null;
+            }
+            return variable;
+          },
+        });
+        continue;
+      }
       const init = w instanceof tf.Tensor ? tf.reshape(w, shapes[name]) : tf.tensor(w, shapes[name], 'float32');
       params[name] = tf.variable(init, trainable, `vae/${name}/${variableCounter++}`);
       if (init !== w) init.dispose();
     }
     this.params = params;
+  }
+
+  /** Whether enc/w1 is still held coded, off the backend (a compact pack being served). */
+  get firstLayerCoded(): boolean {
+    return this.coded !== null;
+  }
+
+  /** Rows `cols` of enc/w1: decoded from the codes while coded, else gathered on the backend. */
+  private firstLayerRows(cols: tf.Tensor1D | Int32Array): tf.Tensor2D {
+    if (this.coded) {
+      const ids = cols instanceof Int32Array ? cols : (cols.dataSync() as Int32Array);
+      return tf.tensor2d(this.coded.gatherRows(ids), [ids.length, this.arch.hidden]);
+    }
+    return tf.gather(this.params['enc/w1'], cols instanceof Int32Array ? tf.tensor1d(cols, 'int32') : cols) as tf.Tensor2D;
   }
 
   static create(arch: VaeArchitecture, seed: number): VaeNetwork {
@@ -193,11 +244,11 @@ export class VaeNetwork {
    * nnz rows instead of a product over every item (serving at 100k items: a history of 5 items
    * reads 5 rows of enc/w1, not 100k). Every backend has gather and matMul.
    */
-  scoreSparse(mix: tf.Tensor2D, cols: tf.Tensor1D): tf.Tensor2D {
+  scoreSparse(mix: tf.Tensor2D, cols: tf.Tensor1D | Int32Array): tf.Tensor2D {
     return tf.tidy(() => {
       const p = this.params;
       const { latent } = this.arch;
-      const h = tf.tanh(tf.add(tf.matMul(mix, tf.gather(p['enc/w1'], cols)), p['enc/b1']));
+      const h = tf.tanh(tf.add(tf.matMul(mix, this.firstLayerRows(cols)), p['enc/b1']));
       const z = tf.add(tf.matMul(h, tf.slice(p['enc/w2'], [0, 0], [-1, latent])), tf.slice(p['enc/b2'], [0], [latent])) as tf.Tensor2D;
       return this.decode(z);
     });
@@ -303,7 +354,8 @@ export class VaeNetwork {
   /** Current weights copied to the CPU. */
   async weights(): Promise<VaeWeights> {
     const out = {} as VaeWeights;
-    for (const name of VAE_PARAM_NAMES) out[name] = (await this.params[name].data()) as Float32Array;
+    // A still-coded enc/w1 is decoded on the CPU, not made a variable of this (serving) network.
+    for (const name of VAE_PARAM_NAMES) out[name] = name === 'enc/w1' && this.coded ? this.coded.decodeAll() : ((await this.params[name].data()) as Float32Array);
     return out;
   }
 
@@ -316,6 +368,8 @@ export class VaeNetwork {
   }
 
   dispose(): void {
-    for (const v of this.variables) v.dispose();
+    // A still-coded enc/w1 is no variable: reading it here would decode and upload it.
+    for (const name of VAE_PARAM_NAMES) if (!(name === 'enc/w1' && this.coded)) this.params[name].dispose();
+    this.coded = null;
   }
 }

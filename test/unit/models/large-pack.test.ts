@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
-import { decodeNormalFloat, encodeNormalFloat, NORMAL_FLOAT_LEVELS } from '../../../src/models/packs/normal-float';
+import { decodeNormalFloat, encodeNormalFloat, NORMAL_FLOAT_LEVELS, NormalFloatMatrix } from '../../../src/models/packs/normal-float';
 import { CollaborativeBlend } from '../../../src/models/collaborative-blend';
 import { VaeNetwork } from '../../../src/models/vae/vae-network';
 import { csrFromRows } from '../../../src/util/csr';
@@ -50,6 +50,17 @@ describe('a catalog over 65,536 items', () => {
         nb += original[i]! ** 2;
       }
       expect(dot / Math.sqrt(na * nb)).toBeGreaterThan(0.97);
+      // Served with enc/w1 left coded (what the worker loads): the same scores, and it stays coded.
+      if (dtype !== 'uint8') {
+        const served = vaeScorerFromPack(decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }, { codedFirstLayer: true }));
+        expect(served.network.firstLayerCoded).toBe(true);
+        const tensorsBefore = tf.memory().numBytes;
+        const same = await served.scoreRows(history);
+        for (const i of [0, 1, 65_536, ITEMS - 1]) expect(same[i]!).toBeCloseTo(scores[i]!, 4);
+        expect(served.network.firstLayerCoded).toBe(true);
+        expect(tf.memory().numBytes).toBe(tensorsBefore);
+        served.network.dispose();
+      }
       rebuilt.network.dispose();
     }
     scorer.network.dispose();
@@ -67,6 +78,46 @@ describe('a catalog over 65,536 items', () => {
       const scale = Math.max(...Array.from(block, Math.abs));
       for (let i = b; i < Math.min(values.length, b + 64); i++) expect(Math.abs(back[i]! - values[i]!)).toBeLessThanOrEqual((maxGap / 2) * scale * 1.001 + 1e-4);
     }
+  });
+});
+
+describe('a coded first layer (NormalFloatMatrix)', () => {
+  it('gathers the rows decodeAll gives, becomes a variable only when the whole matrix is needed, and disposes without decoding', async () => {
+    const rows = 37, cols = 30; // rows straddle the 64-value blocks
+    const rng = mulberry32(9);
+    const values = Float32Array.from({ length: rows * cols }, () => rng() - 0.5);
+    for (const bits of [4, 3] as const) {
+      const matrix = new NormalFloatMatrix(encodeNormalFloat(values, bits), rows, cols, bits, 64);
+      const all = matrix.decodeAll();
+      const some = matrix.gatherRows([5, 0, 36, 5]);
+      [5, 0, 36, 5].forEach((r, k) => expect(Array.from(some.subarray(k * cols, (k + 1) * cols))).toEqual(Array.from(all.subarray(r * cols, (r + 1) * cols))));
+      expect(() => matrix.gatherRows([rows])).toThrow(RangeError);
+    }
+    const arch = { items: rows, hidden: cols, latent: 4 };
+    const plain = VaeNetwork.create(arch, 3);
+    const weights = await plain.weights();
+    const matrix = new NormalFloatMatrix(encodeNormalFloat(weights['enc/w1'], 4), rows, cols, 4, 64);
+    const decoded = new VaeNetwork(arch, { ...weights, 'enc/w1': matrix.decodeAll() }, false);
+    const coded = new VaeNetwork(arch, { ...weights, 'enc/w1': matrix }, false);
+    const mix = tf.tensor2d([0.6, 0.8], [1, 2]);
+    const [a, b] = [decoded.scoreSparse(mix, Int32Array.of(4, 30)), coded.scoreSparse(mix, Int32Array.of(4, 30))];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    // weights() decodes on the CPU: still coded, still no variable for it.
+    expect((await coded.weights())['enc/w1']).toEqual(matrix.decodeAll());
+    expect(coded.firstLayerCoded).toBe(true);
+    const before = tf.memory().numTensors;
+    coded.dispose();
+    expect(tf.memory().numTensors).toBe(before - 7);
+    // A dense input needs the whole matrix: it becomes a variable, with the same scores.
+    const again = new VaeNetwork(arch, { ...weights, 'enc/w1': matrix }, false);
+    const dense = new Float32Array(rows);
+    dense[4] = 0.6; dense[30] = 0.8;
+    const c = again.score(tf.tensor2d(dense, [1, rows]));
+    expect(again.firstLayerCoded).toBe(false);
+    const [x, y] = [await a.data(), await c.data()];
+    for (let i = 0; i < rows; i++) expect(y[i]!).toBeCloseTo(x[i]!, 5);
+    tf.dispose([a, b, c, mix]);
+    for (const net of [plain, decoded, again]) net.dispose();
   });
 });
 
