@@ -110,8 +110,10 @@ export class EngineEvalModel implements EvalModel {
     this.parts = { content, collaborative, settings };
     this.catalog = context.items;
     this.scorer = new HybridScorer(content, collaborative, settings, this.evidence);
-    // Build the cold bridge now, so its cost counts as training time.
+    // Build the cold bridge and the content vectors now, so their cost counts as training time
+    // (an empty history no longer builds the content vectors: its text scores are zero).
     await this.scorer.scoreHistories([{ items: new Map(), queries: [] }]);
+    void content.itemMatrixT;
     const t2 = performance.now();
     this.report = {
       code: 'src/rank/hybrid-scorer.ts (the worker’s ranking) over a VAE trained here and the catalog content model',

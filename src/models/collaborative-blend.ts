@@ -152,7 +152,8 @@ export class CollaborativeBlend {
         // Histories are sparse (a few items of thousands): the first layer reads only their rows;
         // a batch with more nonzeros than items (dense data, long histories) takes the dense product.
         const nnz = batchNonzeros(inputs, ids, from, to);
-        const dense = nnz === 0 || nnz >= items ? new Float32Array(n * items) : null;
+        // (An empty batch takes the sparse path too: its first layer is zero, nothing to read.)
+        const dense = nnz >= items ? new Float32Array(n * items) : null;
         if (dense) densifyRows(inputs, ids, from, to, dense, l2Normalised);
         const sparse = dense ? null : sparseBatch(inputs, ids, from, to, nnz);
         total = tf.tidy(() => {

@@ -148,10 +148,13 @@ export class HybridScorer {
     const using = collaborative ? histories.map((h) => this.usesCollaborative(h)) : [];
     // With a pack that knows every catalog item, content scores count nowhere for a known history:
     // skip the catalog-wide text product (about half of recommend() at 10k items).
-    const contentUnused = collaborative !== null && using.every(Boolean) && this.newItemBridge().rows.length === 0;
+    // Nor for histories with nothing in them (a new shopper): their text scores are all zero, and
+    // building the catalog's vectors for them would take 100 MB at 100k items.
+    const nothing = histories.every((h) => h.items.size === 0 && h.queries.length === 0);
+    const contentUnused = nothing || (collaborative !== null && using.every(Boolean) && this.newItemBridge().rows.length === 0);
     let content: Float32Array[];
     if (contentUnused) {
-      // Read by nobody but the bridge at its (no) rows: one shared zero row, not 400 KB a call at 100k.
+      // Zero text scores: one shared zero row, not 400 KB a call at 100k.
       this.noText ??= new Float32Array(size);
       content = histories.map(() => this.noText!);
     } else {

@@ -130,9 +130,12 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
         specs.push({ name: t.name, shape: t.shape, dtype: 'int32' });
         chunks.push(new Uint8Array(Int32Array.from(t.data).buffer));
       }
-    } else if (nfBits && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES && !t.name.startsWith('parts/')) {
-      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: nfBits === 4 ? 'nf4' : 'nf3', block: NF_BLOCK, original_dtype: 'float32' } });
-      chunks.push(encodeNormalFloat(t.data, nfBits, NF_BLOCK));
+    } else if (nfBits && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES) {
+      // Neighbour weights take NF4 in both compact dtypes: at toys' 11,924 items they shrink from
+      // 56 to 13 gzipped bytes an item (three parts) at 8% relative error; NF3 would save 2 more.
+      const bits: NormalFloatBits = t.name.startsWith('parts/') ? 4 : nfBits;
+      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: bits === 4 ? 'nf4' : 'nf3', block: NF_BLOCK, original_dtype: 'float32' } });
+      chunks.push(encodeNormalFloat(t.data, bits, NF_BLOCK));
     } else if (weightDtype === 'uint8' || nfBits) {
       let min = Infinity;
       let max = -Infinity;

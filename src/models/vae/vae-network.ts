@@ -186,6 +186,7 @@ export class VaeNetwork {
 
   /** Rows `cols` of enc/w1: decoded from the codes while coded, else gathered on the backend. */
   private firstLayerRows(cols: tf.Tensor1D | Int32Array): tf.Tensor2D {
+    if ((cols instanceof Int32Array ? cols.length : cols.shape[0]) === 0) return tf.zeros([0, this.arch.hidden]);
     if (this.coded) {
       const ids = cols instanceof Int32Array ? cols : (cols.dataSync() as Int32Array);
       return tf.tensor2d(this.coded.gatherRows(ids), [ids.length, this.arch.hidden]);
@@ -248,7 +249,9 @@ export class VaeNetwork {
     return tf.tidy(() => {
       const p = this.params;
       const { latent } = this.arch;
-      const h = tf.tanh(tf.add(tf.matMul(mix, this.firstLayerRows(cols)), p['enc/b1']));
+      // No history at all (a new shopper): the first layer's product is zero.
+      const first = mix.shape[1] === 0 ? tf.zeros([mix.shape[0], this.arch.hidden]) : tf.matMul(mix, this.firstLayerRows(cols));
+      const h = tf.tanh(tf.add(first, p['enc/b1']));
       const z = tf.add(tf.matMul(h, tf.slice(p['enc/w2'], [0, 0], [-1, latent])), tf.slice(p['enc/b2'], [0], [latent])) as tf.Tensor2D;
       return this.decode(z);
     });

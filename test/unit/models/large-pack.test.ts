@@ -57,6 +57,10 @@ describe('a catalog over 65,536 items', () => {
         const tensorsBefore = tf.memory().numBytes;
         const same = await served.scoreRows(history);
         for (const i of [0, 1, 65_536, ITEMS - 1]) expect(same[i]!).toBeCloseTo(scores[i]!, 4);
+        // A new shopper (no history) reads no row either, and gets the float32 model's answer.
+        const empty = await served.scoreRows(csrFromRows([[]], ITEMS));
+        const emptyBefore = await rebuilt.scoreRows(csrFromRows([[]], ITEMS));
+        for (const i of [0, 7, ITEMS - 1]) expect(empty[i]!).toBeCloseTo(emptyBefore[i]!, 4);
         expect(served.network.firstLayerCoded).toBe(true);
         expect(tf.memory().numBytes).toBe(tensorsBefore);
         served.network.dispose();
