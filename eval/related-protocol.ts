@@ -142,6 +142,11 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
           embedding_epochs: embeddings.losses.length,
         });
       }
+      if (o.models.includes('localrec-no-ae')) {
+        // What similar() returns before trainContent() has run: no embeddings part.
+        const similar = { ...SIMILAR_WEIGHTS, embeddings: 0 };
+        record('localrec-no-ae', await both(scorer(similar), scorer({ ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 })), seconds, { similar, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 } });
+      }
       if (o.models.includes('localrec-no-alike')) {
         // Bought-together without the items a similar() panel beside it would show (its top 8 by
         // text): complements rather than substitutes, at what cost on also_bought.

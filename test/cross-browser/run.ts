@@ -63,11 +63,14 @@ const PROBES: { name: string; run(driver: BrowserDriver, server: StaticServer, t
     async run(driver, server, tracked) {
       const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=session&db=xb-session`, 240_000);
       if (!got.ok || !got.result) return { failures: [got.error ?? 'failed'] };
-      const r = got.result as { trainWhere: string; tunedSteps: number; model: string; events: number; reasons: number; evidence: number; afterForget: number; trackedIds: string[]; trackedQueries: string[] };
+      const r = got.result as { trainWhere: string; tunedSteps: number; contentEpochs: number; embedded: number; alikeNew: number; model: string; events: number; reasons: number; evidence: number; afterForget: number; trackedIds: string[]; trackedQueries: string[] };
       for (const value of [...r.trackedIds, ...r.trackedQueries]) tracked.add(value);
       const failures = [
         r.trainWhere === 'training-worker' ? '' : `trained ${r.trainWhere}`,
         r.tunedSteps === 2 ? '' : `fine-tuned ${String(r.tunedSteps)} steps`,
+        r.contentEpochs === 1 ? '' : `trainContent() ran ${String(r.contentEpochs)} epochs`,
+        r.embedded === 401 ? '' : `${String(r.embedded)} items embedded, 401 expected`,
+        r.alikeNew === 4 ? '' : `similar() of an item added after trainContent() gave ${String(r.alikeNew)}`,
         /vae/.test(r.model) ? '' : `the trained model does not serve (${r.model})`,
         r.events === 5 ? '' : `${String(r.events)} events stored, 5 tracked`,
         r.reasons === 6 ? '' : `${String(r.reasons)} of 6 recommendations have a reason`,

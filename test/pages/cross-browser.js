@@ -63,6 +63,10 @@ const probes = {
     for (let s = 0; s < 40; s++) for (let j = 0; j < 4; j++) interactions.push({ sessionId: `s${s}`, itemId: items[(s * 7 + j * 3) % items.length] });
     const trained = await rec.train({ interactions, epochs: 2, hidden: 16, latent: 8 });
     const tuned = await rec.fineTune({ steps: 2 });
+    // The content autoencoder on the catalog's text, then an item added at run time.
+    const content = await rec.trainContent({ epochs: 1 });
+    await rec.updateCatalog({ add: [{ id: 'XB-NEW-1', title: 'Nitrile examination gloves, powder free, large' }] });
+    const alikeNew = await rec.similar('XB-NEW-1', { k: 4 });
     const recs = await rec.recommend({ k: 6, explain: true });
     const why = await rec.explain(recs[0].itemId);
     const status = rec.status();
@@ -73,6 +77,9 @@ const probes = {
       trainedOn: trained.backend,
       trainWhere: trained.where,
       tunedSteps: tuned.steps,
+      contentEpochs: content.epochs,
+      embedded: status.contentEmbeddings ? status.contentEmbeddings.items : 0,
+      alikeNew: alikeNew.length,
       model: status.modelVersion,
       events: status.events,
       reasons: recs.filter((r) => typeof r.reason === 'string' && r.reason.length > 0).length,
