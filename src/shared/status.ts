@@ -62,10 +62,14 @@ export interface RecommenderStatus {
     newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
   };
   /**
-   * The content autoencoder's item embeddings (trainContent()), and what they serve; null until
-   * trained. Items added since were embedded with the same weights.
+   * The content autoencoder's item embeddings and what they serve; null until trainContent() has
+   * run on this device. `source`: trained in this session, or the weights saved on this device by
+   * an earlier one (applied at start to today's catalog); `saved`: kept in IndexedDB for the next
+   * visit. Items added since were embedded with the same weights.
    */
-  contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar')[] } | null;
+  contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar')[]; source: 'trained here' | 'saved on this device'; saved: boolean } | null;
+  /** Why saved content embeddings were not used at start (discarded as damaged, or the catalog too large to embed at start), else null. */
+  contentEmbeddingsNote: string | null;
   /**
    * The shopper's personal model (fine-tuned on their own history by `fineTune()`, kept only on
    * this device): when it was saved and from how many history items; null when none is in use.

@@ -161,6 +161,8 @@ export interface TrainContentReport {
   dims: number;
   seconds: number;
   backend: BackendName;
+  /** Whether the weights were kept in IndexedDB: the next visit serves the embeddings without training. */
+  saved: boolean;
 }
 
 /** Options of `fineTuneReasons()`: the store's own review texts refine the reason generator. */

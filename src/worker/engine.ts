@@ -22,6 +22,7 @@ import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSource
 import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, variantsOf } from '../rank/related-items';
 import { ExclusiveJob } from './exclusive-job';
 import { CONTENT_AE_MAX_TRAINING_ROWS, CONTENT_EMBEDDINGS_VERSION, ContentEmbeddings } from '../models/content-ae/content-embeddings';
+import { restoreContentEmbeddings, saveContentEmbeddings } from './saved-embeddings';
 import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
 import { ServingState } from './serving-state';
@@ -49,6 +50,9 @@ export class Engine implements Recommender {
   private personalError: { code: 'MODEL_INVALID'; message: string } | null = null;
   /** Which top-k method was faster here (timed at start-up). */
   private topKCalibration: TopKCalibration | null = null;
+  /** Where the content embeddings came from, whether they are saved, and why saved ones were not used. */
+  private contentSource: { source: 'trained here' | 'saved on this device'; saved: boolean } | null = null;
+  private contentNote: string | null = null;
 
   private constructor(
     private readonly config: EngineConfig,
@@ -98,6 +102,13 @@ export class Engine implements Recommender {
     if (restored?.rejected) engine.personalError = { code: 'MODEL_INVALID', message: restored.rejected };
     await engine.history.load();
     report('history', 1, 1);
+    // Content embeddings trained on this device before (trainContent()), embedded over today's catalog.
+    const savedContent = await restoreContentEmbeddings(store, catalog.items);
+    if (savedContent.embeddings) {
+      engine.state = engine.state.withEmbeddings(savedContent.embeddings);
+      engine.contentSource = { source: 'saved on this device', saved: true };
+    }
+    engine.contentNote = savedContent.rejected ?? savedContent.skipped;
     // Times both ways of taking the top k here (and compiles the kernels the first call needs).
     engine.topKCalibration = await calibrateTopK(catalog.items.length, state.unavailableMask, 3).catch(() => null);
     report('ready', 1, 1);
@@ -300,6 +311,10 @@ export class Engine implements Recommender {
     // The catalog may have changed while it trained: embed the one serving now with the same weights.
     const current = this.state.items === state.items ? embeddings : await embeddings.forCatalog(this.state.items);
     this.swap(this.state.withEmbeddings(current));
+    // Kept for the next visit (catalog text only; forget() erases it with the rest).
+    const saved = await saveContentEmbeddings(this.history.store, embeddings);
+    this.contentSource = { source: 'trained here', saved };
+    this.contentNote = null;
     return {
       version: CONTENT_EMBEDDINGS_VERSION,
       epochs: embeddings.losses.length,
@@ -310,6 +325,7 @@ export class Engine implements Recommender {
       dims: current.dims,
       seconds: (performance.now() - started) / 1000,
       backend: this.backend.backend,
+      saved,
     };
   }
 
@@ -375,8 +391,17 @@ export class Engine implements Recommender {
         },
       },
       contentEmbeddings: this.state.embeddings
-        ? { version: CONTENT_EMBEDDINGS_VERSION, items: this.state.embeddings.size, dims: this.state.embeddings.dims, epochs: this.state.embeddings.losses.length, serves: ['similar'] }
+        ? {
+            version: CONTENT_EMBEDDINGS_VERSION,
+            items: this.state.embeddings.size,
+            dims: this.state.embeddings.dims,
+            epochs: this.state.embeddings.losses.length,
+            serves: ['similar'],
+            source: this.contentSource?.source ?? 'trained here',
+            saved: this.contentSource?.saved ?? false,
+          }
         : null,
+      contentEmbeddingsNote: this.contentNote,
       personalModel: personal ? { ...personal.saved } : null,
       personalModelError: this.personalError,
       persistent: this.history.store.persistent,

@@ -44,6 +44,56 @@ describe('the content autoencoder in the worker', () => {
     await context.close();
   }, 240_000);
 
+  it('keeps the trained weights in IndexedDB: the next visit serves the embeddings without training, forget() erases them, a damaged copy is discarded', async () => {
+    const { context, page } = await env.open('esm');
+    const open = (step: string) =>
+      page.evaluate(async ({ catalog, step }) => {
+        const { createRecommender } = (window as unknown as TestWindow).localrec;
+        const rows = (await (await fetch(catalog)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l)).slice(0, 300);
+        const rec = await createRecommender({ catalog: rows, storage: { dbName: 'content-ae-saved' } });
+        let report = null;
+        if (step === 'train') report = await rec.trainContent({ epochs: 2 });
+        const alike = await rec.similar(rows[3].id, { k: 5 });
+        const status = rec.status();
+        if (step === 'forget') await rec.forget();
+        rec.dispose();
+        return { report, alike: alike.map((r) => r.itemId), embeddings: status.contentEmbeddings, note: status.contentEmbeddingsNote };
+      }, { catalog: DEMO_CATALOG, step });
+    const trained = await open('train');
+    expect(trained.report).toMatchObject({ epochs: 2, saved: true });
+    expect(trained.embeddings).toMatchObject({ source: 'trained here', saved: true, items: 300 });
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const next = await open('read');
+    expect(next.embeddings).toMatchObject({ source: 'saved on this device', saved: true, items: 300, epochs: 2 });
+    // The same weights over the same catalog: the same similar items as right after training.
+    expect(next.alike).toEqual(trained.alike);
+    const erased = await open('forget');
+    expect(erased.embeddings?.source).toBe('saved on this device');
+    const after = await open('read');
+    expect(after.embeddings).toBeNull();
+    expect(after.note).toBeNull();
+    // A damaged checkpoint (someone else's format) is discarded and said, never applied.
+    await page.evaluate(async () => {
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        const req = indexedDB.open('content-ae-saved');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('checkpoints', 'readwrite');
+        tx.objectStore('checkpoints').put({ name: 'content:ae', savedAt: 1, data: { format: 'something-else', tensors: [] } });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    const damaged = await open('forget');
+    expect(damaged.embeddings).toBeNull();
+    expect(damaged.note).toMatch(/discarded/);
+    await context.close();
+  }, 240_000);
+
   it('trains on WebGPU (SwiftShader, small shapes) when that is the backend', async () => {
     const { context, page } = await env.open('esm');
     const result = await page.evaluate(async (catalog) => {

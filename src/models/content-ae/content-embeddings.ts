@@ -2,6 +2,7 @@ import type { Item } from '../../shared/types';
 import { permutation, rngFor } from '../../util/random';
 import { ContentAutoencoder, DEFAULT_CONTENT_AE, type ContentAeProgress, type RowSource } from './content-ae';
 import { ContentFeaturizer } from './content-features';
+import type { NamedTensor } from './tensor-list';
 
 export const CONTENT_EMBEDDINGS_VERSION = 'content-ae@1';
 
@@ -53,6 +54,28 @@ export class ContentEmbeddings {
       const losses = await autoencoder.fit(source, { epochs: options.epochs ?? 20, seed }, options.onProgress);
       const codes = await embedAll(featurizer, autoencoder, items);
       return new ContentEmbeddings(featurizer, autoencoder, codes, dims, items.length, losses);
+    } catch (error) {
+      autoencoder.dispose();
+      throw error;
+    }
+  }
+
+  /** The featurizer and autoencoder weights as plain arrays (what the worker saves in IndexedDB). */
+  async toTensors(): Promise<NamedTensor[]> {
+    return [...this.featurizer.toTensors(), ...(await this.autoencoder.toTensors())];
+  }
+
+  /**
+   * Embeddings of `items` from saved weights (toTensors), no training.
+   * @throws Error when the tensors are missing or mis-shaped
+   */
+  static async fromTensors(items: readonly Item[], tensors: readonly NamedTensor[], losses: readonly number[]): Promise<ContentEmbeddings> {
+    const featurizer = ContentFeaturizer.fromTensors(tensors);
+    const autoencoder = ContentAutoencoder.fromTensors(tensors);
+    try {
+      if (autoencoder.inputDims !== featurizer.dims) throw new Error(`autoencoder input ${autoencoder.inputDims} ≠ ${featurizer.dims} features`);
+      const codes = await embedAll(featurizer, autoencoder, items);
+      return new ContentEmbeddings(featurizer, autoencoder, codes, autoencoder.embedding, items.length, [...losses]);
     } catch (error) {
       autoencoder.dispose();
       throw error;
