@@ -155,7 +155,21 @@ export class CollaborativeModel {
       if (part.kind !== 'knn') continue;
       // The list holds exactly k: entries tied with the last one may have taken the place of an
       // unlisted tie, so they are not claimed.
-      const kept = clearOfBoundaryTie(part.indices.subarray(v * part.k, (v + 1) * part.k), part.values.subarray(v * part.k, (v + 1) * part.k), part.k);
+      let indices: Int32Array;
+      let values: Float32Array;
+      if (part.readRow) {
+        // A coded part: read this row alone.
+        indices = new Int32Array(part.k);
+        values = new Float32Array(part.k);
+        part.readRow(v, indices, values);
+      } else {
+        indices = part.indices.subarray(v * part.k, (v + 1) * part.k);
+        values = part.values.subarray(v * part.k, (v + 1) * part.k);
+      }
+      // Packed rows are in index order (delta-varint needs it): best first again, so the boundary
+      // is the weakest kept entry.
+      const order = Array.from({ length: part.k }, (_, t) => t).sort((a, b) => values[b]! - values[a]! || indices[a]! - indices[b]!);
+      const kept = clearOfBoundaryTie(order.map((t) => indices[t]!), order.map((t) => values[t]!), part.k);
       for (const index of kept) {
         const r = this.rowOfVocab[index] ?? -1;
         if (r >= 0) out.add(r);

@@ -2,6 +2,7 @@ import { LocalrecError } from '../shared/errors';
 import type { ModelPack } from '../models/packs/vae-pack';
 import { defaultDims } from '../models/content/content-model';
 import { NormalFloatMatrix } from '../models/packs/normal-float';
+import { DeltaVarintMatrix } from '../models/packs/delta-varint';
 
 const MB = 2 ** 20;
 
@@ -25,8 +26,8 @@ export function catalogBytes(items: number, dims = defaultDims(items)): number {
 /** Bytes a decoded pack takes on the backend and in the worker (float32/int32 tensors). */
 export function packBytesInMemory(pack: ModelPack): number {
   let bytes = 0;
-  // A coded first layer (NormalFloatMatrix) stays its coded size until something needs it whole.
-  for (const t of pack.tensors) bytes += t.data instanceof NormalFloatMatrix ? t.data.byteLength : t.data.length * 4;
+  // Coded tensors (the first layer, the neighbour lists) stay their coded size until something needs them whole.
+  for (const t of pack.tensors) bytes += t.data instanceof NormalFloatMatrix || t.data instanceof DeltaVarintMatrix ? t.data.byteLength : t.data.length * 4;
   return bytes + pack.items.length * 64;
 }
 

@@ -14,6 +14,11 @@ export interface ItemNeighbours {
   indices: Int32Array;
   /** [items × k] weights. */
   values: Float32Array;
+  /**
+   * Reads item i's list into `indices`/`values` (length k) without building the whole arrays: a
+   * compact pack's part kept encoded (packs/coded-neighbours.ts). When present, serving uses it.
+   */
+  readRow?(i: number, indices: Int32Array, values: Float32Array): void;
 }
 
 /**
@@ -21,15 +26,23 @@ export interface ItemNeighbours {
  * `out` [(to − from) × items] (zeroed first).
  */
 export function neighbourScores(nb: ItemNeighbours, inputs: Csr, ids: ArrayLike<number>, from: number, to: number, out: Float32Array): void {
-  const { items, k, indices, values } = nb;
+  const { items, k } = nb;
   out.fill(0, 0, (to - from) * items);
+  // A coded part is read a row at a time; a plain one in place.
+  const coded = nb.readRow ? { indices: new Int32Array(k), values: new Float32Array(k) } : null;
+  const indices = coded ? coded.indices : nb.indices;
+  const values = coded ? coded.values : nb.values;
   for (let r = from; r < to; r++) {
     const u = ids[r]!;
     const base = (r - from) * items;
     for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) {
       const i = inputs.indices[e]!;
       const w = inputs.values[e]!;
-      const off = i * k;
+      let off = i * k;
+      if (coded) {
+        nb.readRow!(i, coded.indices, coded.values);
+        off = 0;
+      }
       for (let t = 0; t < k; t++) out[base + indices[off + t]!]! += w * values[off + t]!;
     }
   }

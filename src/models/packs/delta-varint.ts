@@ -66,3 +66,79 @@ export function sortRowsByIndex(indices: Int32Array, values: Float32Array, k: nu
   }
   return { indices: si, values: sv };
 }
+
+/**
+ * A delta-varint neighbour matrix [rows × k] kept encoded, its rows decoded when read: serving
+ * reads only the rows of a history's items. One pass at construction finds where each row starts
+ * and checks the stream (at 100k items and 50 neighbours: 15M indices, 60 MB decoded, ~20 MB coded).
+ */
+export class DeltaVarintMatrix {
+  /** Byte offset of each row's first varint, and the stream's end. */
+  private readonly starts: Int32Array;
+
+  /** @throws RangeError when the bytes do not hold rows × k indices below `limit` */
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly rows: number,
+    readonly k: number,
+    limit: number,
+  ) {
+    this.starts = new Int32Array(rows + 1);
+    if (!(k >= 1)) throw new RangeError('delta-varint: rows need at least one index');
+    // One tight pass over the bytes (no per-row loops): a 100k-item part is ~10 MB of varints.
+    const end = bytes.length;
+    const scale = [1, 128, 16384, 2097152, 268435456];
+    let row = 0;
+    let t = 0;
+    let value = 0;
+    let gap = 0;
+    let shift = 0;
+    for (let at = 0; at < end; at++) {
+      const byte = bytes[at]!;
+      gap += (byte & 0x7f) * scale[shift]!;
+      if (byte >= 0x80) {
+        if (++shift > 4) throw new RangeError('delta-varint: index too large');
+        continue;
+      }
+      value += gap;
+      gap = 0;
+      shift = 0;
+      if (++t === k) {
+        // Rows are ascending: the last index is the row's largest.
+        if (value >= limit) throw new RangeError(`delta-varint: row ${row} names item ${value} of ${limit}`);
+        if (row >= rows) throw new RangeError('delta-varint: trailing bytes');
+        this.starts[++row] = at + 1;
+        t = 0;
+        value = 0;
+      }
+    }
+    if (row === rows && (t !== 0 || shift !== 0)) throw new RangeError('delta-varint: trailing bytes');
+    if (row < rows || shift !== 0 || t !== 0) throw new RangeError('delta-varint: the data ends early');
+  }
+
+  /** Row `row`'s k indices into out[at ..]. */
+  readRow(row: number, out: Int32Array, at = 0): void {
+    let p = this.starts[row]!;
+    let value = 0;
+    for (let t = 0; t < this.k; t++) {
+      let byte = this.bytes[p++]!;
+      let gap = byte & 0x7f;
+      let shift = 7;
+      while (byte >= 0x80) {
+        byte = this.bytes[p++]!;
+        gap += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      value += gap;
+      out[at + t] = value;
+    }
+  }
+
+  decodeAll(): Int32Array {
+    return decodeDeltaVarint(this.bytes, this.rows * this.k, this.k);
+  }
+
+  get byteLength(): number {
+    return this.bytes.byteLength + this.starts.byteLength;
+  }
+}

@@ -27,8 +27,8 @@ export async function loadModelPack(
   const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    // The first encoder layer stays coded: serving reads only the rows of a history's items.
-    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { codedFirstLayer: true }), integrity, onDownload);
+    // Serving reads the first encoder layer and the neighbour lists a history's rows at a time: they stay coded.
+    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { coded: true }), integrity, onDownload);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
     report.integrity = loaded.integrity;

@@ -142,6 +142,12 @@ export class NormalFloatMatrix {
     return out;
   }
 
+  /** Row `row`, decoded into out[at .. at + cols). */
+  readRow(row: number, out: Float32Array, at = 0): void {
+    if (!(row >= 0 && row < this.rows)) throw new RangeError(`NormalFloatMatrix: row ${row} of ${this.rows}`);
+    decodeNormalFloatRange(this.bytes, this.rows * this.cols, this.bits, this.block, row * this.cols, this.cols, out, at);
+  }
+
   /** The whole matrix decoded (training or fine-tuning needs it as weights). */
   decodeAll(): Float32Array {
     return decodeNormalFloat(this.bytes, this.rows * this.cols, this.bits, this.block);

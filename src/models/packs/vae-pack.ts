@@ -1,7 +1,8 @@
 import type { PackRanking } from '../../rank/ranking-settings';
 import { float16BitsToFloat32, toFloat16 } from './float16';
 import { decodeNormalFloat, encodeNormalFloat, NF_BLOCK, NormalFloatMatrix, normalFloatBytes, type NormalFloatBits } from './normal-float';
-import { decodeDeltaVarint, encodeDeltaVarint, sortRowsByIndex } from './delta-varint';
+import { DeltaVarintMatrix, decodeDeltaVarint, encodeDeltaVarint, sortRowsByIndex } from './delta-varint';
+import { CodedNeighbours } from './coded-neighbours';
 import type { ItemNeighbours } from '../item-item/item-item';
 import { VAE_PARAM_NAMES, VaeNetwork, vaeParamShapes, type VaeArchitecture, type VaeParamName } from '../vae/vae-network';
 import { CollaborativeBlend } from '../collaborative-blend';
@@ -35,8 +36,8 @@ const NF4_MIN_VALUES = 4096;
 export interface PackTensor {
   name: string;
   shape: number[];
-  /** NormalFloatMatrix: enc/w1 of a compact pack left coded (decodePack's `codedFirstLayer`). */
-  data: Float32Array | Int32Array | NormalFloatMatrix;
+  /** Coded (decodePack's `coded`): a compact pack's enc/w1 and part weights (NormalFloatMatrix), part indices (DeltaVarintMatrix). */
+  data: Float32Array | Int32Array | NormalFloatMatrix | DeltaVarintMatrix;
 }
 
 export interface PackManifest {
@@ -107,7 +108,7 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   for (const coded of pack.tensors) {
-    const t = coded.data instanceof NormalFloatMatrix ? { ...coded, data: coded.data.decodeAll() } : (coded as { name: string; shape: number[]; data: Float32Array | Int32Array });
+    const t = coded.data instanceof NormalFloatMatrix || coded.data instanceof DeltaVarintMatrix ? { ...coded, data: coded.data.decodeAll() } : (coded as { name: string; shape: number[]; data: Float32Array | Int32Array });
     if (t.data.length !== size(t.shape)) throw new Error(`pack tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
     const nfBits = NF_BITS[weightDtype];
     if (t.data instanceof Int32Array && nfBits && t.shape.length === 2 && t.name.startsWith('parts/')) {
@@ -186,9 +187,10 @@ function fail(message: string): never {
 
 /**
  * Parses the four files of a pack (already read/fetched). Shared by the URL and file loaders.
- * `codedFirstLayer`: a NormalFloat-coded enc/w1 stays coded (NormalFloatMatrix), for serving.
+ * `coded` (serving): what serving reads a row at a time stays encoded — a NormalFloat enc/w1 and
+ * part weights (NormalFloatMatrix), delta-varint part indices (DeltaVarintMatrix).
  */
-export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8Array; items: unknown; manifest: unknown }, options: { codedFirstLayer?: boolean } = {}): ModelPack {
+export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8Array; items: unknown; manifest: unknown }, options: { coded?: boolean } = {}): ModelPack {
   const model = files.model as ModelJson;
   if (!model || model.format !== PACK_FORMAT || !Array.isArray(model.weightsManifest)) fail('model.json is not a localrec model pack');
   const manifest = files.manifest as PackManifest;
@@ -214,9 +216,16 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       // Copy into an aligned buffer before viewing it as 16/32-bit values.
       const bytes = raw.slice(offset, offset + byteLength);
       offset += byteLength;
-      let data: Float32Array | Int32Array | NormalFloatMatrix;
-      if (options.codedFirstLayer && bits && spec.name === 'enc/w1' && spec.shape.length === 2) {
+      let data: Float32Array | Int32Array | NormalFloatMatrix | DeltaVarintMatrix;
+      const part = spec.name.startsWith('parts/') && spec.shape.length === 2;
+      if (options.coded && bits && (spec.name === 'enc/w1' || part) && spec.shape.length === 2) {
         data = new NormalFloatMatrix(bytes, spec.shape[0]!, spec.shape[1]!, bits, block);
+      } else if (options.coded && q === 'delta-varint' && part && spec.dtype === 'int32') {
+        try {
+          data = new DeltaVarintMatrix(bytes, spec.shape[0]!, spec.shape[1]!, spec.shape[0]!);
+        } catch (error) {
+          fail(`${spec.name}: ${(error as Error).message}`);
+        }
       } else if (spec.dtype === 'int32') {
         if (q === 'uint16') {
           const v = new Uint16Array(bytes.buffer);
@@ -355,6 +364,13 @@ export function vaeScorerFromPack(pack: ModelPack): CollaborativeBlend {
   const parts: ItemNeighbours[] = (topology.parts ?? []).map(({ kind, k }) => {
     const indices = byName.get(`parts/${kind}/indices`);
     const values = byName.get(`parts/${kind}/values`);
+    if (indices?.data instanceof DeltaVarintMatrix && values && (values.data instanceof NormalFloatMatrix || values.data instanceof Float32Array)) {
+      // Served coded: the indices were checked against the item count when the pack was read.
+      if (indices.data.rows !== arch.items || indices.data.k !== k || (values.data instanceof NormalFloatMatrix ? values.data.rows !== arch.items || values.data.cols !== k : values.data.length !== arch.items * k)) {
+        throw new Error(`model pack: ${kind} part has the wrong size`);
+      }
+      return new CodedNeighbours(kind, arch.items, k, indices.data, values.data);
+    }
     if (!indices || !values || !(indices.data instanceof Int32Array) || !(values.data instanceof Float32Array)) {
       throw new Error(`model pack: missing tensors of the ${kind} part`);
     }

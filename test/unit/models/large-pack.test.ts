@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
 import { decodeNormalFloat, encodeNormalFloat, NORMAL_FLOAT_LEVELS, NormalFloatMatrix } from '../../../src/models/packs/normal-float';
+import { DeltaVarintMatrix, encodeDeltaVarint } from '../../../src/models/packs/delta-varint';
 import { CollaborativeBlend } from '../../../src/models/collaborative-blend';
 import { VaeNetwork } from '../../../src/models/vae/vae-network';
 import { csrFromRows } from '../../../src/util/csr';
@@ -52,8 +53,17 @@ describe('a catalog over 65,536 items', () => {
       expect(dot / Math.sqrt(na * nb)).toBeGreaterThan(0.97);
       // Served with enc/w1 left coded (what the worker loads): the same scores, and it stays coded.
       if (dtype !== 'uint8') {
-        const served = vaeScorerFromPack(decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }, { codedFirstLayer: true }));
+        const served = vaeScorerFromPack(decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }, { coded: true }));
         expect(served.network.firstLayerCoded).toBe(true);
+        // Its neighbour lists are read a row at a time from the codes, and agree with the decoded part.
+        const coded = served.parts[0]!;
+        expect(coded.readRow).toBeDefined();
+        const [ri, rv] = [new Int32Array(K), new Float32Array(K)];
+        for (const i of [0, 65_536, ITEMS - 1]) {
+          coded.readRow!(i, ri, rv);
+          expect(Array.from(ri)).toEqual(Array.from(rebuilt.parts[0]!.indices.subarray(i * K, (i + 1) * K)));
+          expect(Array.from(rv)).toEqual(Array.from(rebuilt.parts[0]!.values.subarray(i * K, (i + 1) * K)));
+        }
         const tensorsBefore = tf.memory().numBytes;
         const same = await served.scoreRows(history);
         for (const i of [0, 1, 65_536, ITEMS - 1]) expect(same[i]!).toBeCloseTo(scores[i]!, 4);
@@ -122,6 +132,24 @@ describe('a coded first layer (NormalFloatMatrix)', () => {
     for (let i = 0; i < rows; i++) expect(y[i]!).toBeCloseTo(x[i]!, 5);
     tf.dispose([a, b, c, mix]);
     for (const net of [plain, decoded, again]) net.dispose();
+  });
+});
+
+describe('a coded neighbour matrix (DeltaVarintMatrix)', () => {
+  it('reads any row as the full decode does, and refuses streams that are short, long or name items past the catalog', () => {
+    const rows = 5, k = 3;
+    const indices = Int32Array.from([0, 4, 70_000, 1, 2, 3, 9, 10, 11, 0, 0, 0, 5, 6, 200_000]);
+    const bytes = encodeDeltaVarint(indices, k);
+    const m = new DeltaVarintMatrix(bytes, rows, k, 200_001);
+    const out = new Int32Array(k);
+    for (let r = 0; r < rows; r++) {
+      m.readRow(r, out);
+      expect(Array.from(out)).toEqual(Array.from(indices.subarray(r * k, (r + 1) * k)));
+    }
+    expect(Array.from(m.decodeAll())).toEqual(Array.from(indices));
+    expect(() => new DeltaVarintMatrix(bytes, rows, k, 200_000)).toThrow(/names item 200000/);
+    expect(() => new DeltaVarintMatrix(bytes.subarray(0, bytes.length - 1), rows, k, 200_001)).toThrow(/ends early/);
+    expect(() => new DeltaVarintMatrix(Uint8Array.from([...bytes, 0]), rows, k, 200_001)).toThrow(/trailing/);
   });
 });
 
