@@ -1,20 +1,63 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { neighbourScores, type ItemNeighbours } from './item-item/item-item';
+import type { ItemNeighbours } from './item-item/item-item';
 import { csrFromRows, densifyRows, type Csr } from '../util/csr';
 import type { VaeNetwork } from './vae/vae-network';
 
 const l2Normalised = (value: number, norm: number): number => (norm > 0 ? value / norm : 0);
 
 /** Row `r` of `x` ([rows × cols]) standardised in place, and added × `weight` into `into`. */
-function addStandardisedRow(x: Float32Array, into: Float32Array, r: number, cols: number, weight: number): void {
-  const o = r * cols;
+/**
+ * Adds weight · standardise(row) of one item–item part to `into[o .. o + items)`, for the history
+ * of input row `u`, touching only the columns the part reaches (a history's neighbours: hundreds of
+ * a catalog's thousands). The part's row is x = Σ_i w_i · B[i]; its mean and deviation over all
+ * columns come from the touched ones (the rest are 0), and the −mean·scale every column gets is
+ * returned for the caller to add once for all parts. `scratch` (items floats) and `mark` (items
+ * bytes) are zero on entry and on return.
+ */
+function addStandardisedPart(nb: ItemNeighbours, inputs: Csr, u: number, weight: number, into: Float32Array, o: number, scratch: Float32Array, mark: Uint8Array, rowBuffers: { indices: Int32Array; values: Float32Array; touched: Int32Array }): number {
+  const { items, k } = nb;
+  const span = (inputs.indptr[u + 1]! - inputs.indptr[u]!) * k;
+  if (rowBuffers.touched.length < span) rowBuffers.touched = new Int32Array(span);
+  const touched = rowBuffers.touched;
+  let count = 0;
+  for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) {
+    const i = inputs.indices[e]!;
+    const w = inputs.values[e]!;
+    let indices = nb.indices;
+    let values = nb.values;
+    let off = i * k;
+    if (nb.readRow) {
+      // A coded part: read this row alone.
+      nb.readRow(i, rowBuffers.indices, rowBuffers.values);
+      indices = rowBuffers.indices;
+      values = rowBuffers.values;
+      off = 0;
+    }
+    for (let t = 0; t < k; t++) {
+      const j = indices[off + t]!;
+      if (!mark[j]) {
+        mark[j] = 1;
+        touched[count++] = j;
+      }
+      scratch[j]! += w * values[off + t]!;
+    }
+  }
   let sum = 0;
-  for (let j = 0; j < cols; j++) sum += x[o + j]!;
-  const mean = sum / cols;
-  let sq = 0;
-  for (let j = 0; j < cols; j++) sq += (x[o + j]! - mean) ** 2;
-  const scale = weight / Math.sqrt(sq / cols + 1e-12);
-  for (let j = 0; j < cols; j++) into[o + j]! += (x[o + j]! - mean) * scale;
+  let squares = 0;
+  for (let c = 0; c < count; c++) {
+    const x = scratch[touched[c]!]!;
+    sum += x;
+    squares += x * x;
+  }
+  const mean = sum / items;
+  const scale = weight / Math.sqrt(Math.max(squares / items - mean * mean, 0) + 1e-12);
+  for (let c = 0; c < count; c++) {
+    const j = touched[c]!;
+    into[o + j]! += scratch[j]! * scale;
+    scratch[j] = 0;
+    mark[j] = 0;
+  }
+  return -mean * scale;
 }
 
 /**
@@ -142,8 +185,11 @@ export class CollaborativeBlend {
     const vaeWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
     const used = this.parts.map((_, p) => weights[p]! > 0);
     const blended = standardise || used.some(Boolean);
-    const partBuffer = used.some(Boolean) ? new Float32Array(rows * items) : null;
     const partSum = used.some(Boolean) ? new Float32Array(rows * items) : null;
+    const scratch = partSum ? new Float32Array(items) : null;
+    const mark = partSum ? new Uint8Array(items) : null;
+    const maxK = Math.max(1, ...this.parts.map((part) => part.k));
+    const rowBuffers = { indices: new Int32Array(maxK), values: new Float32Array(maxK), touched: new Int32Array(0) };
     for (let from = 0; from < ids.length; from += this.batchSize) {
       const to = Math.min(ids.length, from + this.batchSize);
       const n = to - from;
@@ -167,10 +213,12 @@ export class CollaborativeBlend {
         // The parts are sparse sums computed here; they are standardised and blended here too,
         // so the backend gets one upload, not one per part.
         partSum.fill(0, 0, n * items);
-        for (let p = 0; p < this.parts.length; p++) {
-          if (!used[p]) continue;
-          neighbourScores(this.parts[p]!, inputs, ids, from, to, partBuffer!);
-          for (let r = 0; r < n; r++) addStandardisedRow(partBuffer!, partSum, r, items, weights[p]!);
+        for (let r = 0; r < n; r++) {
+          let shift = 0;
+          for (let p = 0; p < this.parts.length; p++) {
+            if (used[p]) shift += addStandardisedPart(this.parts[p]!, inputs, ids[from + r]!, weights[p]!, partSum, r * items, scratch!, mark!, rowBuffers);
+          }
+          if (shift !== 0) for (let j = r * items; j < (r + 1) * items; j++) partSum[j]! += shift;
         }
         const next: tf.Tensor2D = tf.tidy(() => {
           const z = tf.tensor2d(partSum.subarray(0, n * items), [n, items]);
