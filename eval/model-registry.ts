@@ -76,10 +76,11 @@ export const SPREAD_SUFFIX = '+spread';
 /**
  * `vae@DTYPE[/kN]`: the model `vae` trained in this run, scored from its pack at precision DTYPE
  * (uint8, float16, float32, nf4, nf3) with N neighbours a part (`/tM`: M in the catalog's tail,
- * the items outside the most-bought that make 80% of purchases), exactly as the browser decodes it;
+ * the items outside the most-bought that make 80% of purchases; `/bB`: B values a NormalFloat
+ * scale), exactly as the browser decodes it;
  * `vae/kN@…`: trained with N neighbours from the start. Their settings give the pack's size.
  */
-const PACK_VARIANT = /^vae(?:\/k(\d+))?@(uint8|float16|float32|nf4|nf3)(?:\/k(\d+))?(?:\/t(\d+))?$/;
+const PACK_VARIANT = /^vae(?:\/k(\d+))?@(uint8|float16|float32|nf4|nf3)(?:\/k(\d+))?(?:\/t(\d+))?(?:\/b(\d+))?$/;
 
 function packVariant(name: string, options: ModelOptions): EvalModel | null {
   const m = PACK_VARIANT.exec(name);
@@ -90,7 +91,7 @@ function packVariant(name: string, options: ModelOptions): EvalModel | null {
     tuneMetric: options.tuneMetric,
     name,
     overrides: { ...(trained ? { neighbours: trained } : {}), ...(options.maxEpochs ? { epochs: options.maxEpochs } : {}) },
-    compact: { dtype: m[2] as WeightDtype, ...(kept ? { neighbours: kept } : {}), ...(m[4] ? { tailNeighbours: Number(m[4]) } : {}) },
+    compact: { dtype: m[2] as WeightDtype, ...(kept ? { neighbours: kept } : {}), ...(m[4] ? { tailNeighbours: Number(m[4]) } : {}), ...(m[5] ? { nfBlock: Number(m[5]) } : {}) },
   });
 }
 

@@ -37,6 +37,7 @@ export const TRAIN_USAGE = `usage: npm run train -- --data DIR --out models/NAME
   --neighbours N      neighbours kept per item in each part (default ${DEFAULT_VAE_MODEL_CONFIG.neighbours})
   --pack-neighbours N the strongest N of them written to the pack (smaller packs; default all)
   --tail-neighbours N items outside the most-bought that make 80% of purchases keep only N
+  --nf-block N        values sharing one scale in nf4/nf3 matrices (default 64; 128 saves ~8 B an item)
   --max-users N       train on the first N shoppers only (quick packs for speed checks)
   --evaluation FILE   JSON lines of \`npm run eval\` to record in manifest.json; from their tuning runs
                       the pack takes (manifest \`ranking\`, \`coldStart\`): a \`loo\` line of NAME+recency
@@ -58,6 +59,7 @@ interface TrainArgs {
   dtype: WeightDtype | 'auto';
   packNeighbours: number | null;
   tailNeighbours: number | null;
+  nfBlock: number | null;
   maxUsers: number | null;
   backend: BackendName;
   config: Partial<VaeModelConfig>;
@@ -82,7 +84,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
     values[m[1]!] = value;
   }
-  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life', 'pack-neighbours', 'tail-neighbours', 'max-users'];
+  const known = ['data', 'out', 'epochs', 'seed', 'dtype', 'backend', 'hidden', 'latent', 'batch', 'lr', 'beta', 'dropout', 'lambda', 'neighbours', 'parts', 'weights', 'evaluation', 'half-life', 'pack-neighbours', 'tail-neighbours', 'nf-block', 'max-users'];
   for (const key of Object.keys(values)) if (!known.includes(key)) throw new UsageError(`unknown option --${key}`);
   if (!values.data && !manifestOnly) throw new UsageError('--data DIR is required');
   if (manifestOnly && !values.evaluation) throw new UsageError('--manifest-only needs --evaluation FILE');
@@ -110,6 +112,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     weights[key] = w;
   }
   if (epochs < 1) throw new UsageError('--epochs must be at least 1');
+  if (values['nf-block'] !== undefined && !(num('nf-block', 64, true) >= 8 && num('nf-block', 64, true) % 8 === 0)) throw new UsageError('--nf-block must be a multiple of 8 (at least 8)');
   const halfLifeText = values['half-life'];
   const halfLife = halfLifeText === undefined ? null : halfLifeText === 'uniform' ? 'uniform' : num('half-life', NaN);
   if (typeof halfLife === 'number' && !(halfLife > 0)) throw new UsageError('--half-life must be a positive number or "uniform"');
@@ -123,6 +126,7 @@ function parseArgs(argv: string[]): TrainArgs | null {
     backend,
     packNeighbours: values['pack-neighbours'] === undefined ? null : num('pack-neighbours', 0, true),
     tailNeighbours: values['tail-neighbours'] === undefined ? null : num('tail-neighbours', 0, true),
+    nfBlock: values['nf-block'] === undefined ? null : num('nf-block', 64, true),
     maxUsers: values['max-users'] === undefined ? null : num('max-users', 0, true),
     evaluation: values.evaluation ?? null,
     halfLife,
@@ -244,7 +248,7 @@ async function main(): Promise<number> {
   // NF4 measured no loss on office (NDCG@100 .1354 → .1358) and takes 60% of uint8's bytes; below
   // 10k items a pack is small either way and uint8 keeps the format every earlier reader knows.
   const dtype: WeightDtype = args.dtype === 'auto' ? (data.itemIds.length >= 10_000 ? 'nf4' : 'uint8') : args.dtype;
-  const files = encodePack(pack, dtype);
+  const files = encodePack(pack, dtype, args.nfBlock !== null ? { nfBlock: args.nfBlock } : {});
   const integrity = await savePackToDir(args.out, files);
   const download = await packBytes(files);
   model.scorer.network.dispose();

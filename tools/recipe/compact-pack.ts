@@ -14,6 +14,8 @@ export interface CompactOptions {
    */
   tailNeighbours?: number;
   itemCounts?: ArrayLike<number>;
+  /** Values sharing one scale in the NormalFloat VAE matrices (default 64). */
+  nfBlock?: number;
 }
 
 /** The most-bought items that make this share of the purchases keep every neighbour. */
@@ -88,7 +90,7 @@ export async function compactScorer(scorer: CollaborativeBlend, options: Compact
     backend: 'wasm',
     training: {},
   });
-  const files = encodePack(pack, options.dtype);
+  const files = encodePack(pack, options.dtype, options.nfBlock ? { nfBlock: options.nfBlock } : {});
   const decoded = vaeScorerFromPack(
     decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) }),
   );
@@ -98,6 +100,7 @@ export async function compactScorer(scorer: CollaborativeBlend, options: Compact
     report: {
       dtype: options.dtype,
       neighbours: cut.parts[0]?.k ?? 0,
+      ...(options.nfBlock ? { nfBlock: options.nfBlock } : {}),
       ...(options.tailNeighbours !== undefined ? { tailNeighbours: options.tailNeighbours, headShare: HEAD_SHARE } : {}),
       bytesGzip: bytes.gzip,
       bytesPerItemGzip: Math.round(bytes.gzip / items),

@@ -103,8 +103,14 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Serialises a pack; float32 tensors are stored as `weightDtype`. `manifest.weights` is filled in. */
-export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }, weightDtype: WeightDtype): EncodedPack {
+/**
+ * Serialises a pack; float32 tensors are stored as `weightDtype`. `manifest.weights` is filled in.
+ * `nfBlock`: values sharing one scale in the NormalFloat dtypes' VAE matrices (default 64; the
+ * neighbour weights keep 64).
+ */
+export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<PackManifest, 'weights'> }, weightDtype: WeightDtype, options: { nfBlock?: number } = {}): EncodedPack {
+  const nfBlock = options.nfBlock ?? NF_BLOCK;
+  if (!(Number.isInteger(nfBlock) && nfBlock >= 8 && nfBlock % 8 === 0)) throw new RangeError('nfBlock must be a multiple of 8');
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   for (const coded of pack.tensors) {
@@ -134,9 +140,11 @@ export function encodePack(pack: Omit<ModelPack, 'manifest'> & { manifest: Omit<
     } else if (nfBits && t.shape.length === 2 && t.data.length >= NF4_MIN_VALUES) {
       // Neighbour weights take NF4 in both compact dtypes: at toys' 11,924 items they shrink from
       // 56 to 13 gzipped bytes an item (three parts) at 8% relative error; NF3 would save 2 more.
-      const bits: NormalFloatBits = t.name.startsWith('parts/') ? 4 : nfBits;
-      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: bits === 4 ? 'nf4' : 'nf3', block: NF_BLOCK, original_dtype: 'float32' } });
-      chunks.push(encodeNormalFloat(t.data, bits, NF_BLOCK));
+      const part = t.name.startsWith('parts/');
+      const bits: NormalFloatBits = part ? 4 : nfBits;
+      const block = part ? NF_BLOCK : nfBlock;
+      specs.push({ name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: bits === 4 ? 'nf4' : 'nf3', block, original_dtype: 'float32' } });
+      chunks.push(encodeNormalFloat(t.data, bits, block));
     } else if (weightDtype === 'uint8' || nfBits) {
       let min = Infinity;
       let max = -Infinity;
