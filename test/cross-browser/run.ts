@@ -59,6 +59,22 @@ const PROBES: { name: string; run(driver: BrowserDriver, server: StaticServer, t
     },
   },
   {
+    name: 'widgets',
+    async run(driver, server, tracked) {
+      const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=widgets&db=xb-widgets`);
+      if (!got.ok || !got.result) return { failures: [got.error ?? 'failed'] };
+      const r = got.result as { recommendations: number; similar: number; similarHasSelf: boolean; boughtTogether: number; updatedAfterView: boolean; trackedIds: string[] };
+      for (const value of r.trackedIds) tracked.add(value);
+      const failures = [
+        r.recommendations === 5 ? '' : `<localrec-recommendations> showed ${String(r.recommendations)}`,
+        r.similar === 4 && !r.similarHasSelf ? '' : `<localrec-similar> showed ${String(r.similar)}${r.similarHasSelf ? ', itself among them' : ''}`,
+        r.boughtTogether === 3 ? '' : `<localrec-bought-together> showed ${String(r.boughtTogether)}`,
+        r.updatedAfterView ? '' : 'the recommendations widget still shows the viewed item after a view',
+      ].filter(Boolean);
+      return { failures, result: r as unknown as Json };
+    },
+  },
+  {
     name: 'session',
     async run(driver, server, tracked) {
       const got = await load(driver, `${server.url}/test/pages/cross-browser.html?probe=session&db=xb-session`, 240_000);

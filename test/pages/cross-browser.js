@@ -89,6 +89,40 @@ const probes = {
       trackedQueries: ['nitrile gloves'],
     };
   },
+  /** The drop-in web components (dist/widgets.js) with the real worker behind them: lists render, a view updates them. */
+  async widgets() {
+    const widgets = await import('/dist/widgets.js');
+    const rows = (await (await fetch(CATALOG)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const slot = document.createElement('main');
+    slot.innerHTML = `<localrec-recommendations k="5"></localrec-recommendations><localrec-similar item-id="${rows[0].id}" k="4"></localrec-similar><localrec-bought-together item-ids="${rows[1].id}" k="3"></localrec-bought-together>`;
+    document.body.append(slot);
+    const rec = await localrec.createRecommender({ catalog: rows, storage: { dbName } });
+    widgets.connectWidgets(rec);
+    const shown = async (selector, count) => {
+      const until = Date.now() + 60000;
+      for (;;) {
+        const el = document.querySelector(selector);
+        const items = el && el.shadowRoot ? [...el.shadowRoot.querySelectorAll('[part~="item"]')] : [];
+        if (el && el.getAttribute('state') === 'ready' && items.length === count) return items.map((li) => li.dataset.itemId);
+        if (Date.now() > until) throw new Error(`${selector}: state ${el && el.getAttribute('state')}, ${items.length} items`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const before = await shown('localrec-recommendations', 5);
+    const similar = await shown('localrec-similar', 4);
+    const together = await shown('localrec-bought-together', 3);
+    // A view changes what the recommendations widget shows (it listens to the recommender).
+    await rec.track({ type: 'view', itemId: before[0] });
+    const until = Date.now() + 60000;
+    let after = before;
+    while (after[0] === before[0] && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = [...document.querySelector('localrec-recommendations').shadowRoot.querySelectorAll('[part~="item"]')].map((li) => li.dataset.itemId);
+    }
+    await rec.forget();
+    rec.dispose();
+    return { recommendations: before.length, similar: similar.length, similarHasSelf: similar.includes(rows[0].id), boughtTogether: together.length, updatedAfterView: !after.includes(before[0]), trackedIds: [before[0]] };
+  },
   /** Step 1 stores history; the driver reloads the page for step 2, which reads it and erases it. */
   async persist() {
     const rec = await localrec.createRecommender({ catalog: CATALOG, storage: { dbName } });
