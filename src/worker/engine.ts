@@ -53,6 +53,8 @@ export class Engine implements Recommender {
   /** Where the content embeddings came from, whether they are saved, and why saved ones were not used. */
   private contentSource: { source: 'trained here' | 'saved on this device'; saved: boolean } | null = null;
   private contentNote: string | null = null;
+  /** Counts forget() calls: work that started before one must not write into the emptied database. */
+  private forgotten = 0;
 
   private constructor(
     private readonly config: EngineConfig,
@@ -300,6 +302,7 @@ export class Engine implements Recommender {
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 200) throw new LocalrecError('INVALID_ARGUMENT', 'epochs must be an integer from 1 to 200.');
     const state = this.state;
     const started = performance.now();
+    const generation = this.forgotten;
     const embeddings = await this.job.run(
       () =>
         ContentEmbeddings.train(state.items, {
@@ -311,8 +314,9 @@ export class Engine implements Recommender {
     // The catalog may have changed while it trained: embed the one serving now with the same weights.
     const current = this.state.items === state.items ? embeddings : await embeddings.forCatalog(this.state.items);
     this.swap(this.state.withEmbeddings(current));
-    // Kept for the next visit (catalog text only; forget() erases it with the rest).
-    const saved = await saveContentEmbeddings(this.history.store, embeddings);
+    // Kept for the next visit (catalog text only; forget() erases it with the rest). Not when the
+    // shopper erased their data while it trained: nothing is written into the emptied database.
+    const saved = generation === this.forgotten ? await saveContentEmbeddings(this.history.store, embeddings) : false;
     this.contentSource = { source: 'trained here', saved };
     this.contentNote = null;
     return {
@@ -422,6 +426,7 @@ export class Engine implements Recommender {
 
   async forget(): Promise<void> {
     this.assertLive();
+    this.forgotten++;
     await this.history.forget();
     this.dropPersonal();
   }

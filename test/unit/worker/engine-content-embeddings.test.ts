@@ -51,6 +51,17 @@ describe('content embeddings (the content autoencoder in the engine)', () => {
     engine.dispose();
   }, 120_000);
 
+  it('a forget() while it trains: the embeddings serve, but nothing is written into the emptied store', async () => {
+    const engine = await create();
+    const training = engine.trainContent({ epochs: 2 });
+    await engine.forget();
+    const report = await training;
+    expect(report.saved).toBe(false);
+    expect(engine.status().contentEmbeddings).toMatchObject({ source: 'trained here', saved: false });
+    expect((await engine.exportData()).checkpoints).toEqual([]);
+    engine.dispose();
+  }, 120_000);
+
   it('codes are unit length, and an item without text has no likeness to anything', async () => {
     const sample: Item[] = [
       { id: 'a', title: 'Brother TN-560 High-Yield Toner Cartridge' },
