@@ -32,8 +32,8 @@ describe('a catalog over 65,536 items', () => {
     const pack = await vaeModelPack(scorer, ids, { dataFingerprint: 'large', evaluation: null, backend: 'wasm', training: {} });
     const history = csrFromRows([[0, 65_535, 65_536, ITEMS - 1]], ITEMS);
     const original = await scorer.scoreRows(history);
-    for (const dtype of ['uint8', 'nf4', 'nf3'] as const) {
-      const files = encodePack(pack, dtype);
+    for (const [dtype, nfBlock] of [['uint8', 64], ['nf4', 64], ['nf3', 64], ['nf3', 128]] as const) {
+      const files = encodePack(pack, dtype, { nfBlock });
       const decoded = decodePack({ model: JSON.parse(files['model.json']), weights: files['weights.bin'], items: JSON.parse(files['items.json']), manifest: JSON.parse(files['manifest.json']) });
       expect(decoded.items.length).toBe(ITEMS);
       expect(decoded.items[ITEMS - 1]).toBe(`sku-${ITEMS - 1}`);
