@@ -1,7 +1,7 @@
 // `npm run bench -- serving [--sizes 10000,100000] [--rounds 1000]`: a store's catalog and model
 // pack served at size in Chromium's worker (WASM unless the machine offers more). The stores are
 // synthetic (tools/synthetic/make-dataset.ts, 10 interactions an item) and their packs are made by
-// `npm run train` itself (its default for 10k items and more: NF4; one epoch over 3,000
+// `npm run train` itself (its default for 10k items and more: NF3, 128 values a scale; one epoch over 3,000
 // shoppers — the serving cost does not depend on how long the model trained). Both are made once
 // into .bench/ and reused.
 import { spawnSync } from 'node:child_process';
