@@ -20,17 +20,16 @@ function addStandardisedPart(nb: ItemNeighbours, inputs: Csr, u: number, weight:
   if (rowBuffers.touched.length < span) rowBuffers.touched = new Int32Array(span);
   const touched = rowBuffers.touched;
   let count = 0;
+  // A coded part is read a row at a time (its `indices`/`values` getters would decode it whole).
+  const coded = nb.readRow !== undefined;
+  const indices = coded ? rowBuffers.indices : nb.indices;
+  const values = coded ? rowBuffers.values : nb.values;
   for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) {
     const i = inputs.indices[e]!;
     const w = inputs.values[e]!;
-    let indices = nb.indices;
-    let values = nb.values;
     let off = i * k;
-    if (nb.readRow) {
-      // A coded part: read this row alone.
-      nb.readRow(i, rowBuffers.indices, rowBuffers.values);
-      indices = rowBuffers.indices;
-      values = rowBuffers.values;
+    if (coded) {
+      nb.readRow!(i, rowBuffers.indices, rowBuffers.values);
       off = 0;
     }
     for (let t = 0; t < k; t++) {

@@ -25,6 +25,11 @@ export class CodedNeighbours implements ItemNeighbours {
     else this.codedValues.readRow(i, values, 0);
   }
 
+  /** Whether the whole part has been decoded (serving should never need it). */
+  get decoded(): boolean {
+    return this.whole !== null;
+  }
+
   private decodeWhole(): { indices: Int32Array; values: Float32Array } {
     this.whole ??= { indices: this.codedIndices.decodeAll(), values: this.codedValues instanceof Float32Array ? this.codedValues : this.codedValues.decodeAll() };
     return this.whole;

@@ -72,6 +72,8 @@ describe('a catalog over 65,536 items', () => {
         const emptyBefore = await rebuilt.scoreRows(csrFromRows([[]], ITEMS));
         for (const i of [0, 7, ITEMS - 1]) expect(empty[i]!).toBeCloseTo(emptyBefore[i]!, 4);
         expect(served.network.firstLayerCoded).toBe(true);
+        // Scoring read rows of the coded neighbour lists, never the whole part.
+        expect((served.parts[0] as unknown as { decoded: boolean }).decoded).toBe(false);
         expect(tf.memory().numBytes).toBe(tensorsBefore);
         served.network.dispose();
       }
