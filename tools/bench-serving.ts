@@ -67,6 +67,8 @@ export async function benchServing(
       ...result,
       firstRecommendationFromNavigation: { cold: cold.ms, warm: warm.ms, warmPack: warm.pack },
       workerHeapBytes: heap?.usedBytes ?? null,
+      // Typed arrays and the WASM memory (which holds the tensors) live outside the V8 heap.
+      workerBackingStoreBytes: heap?.backingStoreBytes ?? null,
       packBytes: bytesUnder(pack),
       rounds,
     };

@@ -7,16 +7,18 @@ export interface WorkerHeap {
   name: string;
   usedBytes: number;
   totalBytes: number;
+  /** ArrayBuffer backing stores (typed arrays, the WASM memory), outside the V8 heap; null where the browser does not report them. */
+  backingStoreBytes: number | null;
 }
 
 /** Heap use of each dedicated worker the page started (not nested ones). */
 export async function workerHeaps(context: BrowserContext, page: Page): Promise<WorkerHeap[]> {
   const cdp = await context.newCDPSession(page);
   const attached: { sessionId: string; targetInfo: { type: string; title: string } }[] = [];
-  const pending = new Map<string, (result: { usedSize: number; totalSize: number }) => void>();
+  const pending = new Map<string, (result: { usedSize: number; totalSize: number; backingStorageSize?: number }) => void>();
   cdp.on('Target.attachedToTarget', (event) => attached.push(event as (typeof attached)[number]));
   cdp.on('Target.receivedMessageFromTarget', (event) => {
-    const message = JSON.parse((event as { message: string }).message) as { id?: number; result?: { usedSize: number; totalSize: number } };
+    const message = JSON.parse((event as { message: string }).message) as { id?: number; result?: { usedSize: number; totalSize: number; backingStorageSize?: number } };
     if (message.result) pending.get((event as { sessionId: string }).sessionId)?.(message.result);
   });
   try {
@@ -25,13 +27,13 @@ export async function workerHeaps(context: BrowserContext, page: Page): Promise<
     const out: WorkerHeap[] = [];
     for (const target of attached.filter((a) => a.targetInfo.type === 'worker')) {
       const usage = await Promise.race([
-        new Promise<{ usedSize: number; totalSize: number }>((resolve) => {
+        new Promise<{ usedSize: number; totalSize: number; backingStorageSize?: number }>((resolve) => {
           pending.set(target.sessionId, resolve);
           void cdp.send('Target.sendMessageToTarget', { sessionId: target.sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
         }),
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
       ]);
-      if (usage) out.push({ name: target.targetInfo.title, usedBytes: usage.usedSize, totalBytes: usage.totalSize });
+      if (usage) out.push({ name: target.targetInfo.title, usedBytes: usage.usedSize, totalBytes: usage.totalSize, backingStoreBytes: usage.backingStorageSize ?? null });
     }
     return out;
   } finally {
