@@ -27,7 +27,6 @@ export const CONTENT_MODEL_VERSION = 'content-tfidf-hash@1';
 export class ContentModel {
   private readonly dimensions: number;
   private built: { matrix: tf.Tensor2D; vectorizer: HashedTfIdf } | null = null;
-  private bagsOfItems: FeatureBag[] | null = null;
 
   /**
    * Nothing is computed here: the vectors are built on first use. With a model pack that knows
@@ -41,10 +40,13 @@ export class ContentModel {
     this.dimensions = dims;
   }
 
-  /** Each item's features (built once, shared by the hashed and the exact vectors). */
+  /**
+   * Each item's features, built afresh for each vector set that needs them (the hashed and the
+   * exact vectors, each built once): kept, they are a Map an item — about 100 MB at 100k items,
+   * more than the vectors themselves.
+   */
   private bags(): FeatureBag[] {
-    this.bagsOfItems ??= this.items.map(itemFeatures);
-    return this.bagsOfItems;
+    return this.items.map(itemFeatures);
   }
 
   /** Whether the hashed vectors have been built (they are on first use). */
