@@ -19,7 +19,7 @@ export async function workerHeaps(context: BrowserContext, page: Page): Promise<
   cdp.on('Target.attachedToTarget', (event) => attached.push(event as (typeof attached)[number]));
   cdp.on('Target.receivedMessageFromTarget', (event) => {
     const message = JSON.parse((event as { message: string }).message) as { id?: number; result?: { usedSize: number; totalSize: number; backingStorageSize?: number } };
-    if (message.result) pending.get((event as { sessionId: string }).sessionId)?.(message.result);
+    if (message.id === 1 && message.result) pending.get((event as { sessionId: string }).sessionId)?.(message.result);
   });
   try {
     await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
@@ -29,6 +29,8 @@ export async function workerHeaps(context: BrowserContext, page: Page): Promise<
       const usage = await Promise.race([
         new Promise<{ usedSize: number; totalSize: number; backingStorageSize?: number }>((resolve) => {
           pending.set(target.sessionId, resolve);
+          // Collect garbage first: what is measured is what the worker keeps, not what it dropped.
+          void cdp.send('Target.sendMessageToTarget', { sessionId: target.sessionId, message: JSON.stringify({ id: 2, method: 'HeapProfiler.collectGarbage' }) });
           void cdp.send('Target.sendMessageToTarget', { sessionId: target.sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
         }),
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
