@@ -39,10 +39,14 @@ export function itemFeatures(item: Item): FeatureBag {
  * half) they raised content-only NDCG@10 from .5426 to .5492.
  */
 export function alikeFeatures(item: Item): FeatureBag {
-  const bag = itemFeatures(item);
-  for (const word of tokenize(item.title, 60)) {
+  return addTitleCharGrams(itemFeatures(item), item.title, 3, 1);
+}
+
+/** Adds the character n-grams of the title's words (`<word>` padded) to `bag`, `weight` each. */
+export function addTitleCharGrams(bag: FeatureBag, title: string, n: number, weight: number): FeatureBag {
+  for (const word of tokenize(title, 60)) {
     const padded = `<${word}>`;
-    for (let i = 0; i + 3 <= padded.length; i++) add(bag, `g:${padded.slice(i, i + 3)}`, 1);
+    for (let i = 0; i + n <= padded.length; i++) add(bag, `g:${padded.slice(i, i + n)}`, weight);
   }
   return bag;
 }

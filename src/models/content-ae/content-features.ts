@@ -1,6 +1,5 @@
 import type { Item } from '../../shared/types';
-import { itemFeatures, type FeatureBag } from '../../features/item-features';
-import { tokenize } from '../../features/tokenize';
+import { addTitleCharGrams, itemFeatures, type FeatureBag } from '../../features/item-features';
 import { takeTensor, type NamedTensor } from './tensor-list';
 import { fnv1a } from '../../util/hash';
 import { smoothIdf, sublinearTf } from '../../features/tf-idf';
@@ -42,16 +41,7 @@ export class ContentFeaturizer {
   bag(item: Item): FeatureBag {
     const bag = itemFeatures(item);
     const { charN, charWeight } = this.config;
-    if (charN > 0 && charWeight > 0) {
-      for (const word of tokenize(item.title, 60)) {
-        const padded = `<${word}>`;
-        for (let i = 0; i + charN <= padded.length; i++) {
-          const key = `g:${padded.slice(i, i + charN)}`;
-          bag.set(key, (bag.get(key) ?? 0) + charWeight);
-        }
-      }
-    }
-    return bag;
+    return charN > 0 && charWeight > 0 ? addTitleCharGrams(bag, item.title, charN, charWeight) : bag;
   }
 
   /** Fits the slot IDF on a catalog. */

@@ -115,11 +115,6 @@ export class ContentModel {
     return this.alike;
   }
 
-  /** Whether similar() compares this catalog's titles by trigrams too (alikeVectors). */
-  get alikeUsesTrigrams(): boolean {
-    return this.items.length <= ALIKE_TRIGRAM_MAX_ITEMS;
-  }
-
   get version(): string {
     return CONTENT_MODEL_VERSION;
   }

@@ -16,7 +16,8 @@ export interface ItemNeighbours {
   values: Float32Array;
   /**
    * Reads item i's list into `indices`/`values` (length k) without building the whole arrays: a
-   * compact pack's part kept encoded (packs/coded-neighbours.ts). When present, serving uses it.
+   * compact pack's part kept encoded (packs/coded-neighbours.ts). When present, serving uses it
+   * (the blend's scoring, reasons); `neighbourScores` (pack training) reads the whole arrays.
    */
   readRow?(i: number, indices: Int32Array, values: Float32Array): void;
 }
@@ -26,23 +27,15 @@ export interface ItemNeighbours {
  * `out` [(to − from) × items] (zeroed first).
  */
 export function neighbourScores(nb: ItemNeighbours, inputs: Csr, ids: ArrayLike<number>, from: number, to: number, out: Float32Array): void {
-  const { items, k } = nb;
+  const { items, k, indices, values } = nb;
   out.fill(0, 0, (to - from) * items);
-  // A coded part is read a row at a time; a plain one in place.
-  const coded = nb.readRow ? { indices: new Int32Array(k), values: new Float32Array(k) } : null;
-  const indices = coded ? coded.indices : nb.indices;
-  const values = coded ? coded.values : nb.values;
   for (let r = from; r < to; r++) {
     const u = ids[r]!;
     const base = (r - from) * items;
     for (let e = inputs.indptr[u]!; e < inputs.indptr[u + 1]!; e++) {
       const i = inputs.indices[e]!;
       const w = inputs.values[e]!;
-      let off = i * k;
-      if (coded) {
-        nb.readRow!(i, coded.indices, coded.values);
-        off = 0;
-      }
+      const off = i * k;
       for (let t = 0; t < k; t++) out[base + indices[off + t]!]! += w * values[off + t]!;
     }
   }

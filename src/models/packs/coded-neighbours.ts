@@ -42,9 +42,4 @@ export class CodedNeighbours implements ItemNeighbours {
   get values(): Float32Array {
     return this.decodeWhole().values;
   }
-
-  /** Bytes held while coded. */
-  get byteLength(): number {
-    return this.codedIndices.byteLength + (this.codedValues instanceof Float32Array ? this.codedValues.byteLength : this.codedValues.byteLength);
-  }
 }

@@ -134,11 +134,7 @@ export class NormalFloatMatrix {
   /** Rows `indices`, decoded: [indices.length × cols], row-major. */
   gatherRows(indices: ArrayLike<number>): Float32Array {
     const out = new Float32Array(indices.length * this.cols);
-    for (let k = 0; k < indices.length; k++) {
-      const row = indices[k]!;
-      if (!(row >= 0 && row < this.rows)) throw new RangeError(`NormalFloatMatrix: row ${row} of ${this.rows}`);
-      decodeNormalFloatRange(this.bytes, this.rows * this.cols, this.bits, this.block, row * this.cols, this.cols, out, k * this.cols);
-    }
+    for (let k = 0; k < indices.length; k++) this.readRow(indices[k]!, out, k * this.cols);
     return out;
   }
 
