@@ -64,7 +64,7 @@ export interface RecommenderStatus {
   /**
    * The content autoencoder's item embeddings and what they serve; null until trainContent() has
    * run on this device. `source`: trained in this session, or the weights saved on this device by
-   * an earlier one (applied at start to today's catalog); `saved`: kept in IndexedDB for the next
+   * an earlier one (applied just after start to today's catalog; `similar()` waits for it); `saved`: kept in IndexedDB for the next
    * visit. Items added since were embedded with the same weights.
    */
   contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar')[]; source: 'trained here' | 'saved on this device'; saved: boolean } | null;

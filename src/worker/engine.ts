@@ -53,6 +53,8 @@ export class Engine implements Recommender {
   /** Where the content embeddings came from, whether they are saved, and why saved ones were not used. */
   private contentSource: { source: 'trained here' | 'saved on this device'; saved: boolean } | null = null;
   private contentNote: string | null = null;
+  /** The saved content embeddings being applied after start (similar(), boughtTogether() and trainContent() wait for it). */
+  private contentRestore: Promise<void> = Promise.resolve();
   /** Counts forget() calls: work that started before one must not write into the emptied database. */
   private forgotten = 0;
 
@@ -104,17 +106,35 @@ export class Engine implements Recommender {
     if (restored?.rejected) engine.personalError = { code: 'MODEL_INVALID', message: restored.rejected };
     await engine.history.load();
     report('history', 1, 1);
-    // Content embeddings trained on this device before (trainContent()), embedded over today's catalog.
-    const savedContent = await restoreContentEmbeddings(store, catalog.items);
-    if (savedContent.embeddings) {
-      engine.state = engine.state.withEmbeddings(savedContent.embeddings);
-      engine.contentSource = { source: 'saved on this device', saved: true };
-    }
-    engine.contentNote = savedContent.rejected ?? savedContent.skipped;
     // Times both ways of taking the top k here (and compiles the kernels the first call needs).
     engine.topKCalibration = await calibrateTopK(catalog.items.length, state.unavailableMask, 3).catch(() => null);
     report('ready', 1, 1);
+    // Embeddings trained on this device before (trainContent()) serve only similar(): they are
+    // embedded over today's catalog after start (0.3–0.5 s at 4.4k items), not before the first recommendation.
+    engine.contentRestore = engine.restoreContent();
     return engine;
+  }
+
+  /** Applies the content embeddings saved by an earlier visit, if any (never throws). */
+  private async restoreContent(): Promise<void> {
+    const items = this.state.items;
+    const saved = await restoreContentEmbeddings(this.history.store, items).catch((error: unknown) => ({ embeddings: null, rejected: String(error), skipped: null }));
+    this.contentNote = saved.rejected ?? saved.skipped;
+    const restored = saved.embeddings;
+    if (!restored) return;
+    // Disposed meanwhile, or trainContent() already gave fresher ones: these are not needed.
+    if (this.disposed || this.state.embeddings) {
+      restored.dispose();
+      return;
+    }
+    // The catalog may have changed since start: embed the one serving now with the same weights.
+    const current = this.state.items === items ? restored : await restored.forCatalog(this.state.items);
+    if (this.disposed || this.state.embeddings) {
+      current.dispose();
+      return;
+    }
+    this.swap(this.state.withEmbeddings(current));
+    this.contentSource = { source: 'saved on this device', saved: true };
   }
 
   /** Serves from `next` from now on; frees what only the state before the last one held. */
@@ -187,6 +207,7 @@ export class Engine implements Recommender {
 
   async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
+    await this.contentRestore;
     const state = this.state;
     const row = this.rowOf(itemId);
     checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
@@ -198,6 +219,7 @@ export class Engine implements Recommender {
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
+    await this.contentRestore;
     const state = this.state;
     if (!Array.isArray(itemIds) || itemIds.length === 0 || itemIds.length > MAX_BOUGHT_TOGETHER_INPUTS) {
       throw new LocalrecError('INVALID_ARGUMENT', `boughtTogether() takes an array of 1 to ${MAX_BOUGHT_TOGETHER_INPUTS} item ids.`, { value: describeValue(itemIds) });
@@ -298,11 +320,12 @@ export class Engine implements Recommender {
 
   async trainContent(options: TrainContentOptions = {}): Promise<TrainContentReport> {
     this.assertLive();
+    const generation = this.forgotten;
     const { onProgress, epochs = 20 } = checkOptions(options, 'trainContent', '{ epochs? }');
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 200) throw new LocalrecError('INVALID_ARGUMENT', 'epochs must be an integer from 1 to 200.');
+    await this.contentRestore;
     const state = this.state;
     const started = performance.now();
-    const generation = this.forgotten;
     const embeddings = await this.job.run(
       () =>
         ContentEmbeddings.train(state.items, {
