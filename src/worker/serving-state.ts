@@ -81,12 +81,20 @@ export class ServingState {
     return this.rowById.get(id);
   }
 
-  private words: (ReadonlySet<string> | null)[] | null = null;
+  /** Title word sets built so far (undefined: not yet); a list looks at a few dozen rows, not the catalog. */
+  private words: (ReadonlySet<string> | null | undefined)[] | null = null;
 
-  /** A row's title word set (built for the whole catalog on first use), for spreading variants. */
+  /** A row's title word set, built when a row is first asked for (for spreading variants). */
   titleWordsOf(row: number): ReadonlySet<string> | null {
-    this.words ??= this.items.map((item) => (item.title ? titleWords(item.title) : null));
-    return this.words[row] ?? null;
+    // Built per row: building every title's set at the first recommendation took 0.23 s at 100k items.
+    this.words ??= new Array<ReadonlySet<string> | null | undefined>(this.items.length);
+    let words = this.words[row];
+    if (words === undefined) {
+      const title = this.items[row]?.title;
+      words = title ? titleWords(title) : null;
+      this.words[row] = words;
+    }
+    return words;
   }
 
   /** Built on first use: ~0.2 s at 4k items, ~1.6 s at 100k. */
