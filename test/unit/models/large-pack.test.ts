@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { decodePack, encodePack, vaeModelPack, vaeScorerFromPack } from '../../../src/models/packs/vae-pack';
-import { decodeNormalFloat, encodeNormalFloat, NORMAL_FLOAT_LEVELS, NormalFloatMatrix } from '../../../src/models/packs/normal-float';
+import { decodeNormalFloat, decodeNormalFloatRange, encodeNormalFloat, NORMAL_FLOAT_LEVELS, NormalFloatMatrix } from '../../../src/models/packs/normal-float';
 import { DeltaVarintMatrix, encodeDeltaVarint } from '../../../src/models/packs/delta-varint';
 import { CollaborativeBlend } from '../../../src/models/collaborative-blend';
 import { VaeNetwork } from '../../../src/models/vae/vae-network';
@@ -93,6 +93,19 @@ describe('a catalog over 65,536 items', () => {
       const block = values.subarray(b, b + 64);
       const scale = Math.max(...Array.from(block, Math.abs));
       for (let i = b; i < Math.min(values.length, b + 64); i++) expect(Math.abs(back[i]! - values[i]!)).toBeLessThanOrEqual((maxGap / 2) * scale * 1.001 + 1e-4);
+    }
+  });
+
+  it.each([4, 3] as const)('NF%i decodes whole tensors as value-by-value reads do, whatever the block size', (bits) => {
+    const rng = mulberry32(5);
+    // Lengths that end mid-group and mid-block; blocks that are and are not multiples of 8.
+    for (const [length, block] of [[1001, 64], [4099, 128], [77, 12], [64, 7]] as const) {
+      const values = Float32Array.from({ length }, () => rng() - 0.5);
+      const coded = encodeNormalFloat(values, bits, block);
+      const whole = decodeNormalFloat(coded, length, bits, block);
+      const oneByOne = new Float32Array(length);
+      for (let i = 0; i < length; i++) decodeNormalFloatRange(coded, length, bits, block, i, 1, oneByOne, i);
+      expect(Array.from(whole)).toEqual(Array.from(oneByOne));
     }
   });
 });
