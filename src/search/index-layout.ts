@@ -33,6 +33,14 @@ export const BM25 = { k1: 1.2, b: 0.7, delta: 0.5 };
 /** Score weights of a completion of the word being typed and of a typo match, relative to an exact word. */
 export const PREFIX_WEIGHT = 0.375;
 export const TYPO_WEIGHT = 0.45;
+/**
+ * Completions of the word being typed that are scored: the most frequent ones (Elasticsearch's
+ * `max_expansions` for prefix queries is 50). A one- or two-letter prefix in a 100k-item catalog
+ * stands for thousands of words ("3" → every model number starting with 3), each with its own
+ * postings, and took ~8 ms a query; the rare ones among them could not reach the top anyway,
+ * as completions share the IDF of the most frequent.
+ */
+export const MAX_COMPLETIONS = 50;
 /** Score weight of another form of a query word (same light stem: "eyes" → eye, "protect" → protective), in a query phrased as a need. */
 export const STEM_WEIGHT = 0.7;
 /** Score weight of a closed compound starting with a query word ("eye" → eyewear), in a query phrased as a need. */

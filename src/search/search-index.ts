@@ -3,7 +3,7 @@ import type { Item } from '../shared/types';
 import { boundedEditDistance } from './edit-distance';
 import { fieldTerms, fieldText, lightStem, parseQuery, SEARCH_FIELDS, typoDistance, type SearchField } from './search-text';
 import { BestK } from '../util/best-k';
-import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_WEIGHT, STEM_WEIGHT, COMPOUND_WEIGHT, TYPO_WEIGHT, CATEGORY_SHARE, type IndexQuery, type SearchHit, type SearchIndexOptions } from './index-layout';
+import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_WEIGHT, MAX_COMPLETIONS, STEM_WEIGHT, COMPOUND_WEIGHT, TYPO_WEIGHT, CATEGORY_SHARE, type IndexQuery, type SearchHit, type SearchIndexOptions } from './index-layout';
 
 export type { IndexQuery, SearchHit, SearchIndexOptions };
 
@@ -289,6 +289,14 @@ export class SearchIndex {
         if (term === word || otherWords.has(term)) continue;
         completions.push(t);
         maxDf = Math.max(maxDf, this.df[t] as number);
+      }
+      // The most frequent completions only (ties: spelling order, as listed).
+      if (completions.length > MAX_COMPLETIONS) {
+        const order = completions.map((t, i) => i).sort((a, b) => (this.df[completions[b]!] as number) - (this.df[completions[a]!] as number) || a - b);
+        const kept = new Set(order.slice(0, MAX_COMPLETIONS));
+        const frequent = completions.filter((_, i) => kept.has(i));
+        completions.length = 0;
+        completions.push(...frequent);
       }
       const shared = this.idf(maxDf);
       for (const t of completions) {

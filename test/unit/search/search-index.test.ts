@@ -46,6 +46,22 @@ describe('SearchIndex on the real catalog slice', () => {
     expect(finished.filter((t) => /filament/i.test(t)).length).toBeLessThan(5);
   });
 
+  it('scores only the 50 most frequent completions of a short prefix (a model number typed in a large catalog)', () => {
+    // 300 model numbers starting with 30, one item each, and one common word "30ml" in 40 items.
+    const many: Item[] = [
+      ...Array.from({ length: 300 }, (_, i) => ({ id: `m${i}`, title: `Spare part 30${String(i).padStart(3, '0')}` })),
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, title: `30ml sample bottle ${i}` })),
+    ];
+    const big = SearchIndex.build(many);
+    const hits = big.search('30', { k: 400 });
+    // Every 30ml item (its word is the most frequent completion) and 49 model numbers: not all 300.
+    const rows = new Set(hits.map((h) => h.row));
+    for (let i = 300; i < 340; i++) expect(rows.has(i)).toBe(true);
+    expect(hits.length).toBe(40 + 49);
+    // A longer prefix still reaches the one item it names.
+    expect(big.search('30123', { k: 5 }).map((h) => many[h.row]!.id)).toEqual(['m123']);
+  });
+
   it('tolerates a typo ("filamnet", "duct tpae")', () => {
     const exact = index.search('filament', { k: 10 }).map((h) => h.row);
     const typo = index.search('filamnet', { k: 10 });
