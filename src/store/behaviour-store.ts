@@ -27,6 +27,9 @@ export interface BehaviourStore {
   /** All events, oldest first. */
   listEvents(): Promise<StoredEvent[]>;
   getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
+  /** The cached catalog's source and fingerprint, without its items (cheap at any size). */
+  getCatalogStamp(): Promise<{ source: string; fingerprint: string } | undefined>;
+  /** Caches the catalog and its stamp together. */
   putCatalogCache(record: CatalogCacheRecord): Promise<void>;
   /** Model checkpoints and cached model packs (weights as ArrayBuffers). */
   getCheckpoint(name: string): Promise<CheckpointRecord | undefined>;

@@ -2,7 +2,7 @@ import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import { LocalrecError } from '../shared/errors';
 import type { StoredEvent } from '../shared/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
-import { DB_VERSION, type CatalogCacheRecord, type CheckpointRecord, type LocalrecDB } from './schema';
+import { DB_VERSION, type CatalogCacheRecord, type CatalogStampRecord, type CheckpointRecord, type LocalrecDB } from './schema';
 
 type Db = IDBPDatabase<LocalrecDB>;
 
@@ -162,7 +162,16 @@ export class IdbStore implements BehaviourStore {
 
   async getCatalogCache(): Promise<CatalogCacheRecord | undefined> {
     try {
-      return await (await this.db()).get('catalog', 'current');
+      return (await (await this.db()).get('catalog', 'current')) as CatalogCacheRecord | undefined;
+    } catch (error) {
+      throw storageError(error, 'reading the catalog cache');
+    }
+  }
+
+  async getCatalogStamp(): Promise<{ source: string; fingerprint: string } | undefined> {
+    try {
+      const stamp = (await (await this.db()).get('catalog', 'stamp')) as CatalogStampRecord | undefined;
+      return stamp && { source: stamp.source, fingerprint: stamp.fingerprint };
     } catch (error) {
       throw storageError(error, 'reading the catalog cache');
     }
@@ -170,7 +179,12 @@ export class IdbStore implements BehaviourStore {
 
   async putCatalogCache(record: CatalogCacheRecord): Promise<void> {
     try {
-      await (await this.db()).put('catalog', record);
+      const tx = (await this.db()).transaction('catalog', 'readwrite');
+      await Promise.all([
+        tx.store.put(record),
+        tx.store.put({ key: 'stamp', source: record.source, fingerprint: record.fingerprint }),
+        tx.done,
+      ]);
     } catch (error) {
       throw storageError(error, 'caching the catalog');
     }
@@ -206,7 +220,7 @@ export class IdbStore implements BehaviourStore {
       const tx = db.transaction(['events', 'catalog', 'checkpoints'], 'readonly');
       const [events, catalog, checkpoints] = await Promise.all([
         tx.objectStore('events').getAll(),
-        tx.objectStore('catalog').get('current'),
+        tx.objectStore('catalog').get('current') as Promise<CatalogCacheRecord | undefined>,
         tx.objectStore('checkpoints').getAll(),
       ]);
       await tx.done;

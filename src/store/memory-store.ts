@@ -37,6 +37,10 @@ export class MemoryStore implements BehaviourStore {
     return this.catalogCache;
   }
 
+  async getCatalogStamp(): Promise<{ source: string; fingerprint: string } | undefined> {
+    return this.catalogCache && { source: this.catalogCache.source, fingerprint: this.catalogCache.fingerprint };
+  }
+
   async putCatalogCache(record: CatalogCacheRecord): Promise<void> {
     this.catalogCache = record;
   }

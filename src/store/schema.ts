@@ -13,6 +13,16 @@ export interface CatalogCacheRecord {
   savedAt: number;
 }
 
+/**
+ * What the cached catalog is, without its items: written with it in one transaction, so a start
+ * can tell whether the catalog it fetched is already cached without reading 100k items back.
+ */
+export interface CatalogStampRecord {
+  key: 'stamp';
+  source: string;
+  fingerprint: string;
+}
+
 export interface CheckpointRecord {
   name: string;
   savedAt: number;
@@ -23,6 +33,6 @@ export interface CheckpointRecord {
 /** The IndexedDB layout. Everything the library persists lives in these three stores. */
 export interface LocalrecDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { 'by-time': number } };
-  catalog: { key: string; value: CatalogCacheRecord };
+  catalog: { key: string; value: CatalogCacheRecord | CatalogStampRecord };
   checkpoints: { key: string; value: CheckpointRecord };
 }

@@ -86,3 +86,27 @@ describe('suspect titles', () => {
     expect(report.suspectTitles).toEqual({ junk: 2, duplicate: 1 });
   });
 });
+
+describe('loadCatalog from a URL', () => {
+  it('caches the catalog once, and on a later start compares its stamp without reading the cached items back', async () => {
+    const { loadCatalog } = await import('../../../src/catalog/load-catalog');
+    const { MemoryStore } = await import('../../../src/store/memory-store');
+    const store = new MemoryStore('stamp-test', 100);
+    const calls = { get: 0, put: 0 };
+    const get = store.getCatalogCache.bind(store);
+    const put = store.putCatalogCache.bind(store);
+    store.getCatalogCache = () => (calls.get++, get());
+    store.putCatalogCache = (record) => (calls.put++, put(record));
+    const url = (rows: object[]) => `data:application/jsonl,${encodeURIComponent(rows.map((r) => JSON.stringify(r)).join('\n'))}`;
+    const first = url([{ id: 'a', title: 'Alpha pipette' }, { id: 'b', title: 'Beta beaker' }]);
+    for (let start = 0; start < 2; start++) {
+      const loaded = await loadCatalog(first, store);
+      expect(loaded.report).toMatchObject({ source: 'url', cached: true, size: 2 });
+    }
+    expect(calls).toEqual({ get: 0, put: 1 });
+    // A changed catalog at the same URL is cached again.
+    await loadCatalog(url([{ id: 'a', title: 'Alpha pipette' }, { id: 'c', title: 'Gamma flask' }]), store);
+    expect(calls).toEqual({ get: 0, put: 2 });
+    expect((await get())?.items.map((item) => item.id)).toEqual(['a', 'c']);
+  });
+});
