@@ -157,10 +157,11 @@ async function plan(preference: BackendPreference, adapter: AdapterInfo | null):
  * Picks and initialises a tfjs backend. `auto` takes WebGPU only on a hardware adapter (a
  * software adapter such as SwiftShader is ~60× slower than WASM), and every choice falls back
  * down the chain on failure, recording why.
+ * @param adapterProbe probeWebGpuAdapter() begun earlier (the engine asks the GPU process while the catalog loads)
  * @throws LocalrecError BACKEND_UNAVAILABLE when nothing works.
  */
-export async function selectBackend(preference: BackendPreference, wasmPaths?: WasmPaths): Promise<BackendChoice> {
-  const adapter = await probeWebGpuAdapter();
+export async function selectBackend(preference: BackendPreference, wasmPaths?: WasmPaths, adapterProbe?: Promise<AdapterInfo | null>): Promise<BackendChoice> {
+  const adapter = await (adapterProbe ?? probeWebGpuAdapter());
   const planned = await plan(preference, adapter);
   let { order, reason } = planned;
   const failures: BackendChoice['failures'] = [];

@@ -3,12 +3,13 @@ import type { Recommender } from '../shared/contract';
 import { describeValue, LocalrecError } from '../shared/errors';
 import type { BoughtTogetherOptions, CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, TrainContentOptions, TrainContentReport, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
 import type { ExportedData, RecommenderStatus } from '../shared/status';
-import { selectBackend, type BackendChoice } from '../backend/select-backend';
+import { probeWebGpuAdapter, selectBackend, type BackendChoice } from '../backend/select-backend';
 import { loadCatalog } from '../catalog/load-catalog';
 import { mergeCatalog } from '../catalog/merge-catalog';
 import { tuneReasonWriter } from '../explain/generator/fine-tune-reasons';
 import { loadReasonWriter, type ReasonsReport } from '../explain/generator/reason-writer';
 import { loadModelPack, type ModelPackReport } from '../models/packs/load-model-pack';
+import { startPackFetch } from '../models/packs/pack-source';
 import { catalogBytes, checkCatalogFits, memoryBudgetBytes } from './memory-budget';
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
@@ -79,19 +80,30 @@ export class Engine implements Recommender {
     // Another tab erased the history: drop the personal model made of it.
     const history = ShopperHistory.open(config, () => engine?.dropPersonal());
     const store = history.store;
+    // The pack's IndexedDB copy and manifest are read, and the WebGPU adapter asked for, while the
+    // catalog loads: all three wait on another process, not on this thread.
+    const packStarted = config.models !== undefined ? startPackFetch(config.models, store) : undefined;
+    const adapterProbe = probeWebGpuAdapter();
     report('catalog', 0, 1);
     const catalog = await loadCatalog(config.catalog, store);
     const budget = memoryBudgetBytes(config.memoryBudgetMB);
     checkCatalogFits(catalog.items.length, budget, config.dims);
     report('catalog', 1, 1);
     report('backend', 0, 1);
-    const backend = await selectBackend(config.backend, config.wasmPaths);
+    const backend = await selectBackend(config.backend, config.wasmPaths, adapterProbe);
     report('backend', 1, 1);
     report('features', 0, catalog.items.length);
     let state = await ServingState.forCatalog(catalog.items, config.dims);
     report('features', catalog.items.length, catalog.items.length);
-    const pack = await loadModelPack(config.models, store, state.rowById, catalog.items.length, config.modelsIntegrity, budget - catalogBytes(catalog.items.length, config.dims), (loaded, total) =>
-      report('model-download', loaded, total),
+    const pack = await loadModelPack(
+      config.models,
+      store,
+      state.rowById,
+      catalog.items.length,
+      config.modelsIntegrity,
+      budget - catalogBytes(catalog.items.length, config.dims),
+      (loaded, total) => report('model-download', loaded, total),
+      packStarted,
     );
     report('model', 0, 1);
     const reasons = await loadReasonWriter(config.reasons, store, catalog.items, (id) => state.rowOf(id), config.reasonsIntegrity);

@@ -2,7 +2,7 @@ import { LocalrecError } from '../../shared/errors';
 import type { PackReport } from '../../shared/status';
 import type { BehaviourStore } from '../../store/behaviour-store';
 import { CollaborativeModel } from '../collaborative-model';
-import { dropCachedPack, loadPack, type DownloadProgress } from './pack-source';
+import { dropCachedPack, loadPack, type DownloadProgress, type PackFetchStart } from './pack-source';
 import { decodePack } from './vae-pack';
 import { checkPackFits } from '../../worker/memory-budget';
 
@@ -23,12 +23,13 @@ export async function loadModelPack(
   integrity?: string,
   budgetBytes = Infinity,
   onDownload?: DownloadProgress,
+  started?: PackFetchStart,
 ): Promise<{ collaborative: CollaborativeModel | null; report: ModelPackReport }> {
   const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
   try {
     // Serving reads the first encoder layer and the neighbour lists a history's rows at a time: they stay coded.
-    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { coded: true }), integrity, onDownload);
+    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { coded: true }), integrity, onDownload, started);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
     report.integrity = loaded.integrity;

@@ -67,15 +67,6 @@ async function openRaw(raw: RawPack, integrity: string | undefined, what: string
   };
 }
 
-/**
- * Gets a pack's files: the small manifest from the network, then the rest from the IndexedDB copy
- * when it is the same build, else from the network. Every file is checked against the SHA-256 the
- * manifest carries (and the manifest against `integrity`, when the store gives one) before it is
- * used or cached: a mismatch caches nothing. Offline, a cached copy is used once it passes the
- * same check; a cached copy that fails it is dropped and downloaded again.
- * @param what the pack's name in messages ("model pack", "reasons pack")
- * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
- */
 /** Bytes received so far of `total` (from the manifest: a gzip response's Content-Length is the compressed size). */
 export type DownloadProgress = (loaded: number, total: number) => void;
 
@@ -111,14 +102,64 @@ function weightBytesOf(manifest: string | null): number {
   }
 }
 
-export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, integrity?: string, what = 'model pack', onDownload?: DownloadProgress): Promise<FetchedPack> {
-  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+/** The two reads every start makes first, begun together: the IndexedDB copy and the manifest. */
+export interface PackFetchStart {
+  cached: Promise<unknown>;
+  manifest: Promise<{ text: string } | { error: unknown }>;
+}
+
+function packBase(baseUrl: string): URL {
+  return new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
+/**
+ * Begins reading the IndexedDB copy and fetching the manifest (never throws: errors surface in
+ * fetchPackFiles). The engine begins them before it parses the catalog, so that the wait for the
+ * database and the network overlaps work it has to do anyway.
+ */
+export function startPackFetch(baseUrl: string, store: BehaviourStore): PackFetchStart {
+  let base: URL;
+  try {
+    base = packBase(baseUrl);
+  } catch (error) {
+    return { cached: Promise.resolve(undefined), manifest: Promise.resolve({ error }) };
+  }
+  return {
+    cached: store.getCheckpoint(CACHE_PREFIX + base.href).then(
+      (checkpoint) => checkpoint?.data,
+      () => undefined,
+    ),
+    manifest: fetchOk(new URL('manifest.json', base)).then((r) => r.text()).then((text) => ({ text }), (error: unknown) => ({ error })),
+  };
+}
+
+/**
+ * Gets a pack's files: the small manifest from the network, then the rest from the IndexedDB copy
+ * when it is the same build, else from the network. Every file is checked against the SHA-256 the
+ * manifest carries (and the manifest against `integrity`, when the store gives one) before it is
+ * used or cached: a mismatch caches nothing. Offline, a cached copy is used once it passes the
+ * same check; a cached copy that fails it is dropped and downloaded again.
+ * @param what the pack's name in messages ("model pack", "reasons pack")
+ * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
+ */
+export async function fetchPackFiles(
+  baseUrl: string,
+  store: BehaviourStore,
+  integrity?: string,
+  what = 'model pack',
+  onDownload?: DownloadProgress,
+  started?: PackFetchStart,
+): Promise<FetchedPack> {
+  const base = packBase(baseUrl);
   const cacheName = CACHE_PREFIX + base.href;
-  const cached = cachedRaw((await store.getCheckpoint(cacheName).catch(() => undefined))?.data);
+  const begun = started ?? startPackFetch(baseUrl, store);
+  const cached = cachedRaw(await begun.cached);
   let manifest: string | null = null;
   let offline: LocalrecError | null = null;
   try {
-    manifest = await (await fetchOk(new URL('manifest.json', base))).text();
+    const fetched = await begun.manifest;
+    if ('error' in fetched) throw fetched.error;
+    manifest = fetched.text;
   } catch (error) {
     if (!(cached && error instanceof LocalrecError && error.code === 'MODEL_FETCH_FAILED')) throw error;
     offline = error;
@@ -150,7 +191,7 @@ export async function fetchPackFiles(baseUrl: string, store: BehaviourStore, int
 
 /** Drops a cached pack (e.g. it failed to decode), so the next start downloads it afresh. */
 export async function dropCachedPack(baseUrl: string, store: BehaviourStore): Promise<void> {
-  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const base = packBase(baseUrl);
   await store.deleteCheckpoint(CACHE_PREFIX + base.href).catch(() => undefined);
 }
 
@@ -170,8 +211,16 @@ export interface LoadedPack<T> {
  * @param what the pack's name in messages ("model pack", "reasons pack")
  * @throws LocalrecError MODEL_FETCH_FAILED | MODEL_INVALID
  */
-export async function loadPack<T>(url: string, store: BehaviourStore, what: string, decode: (files: PackFiles) => T, integrity?: string, onDownload?: DownloadProgress): Promise<LoadedPack<T>> {
-  let fetched = await fetchPackFiles(url, store, integrity, what, onDownload);
+export async function loadPack<T>(
+  url: string,
+  store: BehaviourStore,
+  what: string,
+  decode: (files: PackFiles) => T,
+  integrity?: string,
+  onDownload?: DownloadProgress,
+  started?: PackFetchStart,
+): Promise<LoadedPack<T>> {
+  let fetched = await fetchPackFiles(url, store, integrity, what, onDownload, started);
   let cacheError = fetched.cacheError;
   const decodeOrDrop = async (): Promise<T | Error> => {
     try {
