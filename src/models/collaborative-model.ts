@@ -255,10 +255,16 @@ export class CollaborativeModel {
     );
   }
 
-  /** [histories × vocabulary] scores mapped onto catalog rows (NaN at rows the model does not know). */
+  /** Whether vocabulary entry v is catalog row v for every row (computed on first use). */
+  private identity: boolean | undefined;
+
+  /** [histories × vocabulary] scores mapped onto catalog rows (NaN at rows the model does not know); views of `flat` when they are the same. */
   private toRows(flat: Float32Array, count: number): Float32Array[] {
     const vocab = this.rowOfVocab.length;
     const catalogSize = this.vocabOfRow.length;
+    // A pack built from this very catalog knows every row, in catalog order: nothing to move.
+    this.identity ??= vocab === catalogSize && this.rowOfVocab.every((row, v) => row === v);
+    if (this.identity) return Array.from({ length: count }, (_, p) => flat.subarray(p * vocab, (p + 1) * vocab));
     return Array.from({ length: count }, (_, p) => {
       const out = new Float32Array(catalogSize).fill(Number.NaN);
       for (let v = 0; v < vocab; v++) {

@@ -3,7 +3,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
-import { standardise } from './standardise';
+import { standardise, standardiseKnown } from './standardise';
 import { expandQueries, QUERY_EVIDENCE, type QueryEvidence } from './query-evidence';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
@@ -108,6 +108,19 @@ export class HybridScorer {
     return tf.tensor1d(scores!);
   }
 
+  /** The same scores as scoreHistory(), in JS memory: for callers that read a few rows (search hits), not top-k over all. */
+  async scoreHistoryValues(history: WeightedHistory): Promise<Float32Array> {
+    if (!this.collaborative && !(this.queryEvidence && history.queries.length > 0)) {
+      const scores = this.contentScores(history);
+      try {
+        return (await scores.data()) as Float32Array;
+      } finally {
+        scores.dispose();
+      }
+    }
+    return (await this.scoreHistories([history]))[0]!;
+  }
+
   private contentBatch(histories: readonly WeightedHistory[]): tf.Tensor2D {
     const rows = [...new Set(histories.flatMap((h) => [...h.items.keys()]))];
     const queries = [...new Set(histories.flatMap((h) => h.queries.map((q) => q.query)))];
@@ -178,7 +191,8 @@ export class HybridScorer {
     const textParts = bridge.rows.length > 0 && this.bridgeSettings.carryText !== 1 && using.some(Boolean) ? await collaborative.textPartScores(histories.map((h, p) => (using[p] ? h.items : new Map()))) : null;
     return histories.map((history, p) => {
       if (!using[p]) return { text: standardise(content[p]!), popularity: popularity! };
-      const vae = standardise(known[p]!, knows);
+      // Known rows are exactly the scored ones (toRows leaves NaN at the others).
+      const vae = standardiseKnown(known[p]!);
       // Content only matters at the new rows here: scored with the exact vectors (new-item-bridge.ts).
       const text = contentUnused ? content[p]! : bridge.contentScores(history, content[p]!);
       const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;

@@ -1,7 +1,7 @@
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { nearDuplicates } from '../features/title-words';
-import { standardise } from './standardise';
+import { standardise, standardiseKnown } from './standardise';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
 /**
@@ -60,7 +60,7 @@ export async function relatedScores(parts: RelatedParts, rows: readonly number[]
   const known = collaborative ? rows.filter((row) => collaborative.knows(row)) : [];
   if (!collaborative || known.length === 0 || weights.collaborative === 0) return out;
   const [scores] = await collaborative.scoreHistories([new Map(known.map((row) => [row, 1]))]);
-  const z = standardise(scores!, (r) => !Number.isNaN(scores![r]!));
+  const z = standardiseKnown(scores!);
   for (let r = 0; r < n; r++) if (!Number.isNaN(z[r]!)) out[r]! += weights.collaborative * z[r]!;
   return out;
 }

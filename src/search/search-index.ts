@@ -279,25 +279,21 @@ export class SearchIndex {
     if (known && !completionsOnly) out.push({ term: exact, weight: 1, idf: this.idf(this.df[exact] as number) });
     if (partial) {
       const sorted = this.refreshVocabulary();
+      // The completions are the words in [lo, hi) of the spelling order. Only the most frequent
+      // count (equal counts: the first in spelling order), picked in one pass over their counts:
+      // a one-letter prefix can have thousands. The query's other words are not its completions.
       const lo = this.lowerBound(sorted, word);
-      const completions: number[] = [];
-      let maxDf = known ? (this.df[exact] as number) : 0;
-      for (let i = lo; i < sorted.length; i++) {
+      const hi = this.lowerBound(sorted, `${word}\uffff`);
+      const frequent = new BestK(MAX_COMPLETIONS + otherWords.size);
+      for (let i = lo; i < hi; i++) {
         const t = sorted[i] as number;
-        const term = this.terms[t] as string;
-        if (!term.startsWith(word)) break;
-        if (term === word || otherWords.has(term)) continue;
-        completions.push(t);
-        maxDf = Math.max(maxDf, this.df[t] as number);
+        if (t !== exact) frequent.push(this.df[t] as number, i);
       }
-      // The most frequent completions only (ties: spelling order, as listed).
-      if (completions.length > MAX_COMPLETIONS) {
-        const order = completions.map((t, i) => i).sort((a, b) => (this.df[completions[b]!] as number) - (this.df[completions[a]!] as number) || a - b);
-        const kept = new Set(order.slice(0, MAX_COMPLETIONS));
-        const frequent = completions.filter((_, i) => kept.has(i));
-        completions.length = 0;
-        completions.push(...frequent);
-      }
+      const completions = Array.from(frequent.take().ids, (i) => sorted[i] as number)
+        .filter((t) => !otherWords.has(this.terms[t] as string))
+        .slice(0, MAX_COMPLETIONS);
+      let maxDf = known ? (this.df[exact] as number) : 0;
+      for (const t of completions) maxDf = Math.max(maxDf, this.df[t] as number);
       const shared = this.idf(maxDf);
       for (const t of completions) {
         const len = (this.terms[t] as string).length;

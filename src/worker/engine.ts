@@ -255,14 +255,9 @@ export class Engine implements Recommender {
     const history = this.weigh(this.history.events());
     let interest: Float32Array | null = null;
     if (hits.length > 0 && (history.items.size > 0 || history.queries.length > 0)) {
-      const all = await state.scorer.scoreHistory(history);
-      const picked = tf.tidy(() => tf.gather(all, tf.tensor1d(hits.map((h) => h.row), 'int32')));
-      all.dispose();
-      try {
-        interest = (await picked.data()) as Float32Array;
-      } finally {
-        picked.dispose();
-      }
+      // Read in JS: the hits are a few hundred rows, not worth a round trip through the backend.
+      const all = await state.scorer.scoreHistoryValues(history);
+      interest = Float32Array.from(hits, (hit) => all[hit.row]!);
     }
     const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT);
     const hitOf = new Map(ranked.map((hit) => [hit.row, hit]));
