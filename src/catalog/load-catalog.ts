@@ -1,6 +1,7 @@
 import { LocalrecError } from '../shared/errors';
 import type { CatalogReport, Item } from '../shared/types';
 import type { BehaviourStore } from '../store/behaviour-store';
+import type { CatalogStampRecord, CatalogValidators } from '../store/schema';
 import { catalogFingerprint, normalizeCatalog } from './normalize-catalog';
 
 export interface LoadedCatalog {
@@ -34,7 +35,13 @@ export function parseCatalogText(text: string): unknown[] {
   return rows;
 }
 
-async function fetchCatalogRows(url: string): Promise<unknown[]> {
+/**
+ * Bump when normalizeCatalog's output for the same rows changes: copies made by another version
+ * are parsed afresh instead of reused.
+ */
+export const NORMALISER_VERSION = 1;
+
+async function fetchCatalog(url: string): Promise<Response> {
   let response: Response;
   try {
     // The catalog is public store data; the request carries nothing about the shopper.
@@ -45,22 +52,62 @@ async function fetchCatalogRows(url: string): Promise<unknown[]> {
   if (!response.ok) {
     throw new LocalrecError('CATALOG_FETCH_FAILED', `Fetching the catalog gave HTTP ${response.status}.`, { url });
   }
-  return parseCatalogText(await response.text());
+  return response;
+}
+
+function validatorsOf(response: Response): CatalogValidators {
+  return { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified'), contentLength: response.headers.get('content-length') };
+}
+
+function hasValidators(v: CatalogValidators): boolean {
+  return v.etag !== null || (v.lastModified !== null && v.contentLength !== null);
+}
+
+/**
+ * Whether two responses are the same file by their validators: the same ETag, or (without one)
+ * the same Last-Modified and Content-Length, as HTTP caches decide.
+ */
+export function sameCatalogFile(a: CatalogValidators | undefined, b: CatalogValidators): boolean {
+  if (!a || !hasValidators(b)) return false;
+  if (a.etag !== null || b.etag !== null) return a.etag === b.etag;
+  return a.lastModified !== null && a.lastModified === b.lastModified && a.contentLength !== null && a.contentLength === b.contentLength;
+}
+
+/**
+ * The IndexedDB copy of the catalog at `url`, when the response in hand is the same file as the
+ * one it was made from (same validators, same normaliser) and the copy reads back whole; else null.
+ */
+async function reusableCopy(url: string, response: Response, store: BehaviourStore): Promise<{ items: Item[]; report: NonNullable<CatalogStampRecord['report']>; fingerprint: string } | null> {
+  const stamp = await store.getCatalogStamp().catch(() => undefined);
+  if (!stamp || stamp.source !== url || stamp.normaliser !== NORMALISER_VERSION || !stamp.report || !sameCatalogFile(stamp.validators, validatorsOf(response))) return null;
+  const copy = await store.getCatalogCache().catch(() => undefined);
+  if (!copy || copy.source !== url || copy.fingerprint !== stamp.fingerprint || !Array.isArray(copy.items) || copy.items.length !== stamp.report.size) return null;
+  return { items: copy.items, report: stamp.report, fingerprint: copy.fingerprint };
 }
 
 /**
  * Loads the catalog from an array or a URL, validates every row, and keeps a copy in the store so
- * that a later start works even when the URL cannot be reached.
+ * that a later start works even when the URL cannot be reached. When the URL answers with the
+ * same validators as the file the copy was made from, the copy is served and the body is not
+ * parsed again (0.45 s of a warm start at 100k items).
  */
 export async function loadCatalog(source: unknown, store: BehaviourStore): Promise<LoadedCatalog> {
   let rows: unknown[];
   let origin: CatalogReport['source'];
+  let validators: CatalogValidators | undefined;
   if (Array.isArray(source)) {
     rows = source;
     origin = 'array';
   } else if (typeof source === 'string') {
     try {
-      rows = await fetchCatalogRows(source);
+      const response = await fetchCatalog(source);
+      const copy = await reusableCopy(source, response, store);
+      if (copy) {
+        void response.body?.cancel().catch(() => undefined);
+        return { items: copy.items, fingerprint: copy.fingerprint, report: { ...copy.report, source: 'url', cached: true, reusedCopy: true } };
+      }
+      validators = validatorsOf(response);
+      rows = parseCatalogText(await response.text());
       origin = 'url';
     } catch (error) {
       const cached = error instanceof LocalrecError && error.code === 'CATALOG_FETCH_FAILED'
@@ -88,13 +135,15 @@ export async function loadCatalog(source: unknown, store: BehaviourStore): Promi
     try {
       // The stamp, not the cached items: reading 100k items back only to compare took ~0.2 s.
       const previous = await store.getCatalogStamp();
-      if (previous?.fingerprint !== fingerprint || previous.source !== source) {
-        await store.putCatalogCache({ key: 'current', source: source as string, fingerprint, items, savedAt: Date.now() });
+      // Written again when the content changed, or the file's validators did (so that the next start can reuse the copy).
+      const newValidators = hasValidators(validators!) && !sameCatalogFile(previous?.validators, validators!);
+      if (previous?.fingerprint !== fingerprint || previous.source !== source || previous.normaliser !== NORMALISER_VERSION || newValidators) {
+        await store.putCatalogCache({ key: 'current', source: source as string, fingerprint, items, savedAt: Date.now() }, { validators, normaliser: NORMALISER_VERSION, report });
       }
       cached = true;
     } catch {
       cached = false;
     }
   }
-  return { items, fingerprint, report: { ...report, source: origin, cached } };
+  return { items, fingerprint, report: { ...report, source: origin, cached, reusedCopy: false } };
 }

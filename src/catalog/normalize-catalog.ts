@@ -14,7 +14,7 @@ export const LIMITS = {
 
 export interface NormalizedCatalog {
   items: Item[];
-  report: Omit<CatalogReport, 'source' | 'cached'>;
+  report: Omit<CatalogReport, 'source' | 'cached' | 'reusedCopy'>;
 }
 
 type Counters = { droppedFields: number; truncatedFields: number };

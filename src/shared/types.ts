@@ -385,4 +385,10 @@ export interface CatalogReport {
   source: 'array' | 'url' | 'cache';
   /** Whether a copy of a URL catalog is kept in IndexedDB for offline starts (false: storage refused it). */
   cached: boolean;
+  /**
+   * The URL answered with the same validators (ETag, or Last-Modified and Content-Length) as when
+   * the IndexedDB copy was made, so the copy was served without parsing the body again (the
+   * figures above are the copy's).
+   */
+  reusedCopy: boolean;
 }

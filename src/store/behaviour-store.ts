@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../shared/types';
-import type { CatalogCacheRecord, CheckpointRecord } from './schema';
+import type { CatalogCacheRecord, CatalogStampRecord, CheckpointRecord } from './schema';
 
 /** An event before the store gives it a sequence number. */
 export type NewEvent = Omit<StoredEvent, 'seq'>;
@@ -28,9 +28,9 @@ export interface BehaviourStore {
   listEvents(): Promise<StoredEvent[]>;
   getCatalogCache(): Promise<CatalogCacheRecord | undefined>;
   /** The cached catalog's source and fingerprint, without its items (cheap at any size). */
-  getCatalogStamp(): Promise<{ source: string; fingerprint: string } | undefined>;
+  getCatalogStamp(): Promise<Omit<CatalogStampRecord, 'key'> | undefined>;
   /** Caches the catalog and its stamp together. */
-  putCatalogCache(record: CatalogCacheRecord): Promise<void>;
+  putCatalogCache(record: CatalogCacheRecord, stamp?: Pick<CatalogStampRecord, 'validators' | 'normaliser' | 'report'>): Promise<void>;
   /** Model checkpoints and cached model packs (weights as ArrayBuffers). */
   getCheckpoint(name: string): Promise<CheckpointRecord | undefined>;
   putCheckpoint(record: CheckpointRecord): Promise<void>;

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../shared/types';
 import type { BehaviourStore, NewEvent, StoreSnapshot } from './behaviour-store';
-import type { CatalogCacheRecord, CheckpointRecord } from './schema';
+import type { CatalogCacheRecord, CatalogStampRecord, CheckpointRecord } from './schema';
 
 /** `storage: { persist: false }`: the same contract as IndexedDB, held in this worker's memory. */
 export class MemoryStore implements BehaviourStore {
@@ -37,12 +37,15 @@ export class MemoryStore implements BehaviourStore {
     return this.catalogCache;
   }
 
-  async getCatalogStamp(): Promise<{ source: string; fingerprint: string } | undefined> {
-    return this.catalogCache && { source: this.catalogCache.source, fingerprint: this.catalogCache.fingerprint };
+  private catalogStamp: Omit<CatalogStampRecord, 'key'> | undefined;
+
+  async getCatalogStamp(): Promise<Omit<CatalogStampRecord, 'key'> | undefined> {
+    return this.catalogStamp;
   }
 
-  async putCatalogCache(record: CatalogCacheRecord): Promise<void> {
+  async putCatalogCache(record: CatalogCacheRecord, stamp: Pick<CatalogStampRecord, 'validators' | 'normaliser' | 'report'> = {}): Promise<void> {
     this.catalogCache = record;
+    this.catalogStamp = { ...stamp, source: record.source, fingerprint: record.fingerprint };
   }
 
   async getCheckpoint(name: string): Promise<CheckpointRecord | undefined> {
@@ -64,6 +67,7 @@ export class MemoryStore implements BehaviourStore {
   async forget(): Promise<void> {
     this.events = [];
     this.catalogCache = undefined;
+    this.catalogStamp = undefined;
     this.checkpoints.clear();
   }
 

@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb';
-import type { Item, StoredEvent } from '../shared/types';
+import type { CatalogReport, Item, StoredEvent } from '../shared/types';
 
 /** Bump when a store's shape changes; `upgrade` in idb-store.ts migrates from every older version. */
 export const DB_VERSION = 2;
@@ -13,6 +13,9 @@ export interface CatalogCacheRecord {
   savedAt: number;
 }
 
+/** How IdbStore keeps a CatalogCacheRecord: the items as one JSON string (see idb-store.ts). */
+export type StoredCatalogRecord = Omit<CatalogCacheRecord, 'items'> & { itemsJson: string };
+
 /**
  * What the cached catalog is, without its items: written with it in one transaction, so a start
  * can tell whether the catalog it fetched is already cached without reading 100k items back.
@@ -21,6 +24,21 @@ export interface CatalogStampRecord {
   key: 'stamp';
   source: string;
   fingerprint: string;
+  /**
+   * The HTTP validators the catalog URL answered with when this copy was made (ETag, or
+   * Last-Modified with Content-Length), the normaliser version and its report: a later start whose
+   * response carries the same validators uses the copy without parsing the body again.
+   */
+  validators?: CatalogValidators;
+  normaliser?: number;
+  report?: Omit<CatalogReport, 'source' | 'cached' | 'reusedCopy'>;
+}
+
+/** A catalog response's validators (null: the server did not send the header). */
+export interface CatalogValidators {
+  etag: string | null;
+  lastModified: string | null;
+  contentLength: string | null;
 }
 
 export interface CheckpointRecord {
@@ -33,6 +51,6 @@ export interface CheckpointRecord {
 /** The IndexedDB layout. Everything the library persists lives in these three stores. */
 export interface LocalrecDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { 'by-time': number } };
-  catalog: { key: string; value: CatalogCacheRecord | CatalogStampRecord };
+  catalog: { key: string; value: CatalogCacheRecord | StoredCatalogRecord | CatalogStampRecord };
   checkpoints: { key: string; value: CheckpointRecord };
 }

@@ -14,6 +14,32 @@ afterAll(async () => {
   await env.close();
 });
 
+describe('a returning visit', () => {
+  it('serves the IndexedDB copy of a catalog URL that answers with the same file, with the same items and report', async () => {
+    const { context, page } = await env.open('esm');
+    const result = await page.evaluate(async (catalog) => {
+      const { createRecommender } = (window as unknown as TestWindow).localrec;
+      const visit = async () => {
+        const rec = await createRecommender({ catalog, storage: { dbName: 'returning' } });
+        const out = { report: rec.status().catalog, size: rec.status().catalogSize, top: (await rec.search('pipette', { k: 5 })).map((r) => r.itemId) };
+        rec.dispose();
+        return out;
+      };
+      const first = await visit();
+      const second = await visit();
+      const rec = await createRecommender({ catalog, storage: { dbName: 'returning' } });
+      await rec.forget();
+      rec.dispose();
+      return { first, second };
+    }, CATALOG);
+    expect(result.first.report).toMatchObject({ source: 'url', cached: true, reusedCopy: false });
+    expect(result.second.report).toEqual({ ...result.first.report, reusedCopy: true });
+    expect(result.second.size).toBe(result.first.size);
+    expect(result.second.top).toEqual(result.first.top);
+    await context.close();
+  });
+});
+
 describe('before the recommender is ready', () => {
   it('a track() made before createRecommender resolves waits for start-up and is stored', async () => {
     const { context, page } = await env.open('esm');

@@ -72,11 +72,14 @@ export async function startStaticServer(root = process.cwd(), options: StaticSer
     try {
       if (options.spaFallback && !isFile(file) && !isFile(join(file, 'index.html'))) file = join(base, 'index.html');
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const size = statSync(file).size;
+      const { size, mtime, mtimeMs } = statSync(file);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': size,
         'cache-control': 'no-store',
+        // The validators every static host sends (nginx, S3, Vite's preview): the library compares them.
+        etag: `W/"${size.toString(16)}-${Math.round(mtimeMs).toString(16)}"`,
+        'last-modified': mtime.toUTCString(),
         ...headers,
       });
       createReadStream(file).pipe(res);

@@ -96,7 +96,7 @@ describe('loadCatalog from a URL', () => {
     const get = store.getCatalogCache.bind(store);
     const put = store.putCatalogCache.bind(store);
     store.getCatalogCache = () => (calls.get++, get());
-    store.putCatalogCache = (record) => (calls.put++, put(record));
+    store.putCatalogCache = (record, stamp) => (calls.put++, put(record, stamp));
     const url = (rows: object[]) => `data:application/jsonl,${encodeURIComponent(rows.map((r) => JSON.stringify(r)).join('\n'))}`;
     const first = url([{ id: 'a', title: 'Alpha pipette' }, { id: 'b', title: 'Beta beaker' }]);
     for (let start = 0; start < 2; start++) {
@@ -108,5 +108,54 @@ describe('loadCatalog from a URL', () => {
     await loadCatalog(url([{ id: 'a', title: 'Alpha pipette' }, { id: 'c', title: 'Gamma flask' }]), store);
     expect(calls).toEqual({ get: 0, put: 2 });
     expect((await get())?.items.map((item) => item.id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('loadCatalog: a URL that answers with the same file', () => {
+  it('serves the IndexedDB copy without parsing the body again, and parses afresh once the file changes', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadCatalog } = await import('../../../src/catalog/load-catalog');
+    const { MemoryStore } = await import('../../../src/store/memory-store');
+    const { startStaticServer } = await import('../../../tools/browser/static-server');
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const write = (rows: object[]) => writeFileSync(join(dir, 'items.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    write([{ id: 'a', title: 'Alpha pipette' }, { id: 'b', title: 'Beta beaker', price: 'free' }]);
+    const server = await startStaticServer(dir);
+    try {
+      const store = new MemoryStore('copy-test', 100);
+      const url = `${server.url}/items.jsonl`;
+      const first = await loadCatalog(url, store);
+      expect(first.report).toMatchObject({ source: 'url', cached: true, reusedCopy: false, size: 2, droppedFields: 1 });
+      const second = await loadCatalog(url, store);
+      // The same figures as the first start, from the copy.
+      expect(second.report).toEqual({ ...first.report, reusedCopy: true });
+      expect(second.items).toEqual(first.items);
+      expect(second.fingerprint).toBe(first.fingerprint);
+      // A changed file (new size and time) is parsed and cached again.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      write([{ id: 'a', title: 'Alpha pipette' }, { id: 'c', title: 'Gamma flask' }, { id: 'd', title: 'Delta funnel' }]);
+      const third = await loadCatalog(url, store);
+      expect(third.report).toMatchObject({ reusedCopy: false, size: 3 });
+      expect((await loadCatalog(url, store)).items.map((item) => item.id)).toEqual(['a', 'c', 'd']);
+      // A copy that does not read back whole is not used: the body is parsed.
+      store.getCatalogCache = async () => undefined;
+      expect((await loadCatalog(url, store)).report).toMatchObject({ reusedCopy: false, size: 3 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('compares files by ETag, or by Last-Modified and length without one', async () => {
+    const { sameCatalogFile } = await import('../../../src/catalog/load-catalog');
+    const v = (etag: string | null, lastModified: string | null, contentLength: string | null) => ({ etag, lastModified, contentLength });
+    expect(sameCatalogFile(v('"1"', null, null), v('"1"', null, null))).toBe(true);
+    expect(sameCatalogFile(v('"1"', 'Mon', '10'), v('"2"', 'Mon', '10'))).toBe(false);
+    expect(sameCatalogFile(v(null, 'Mon', '10'), v(null, 'Mon', '10'))).toBe(true);
+    expect(sameCatalogFile(v(null, 'Mon', '10'), v(null, 'Mon', '11'))).toBe(false);
+    // No validator at all: never the same file.
+    expect(sameCatalogFile(v(null, null, null), v(null, null, null))).toBe(false);
+    expect(sameCatalogFile(undefined, v('"1"', null, null))).toBe(false);
   });
 });
