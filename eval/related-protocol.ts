@@ -9,7 +9,8 @@ import type { EvalRecord } from './run-protocol';
 import { csrFromRows, type Csr } from '../src/util/csr';
 import { ndcgAt, recallAt, topK } from '../src/util/ranking-metrics';
 import { permutation, rngFor } from '../src/util/random';
-import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, type RelatedWeights } from '../src/rank/related-items';
+import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, relatedScores, similarExclusions, SIMILAR_WEIGHTS, type RelatedWeights } from '../src/rank/related-items';
+import { titleWords } from '../src/features/title-words';
 import { CollaborativeModel } from '../src/models/collaborative-model';
 import { ContentModel } from '../src/models/content/content-model';
 import { ContentEmbeddings } from '../src/models/content-ae/content-embeddings';
@@ -128,14 +129,21 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
     const embeddings = await ContentEmbeddings.train(data.items, { seed });
     const seconds = (performance.now() - t0) / 1000;
     const parts = { content, collaborative, embeddings };
-    const scorer = (weights: RelatedWeights) => async (rows: number[]) => {
+    const titles = data.items.map((item) => titleWords(item.title));
+    const words = (row: number) => titles[row] ?? null;
+    /** What the library's call leaves out, as the engine does: similar() other listings of the item, boughtTogether() its variants. */
+    const excluded = { similar: (row: number) => similarExclusions(n, row, words), bought: (row: number) => boughtTogetherExclusions(n, [row], words) };
+    const scorer = (weights: RelatedWeights, call: keyof typeof excluded) => async (rows: number[]) => {
       const out = new Float32Array(rows.length * n);
-      for (const [b, row] of rows.entries()) out.set(await relatedScores(parts, [row], weights), b * n);
+      for (const [b, row] of rows.entries()) {
+        out.set(await relatedScores(parts, [row], weights), b * n);
+        for (const x of excluded[call](row)) out[b * n + x] = Number.NEGATIVE_INFINITY;
+      }
       return out;
     };
     try {
       if (o.models.includes('localrec')) {
-        record('localrec', await both(scorer(SIMILAR_WEIGHTS), scorer(BOUGHT_TOGETHER_WEIGHTS)), seconds, {
+        record('localrec', await both(scorer(SIMILAR_WEIGHTS, 'similar'), scorer(BOUGHT_TOGETHER_WEIGHTS, 'bought')), seconds, {
           similar: SIMILAR_WEIGHTS,
           boughtTogether: BOUGHT_TOGETHER_WEIGHTS,
           parts: 'exact TF-IDF cosine (words + title trigrams) + content-AE embedding cosine + VAE fold-in of the item (pack blend), standardised',
@@ -145,14 +153,14 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
       if (o.models.includes('localrec-no-ae')) {
         // What similar() returns before trainContent() has run: no embeddings part.
         const similar = { ...SIMILAR_WEIGHTS, embeddings: 0 };
-        record('localrec-no-ae', await both(scorer(similar), scorer({ ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 })), seconds, { similar, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 } });
+        record('localrec-no-ae', await both(scorer(similar, 'similar'), scorer({ ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 }, 'bought')), seconds, { similar, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 } });
       }
       if (o.models.includes('localrec-no-alike')) {
         // Bought-together without the items a similar() panel beside it would show (its top 8 by
         // text): complements rather than substitutes, at what cost on also_bought.
         const exact = content.alikeVectors();
         const noAlike = async (rows: number[]) => {
-          const out = await scorer(BOUGHT_TOGETHER_WEIGHTS)(rows);
+          const out = await scorer(BOUGHT_TOGETHER_WEIGHTS, 'bought')(rows);
           rows.forEach((row, b) => {
             const cosine = exact.cosineRow(row);
             cosine[row] = -Infinity;
@@ -160,7 +168,7 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
           });
           return out;
         };
-        const m = await both(scorer(SIMILAR_WEIGHTS), noAlike);
+        const m = await both(scorer(SIMILAR_WEIGHTS, 'similar'), noAlike);
         record('localrec-no-alike', m, seconds, { boughtTogether: 'BOUGHT_TOGETHER_WEIGHTS less the 8 most text-alike items' });
       }
       if (o.models.includes('localrec-weights')) {
@@ -174,12 +182,13 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         const v = half(viewedQueries);
         const b = half(boughtQueries);
         for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) {
-          const score = scorer({ collaborative: w, embeddings: e });
+          const similar = scorer({ collaborative: w, embeddings: e }, 'similar');
+          const bought = scorer({ collaborative: w, embeddings: e }, 'bought');
           const [vv, vt, bv, bt] = [
-            await measure(v.validation, lists.viewed, n, score),
-            await measure(v.test, lists.viewed, n, score),
-            await measure(b.validation, lists.bought, n, score),
-            await measure(b.test, lists.bought, n, score),
+            await measure(v.validation, lists.viewed, n, similar),
+            await measure(v.test, lists.viewed, n, similar),
+            await measure(b.validation, lists.bought, n, bought),
+            await measure(b.test, lists.bought, n, bought),
           ];
           record(`localrec-w${w}-e${e}`, {
             'val_viewed_NDCG@10': round(vv.ndcg),

@@ -66,17 +66,37 @@ export async function relatedScores(parts: RelatedParts, rows: readonly number[]
 }
 
 /**
- * Catalog rows that are near-duplicate variants (title Jaccard ≥ 0.7) of any of `rows`: not
- * complements of them. `words`: a row's title word set (the serving state caches them).
+ * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`.
+ * `words`: a row's title word set (the serving state caches them).
  */
-export function variantsOf(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null): number[] {
+function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean): number[] {
   const inputs = rows.map(words).filter((w): w is ReadonlySet<string> => w !== null);
   const out: number[] = [];
   if (inputs.length === 0) return out;
+  const given = new Set(rows);
   for (let row = 0; row < size; row++) {
-    if (rows.includes(row)) continue;
+    if (given.has(row)) continue;
     const w = words(row);
-    if (w && inputs.some((input) => nearDuplicates(w, input))) out.push(row);
+    if (w && inputs.some((input) => matches(w, input))) out.push(row);
   }
   return out;
+}
+
+const sameWords = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size > 0 && a.size === b.size && [...a].every((word) => b.has(word));
+
+/**
+ * What similar() leaves out for `row`: the item, and other listings of it (the same title
+ * words: a catalog that lists one product twice). Variants in another colour or size stay, as
+ * a shopper comparing products wants them.
+ */
+export function similarExclusions(size: number, row: number, words: (row: number) => ReadonlySet<string> | null): number[] {
+  return [row, ...rowsLike(size, [row], words, sameWords)];
+}
+
+/**
+ * What boughtTogether() leaves out for `rows`: the items and their near-duplicate variants (title
+ * Jaccard ≥ 0.7), which are substitutes, not complements.
+ */
+export function boughtTogetherExclusions(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null): number[] {
+  return [...rows, ...rowsLike(size, rows, words, nearDuplicates)];
 }

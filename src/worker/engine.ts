@@ -20,7 +20,7 @@ import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
 import { checkMerchantRules } from '../rank/check-rules';
 import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSources } from '../rank/apply-rules';
-import { BOUGHT_TOGETHER_WEIGHTS, relatedScores, SIMILAR_WEIGHTS, variantsOf } from '../rank/related-items';
+import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, relatedScores, similarExclusions, SIMILAR_WEIGHTS } from '../rank/related-items';
 import { ExclusiveJob } from './exclusive-job';
 import { CONTENT_AE_MAX_TRAINING_ROWS, CONTENT_EMBEDDINGS_VERSION, ContentEmbeddings } from '../models/content-ae/content-embeddings';
 import { restoreContentEmbeddings, saveContentEmbeddings } from './saved-embeddings';
@@ -226,7 +226,8 @@ export class Engine implements Recommender {
     const k = checkK(options.k, 8);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, [row], SIMILAR_WEIGHTS);
-    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, [row], this.ruleSources(state), this.topKFor(state)));
+    const excluded = similarExclusions(state.items.length, row, (r) => state.titleWordsOf(r));
+    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
   }
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
@@ -242,7 +243,7 @@ export class Engine implements Recommender {
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
-    const excluded = [...rows, ...variantsOf(state.items.length, rows, (row) => state.titleWordsOf(row))];
+    const excluded = boughtTogetherExclusions(state.items.length, rows, (row) => state.titleWordsOf(row));
     return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
   }
 

@@ -70,6 +70,21 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     expect(alike.filter((r) => leaf(r.item).includes('3D Print')).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('similar() leaves out another listing of the same product (the same title words) and keeps its colour variants', async () => {
+    const base = items.find((item) => /PLA Filament/i.test(item.title))!;
+    const listedTwice: Item = { ...base, id: `${base.id}-again` };
+    const otherColour: Item = { ...base, id: `${base.id}-blue`, title: `${base.title} Blue` };
+    const twice = await Engine.create({ catalog: [...items, listedTwice, otherColour], backend: 'wasm', dbName: 'unit-twice', maxEvents: 10, persist: false });
+    try {
+      const alike = (await twice.similar(base.id, { k: 8 })).map((r) => r.itemId);
+      expect(alike).not.toContain(listedTwice.id);
+      expect(alike).not.toContain(base.id);
+      expect(alike[0]).toBe(otherColour.id);
+    } finally {
+      twice.dispose();
+    }
+  });
+
   it('rejects unknown items and bad events with typed errors and stores nothing', async () => {
     const before = engine.status().events;
     await expect(engine.track({ type: 'view', itemId: 'NOPE' })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
