@@ -132,12 +132,16 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
     const titles = data.items.map((item) => titleWords(item.title));
     const words = (row: number) => titles[row] ?? null;
     /** What the library's call leaves out, as the engine does: similar() other listings of the item, boughtTogether() its variants. */
-    const excluded = { similar: (row: number) => similarExclusions(n, row, words), bought: (row: number) => boughtTogetherExclusions(n, [row], words) };
+    const excluded = {
+      similar: (scores: Float32Array, row: number) => similarExclusions(scores, row, words),
+      bought: (_scores: Float32Array, row: number) => boughtTogetherExclusions(n, [row], words),
+    };
     const scorer = (weights: RelatedWeights, call: keyof typeof excluded) => async (rows: number[]) => {
       const out = new Float32Array(rows.length * n);
       for (const [b, row] of rows.entries()) {
-        out.set(await relatedScores(parts, [row], weights), b * n);
-        for (const x of excluded[call](row)) out[b * n + x] = Number.NEGATIVE_INFINITY;
+        const scores = await relatedScores(parts, [row], weights);
+        for (const x of excluded[call](scores, row)) scores[x] = Number.NEGATIVE_INFINITY;
+        out.set(scores, b * n);
       }
       return out;
     };

@@ -1,6 +1,7 @@
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { nearDuplicates } from '../features/title-words';
+import { topK } from '../util/ranking-metrics';
 import { standardise, standardiseKnown } from './standardise';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
@@ -66,15 +67,17 @@ export async function relatedScores(parts: RelatedParts, rows: readonly number[]
 }
 
 /**
- * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`.
- * `words`: a row's title word set (the serving state caches them).
+ * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`, among
+ * `among` (default: every row). `words`: a row's title word set (the serving state caches them).
  */
-function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean): number[] {
+function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean, among?: ArrayLike<number>): number[] {
   const inputs = rows.map(words).filter((w): w is ReadonlySet<string> => w !== null);
   const out: number[] = [];
   if (inputs.length === 0) return out;
   const given = new Set(rows);
-  for (let row = 0; row < size; row++) {
+  const count = among ? among.length : size;
+  for (let i = 0; i < count; i++) {
+    const row = among ? among[i]! : i;
     if (given.has(row)) continue;
     const w = words(row);
     if (w && inputs.some((input) => matches(w, input))) out.push(row);
@@ -85,12 +88,20 @@ function rowsLike(size: number, rows: readonly number[], words: (row: number) =>
 const sameWords = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size > 0 && a.size === b.size && [...a].every((word) => b.has(word));
 
 /**
- * What similar() leaves out for `row`: the item, and other listings of it (the same title
- * words: a catalog that lists one product twice). Variants in another colour or size stay, as
- * a shopper comparing products wants them.
+ * The best-scored rows in which similar() looks for other listings of its item: a listing with
+ * the same title words has the item's own text, so it scores at the top (checking every row cost
+ * ~10 ms a call at 100k items).
  */
-export function similarExclusions(size: number, row: number, words: (row: number) => ReadonlySet<string> | null): number[] {
-  return [row, ...rowsLike(size, [row], words, sameWords)];
+const SAME_LISTING_POOL = 64;
+
+/**
+ * What similar() leaves out for `row`, given its scores: the item, and other listings of it (the
+ * same title words: a catalog that lists one product twice). Variants in another colour or size
+ * stay, as a shopper comparing products wants them.
+ */
+export function similarExclusions(scores: Float32Array, row: number, words: (row: number) => ReadonlySet<string> | null): number[] {
+  const pool = topK(scores, 0, scores.length, Math.min(scores.length, SAME_LISTING_POOL + 1));
+  return [row, ...rowsLike(scores.length, [row], words, sameWords, pool)];
 }
 
 /**
