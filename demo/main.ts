@@ -146,9 +146,16 @@ async function main(): Promise<void> {
     similar.setAttribute('k', '8');
     similar.setAttribute('href', '#/item/{id}');
     similar.setAttribute('placeholders', '');
-    // The product itself: the reasons then say what each similar item shares with it.
-    similar.item = item;
     const together = boughtTogether([item]);
+    // The two panels do not repeat each other: "Similar items" waits for "Bought together" and
+    // leaves out what it shows (a merchant rule through the widget's options).
+    const showSimilar = (shown: string[]) => {
+      similar.options = { filter: { excludeIds: shown }, variants: 'spread' };
+      // The product itself: the reasons then say what each similar item shares with it.
+      if (similar.itemId !== item.id) similar.item = item;
+    };
+    together.addEventListener('localrec-render', (e) => showSimilar((e as CustomEvent<{ itemIds: string[] }>).detail.itemIds));
+    together.addEventListener('localrec-error', () => showSimilar([]));
     content.replaceChildren(
       el('article', { className: 'product' }, thumb(item), el('div', {},
         el('h1', { text: item.title }),

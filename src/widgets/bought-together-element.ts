@@ -1,5 +1,5 @@
 import { shortTitle } from '../explain/template-reason';
-import type { Item } from '../shared/types';
+import type { BoughtTogetherOptions, Item } from '../shared/types';
 import type { WidgetRow } from './item-view';
 import { LocalrecListElement } from './list-element';
 import type { WidgetRecommender } from './types';
@@ -12,7 +12,8 @@ const parseIds = (value: string | null): string[] => [...new Set((value ?? '').s
  * `<localrec-bought-together item-ids="…">`: "Bought together" with one product (a product page)
  * or several (the cart): what is bought with them, not more of the same (the items themselves and
  * their variants are left out). Same attributes as `<localrec-recommendations>` (default `k` 4)
- * plus `item-ids` (space- or comma-separated); without them, the widget waits. Set the `items`
+ * plus `item-ids` (space- or comma-separated); without them, the widget waits. The `options`
+ * property passes boughtTogether()'s merchant rules (filter, boost, maxPerCategory…). Set the `items`
  * property to the products themselves to have reasons name them (why? always; the cards too when
  * there are several). Needs a recommender with
  * `boughtTogether()`.
@@ -27,6 +28,19 @@ export class LocalrecBoughtTogetherElement extends LocalrecListElement {
   protected readonly defaultHeading = 'Bought together';
   protected readonly defaultK = 4;
   protected readonly defaultEmptyText = 'Nothing is bought with this yet.';
+  #options: Omit<BoughtTogetherOptions, 'k'> = {};
+
+  /**
+   * Merchant rules of every call this widget makes (filter, boost, maxPerCategory, variants, pin).
+   * @example el.options = { filter: { excludeIds: idsShownAbove } };
+   */
+  get options(): Omit<BoughtTogetherOptions, 'k'> {
+    return this.#options;
+  }
+  set options(value: Omit<BoughtTogetherOptions, 'k'> | null) {
+    this.#options = value ?? {};
+    if (this.isConnected) this.scheduleRefresh();
+  }
   #items: Item[] = [];
 
   /** The products the list goes with: `item-ids`. */
@@ -82,7 +96,7 @@ export class LocalrecBoughtTogetherElement extends LocalrecListElement {
     if (typeof recommender.boughtTogether !== 'function') {
       return Promise.reject(new Error('<localrec-bought-together> needs a recommender with boughtTogether() (localrec with issue #18).'));
     }
-    return recommender.boughtTogether(ids, { k }).then((recs) =>
+    return recommender.boughtTogether(ids, { ...this.#options, k }).then((recs) =>
       recs.map((rec) => ({ item: rec.item, reason: this.#reason(), canExplain: true })),
     );
   }

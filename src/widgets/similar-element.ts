@@ -1,5 +1,5 @@
 import { shortTitle } from '../explain/template-reason';
-import type { Item } from '../shared/types';
+import type { SimilarOptions, Item } from '../shared/types';
 import type { WidgetRow } from './item-view';
 import { LocalrecListElement } from './list-element';
 import { similarReason } from './similar-reason';
@@ -9,6 +9,7 @@ import { whyLines, type WhyLine } from './why-lines';
 /**
  * `<localrec-similar item-id="…">`: "Similar items" to one product, by content. Same attributes
  * as `<localrec-recommendations>` (default `k` 8) plus `item-id`; without it, the widget waits.
+ * The `options` property passes similar()'s merchant rules (filter, boost, maxPerCategory…).
  * Set the `item` property to the product itself to have reasons say what they share with it
  * ("Same brand (3M) and category").
  * @example
@@ -22,6 +23,19 @@ export class LocalrecSimilarElement extends LocalrecListElement {
   protected readonly defaultHeading = 'Similar items';
   protected readonly defaultK = 8;
   protected readonly defaultEmptyText = 'No similar items found.';
+  #options: Omit<SimilarOptions, 'k'> = {};
+
+  /**
+   * Merchant rules of every call this widget makes (filter, boost, maxPerCategory, variants, pin).
+   * @example el.options = { filter: { excludeIds: idsShownAbove } };
+   */
+  get options(): Omit<SimilarOptions, 'k'> {
+    return this.#options;
+  }
+  set options(value: Omit<SimilarOptions, 'k'> | null) {
+    this.#options = value ?? {};
+    if (this.isConnected) this.scheduleRefresh();
+  }
   #item: Item | null = null;
 
   /** The product the list is about: `item-id`. */
@@ -59,7 +73,7 @@ export class LocalrecSimilarElement extends LocalrecListElement {
   protected fetchRows(recommender: WidgetRecommender, k: number): Promise<WidgetRow[]> | null {
     const id = this.itemId;
     if (!id) return null;
-    return recommender.similar(id, { k }).then((recs) =>
+    return recommender.similar(id, { ...this.#options, k }).then((recs) =>
       recs.map((rec) => ({ item: rec.item, reason: similarReason(rec.item, this.#source()), canExplain: true })),
     );
   }

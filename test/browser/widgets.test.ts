@@ -381,6 +381,33 @@ describe('<localrec-bought-together>', () => {
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('pass their options (merchant rules) to every call: a similar panel leaves out what bought-together shows', async () => {
+    const filament = items[0]!;
+    const page = await openWidgets(`<localrec-bought-together k="4"></localrec-bought-together><localrec-similar k="6"></localrec-similar>`);
+    await page.evaluate((item) => {
+      const together = document.querySelector('localrec-bought-together')!;
+      const similar = document.querySelector('localrec-similar')!;
+      together.addEventListener('localrec-render', (e) => {
+        similar.options = { filter: { excludeIds: (e as CustomEvent<{ itemIds: string[] }>).detail.itemIds } };
+        similar.item = item;
+      });
+      together.items = [item];
+    }, filament);
+    const together = await rendered(page, 'localrec-bought-together', 4);
+    const similar = await rendered(page, 'localrec-similar', 6);
+    for (const r of similar) expect(together.map((t) => t.id)).not.toContain(r.id);
+    const expected = await page.evaluate(
+      ([id, shown]) => (window as unknown as WidgetWindow).rec.similar(id, { k: 6, filter: { excludeIds: shown } }).then((recs) => recs.map((r) => r.itemId)),
+      [filament.id, together.map((t) => t.id)] as const,
+    );
+    expect(similar.map((r) => r.id)).toEqual(expected);
+    // Without the rule the two lists would have shared items: the rule did something.
+    const plain = await page.evaluate((id) => (window as unknown as WidgetWindow).rec.similar(id, { k: 6 }).then((recs) => recs.map((r) => r.itemId)), filament.id);
+    expect(plain.some((id) => together.some((t) => t.id === id))).toBe(true);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });
 
 describe('the README example', () => {
