@@ -82,6 +82,8 @@ async function reusableCopy(url: string, response: Response, store: BehaviourSto
   if (!stamp || stamp.source !== url || stamp.normaliser !== NORMALISER_VERSION || !stamp.report || !sameCatalogFile(stamp.validators, validatorsOf(response))) return null;
   const copy = await store.getCatalogCache().catch(() => undefined);
   if (!copy || copy.source !== url || copy.fingerprint !== stamp.fingerprint || !Array.isArray(copy.items) || copy.items.length !== stamp.report.size) return null;
+  // The copy holds normalised items; a damaged one is parsed afresh from the body instead.
+  if (!copy.items.every((item) => typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.title === 'string')) return null;
   return { items: copy.items, report: stamp.report, fingerprint: copy.fingerprint };
 }
 

@@ -95,6 +95,9 @@ function standardiseRows(x: tf.Tensor2D): tf.Tensor2D {
   });
 }
 
+/** Histories per call whose working arrays a blend keeps between calls (serving scores one at a time). */
+const KEPT_ROWS = 4;
+
 /** Blend weight of each item–item part (by position); the VAE gets 1 − Σ. */
 export type PartWeights = readonly number[];
 
@@ -176,17 +179,17 @@ export class CollaborativeBlend {
   }
 
   /**
-   * Working arrays of the item–item parts, kept between calls (serving allocated ~1 MB a
-   * recommendation at 100k items, and the garbage collector ran inside later calls). `scratch`
-   * and `mark` are zero between uses; `partSum` is cleared for each batch.
+   * Working arrays of the item–item parts, kept between serving calls of up to KEPT_ROWS histories
+   * (serving allocated ~1 MB a recommendation at 100k items, and the garbage collector ran inside
+   * later calls); larger batches (training, evaluation) get their own, freed after the call.
+   * `scratch` and `mark` are zero between uses; `partSum` is cleared for each batch.
    */
   private kept: { partSum: Float32Array; scratch: Float32Array; mark: Uint8Array } | null = null;
 
   private buffers(rows: number): { partSum: Float32Array; scratch: Float32Array; mark: Uint8Array } {
     const items = this.items;
-    if (!this.kept || this.kept.partSum.length < rows * items) {
-      this.kept = { partSum: new Float32Array(rows * items), scratch: this.kept?.scratch ?? new Float32Array(items), mark: this.kept?.mark ?? new Uint8Array(items) };
-    }
+    if (rows > KEPT_ROWS) return { partSum: new Float32Array(rows * items), scratch: new Float32Array(items), mark: new Uint8Array(items) };
+    this.kept ??= { partSum: new Float32Array(KEPT_ROWS * items), scratch: new Float32Array(items), mark: new Uint8Array(items) };
     return this.kept;
   }
 
@@ -199,9 +202,10 @@ export class CollaborativeBlend {
     const vaeWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
     const used = this.parts.map((_, p) => weights[p]! > 0);
     const blended = standardise || used.some(Boolean);
-    const partSum = used.some(Boolean) ? this.buffers(rows).partSum : null;
-    const scratch = partSum ? this.buffers(rows).scratch : null;
-    const mark = partSum ? this.buffers(rows).mark : null;
+    const working = used.some(Boolean) ? this.buffers(rows) : null;
+    const partSum = working?.partSum ?? null;
+    const scratch = working?.scratch ?? null;
+    const mark = working?.mark ?? null;
     const maxK = Math.max(1, ...this.parts.map((part) => part.k));
     const rowBuffers = { indices: new Int32Array(maxK), values: new Float32Array(maxK), touched: new Int32Array(0) };
     for (let from = 0; from < ids.length; from += this.batchSize) {

@@ -139,7 +139,10 @@ describe('loadCatalog: a URL that answers with the same file', () => {
       const third = await loadCatalog(url, store);
       expect(third.report).toMatchObject({ reusedCopy: false, size: 3 });
       expect((await loadCatalog(url, store)).items.map((item) => item.id)).toEqual(['a', 'c', 'd']);
-      // A copy that does not read back whole is not used: the body is parsed.
+      // A copy that does not read back whole, or holds something other than items, is not used: the body is parsed.
+      const whole = await store.getCatalogCache();
+      store.getCatalogCache = async () => ({ ...whole!, items: [null, 7, { id: 'x' }] as never });
+      expect((await loadCatalog(url, store)).report).toMatchObject({ reusedCopy: false, size: 3 });
       store.getCatalogCache = async () => undefined;
       expect((await loadCatalog(url, store)).report).toMatchObject({ reusedCopy: false, size: 3 });
     } finally {
