@@ -33,6 +33,8 @@ export interface BridgeGrid {
   ridgeMu: number[];
   priorWeight: number[];
   carryText: number[];
+  /** Nearest known items the carried-over score averages (chosen after the weights). */
+  neighbours: number[];
   scale: number[];
   shift: number[];
 }
@@ -43,6 +45,7 @@ const DEFAULT_GRID: BridgeGrid = {
   ridgeMu: [0.3, 1],
   priorWeight: [0, 0.2, 0.4, 0.7],
   carryText: [0, 1],
+  neighbours: [5, 10, 20, 30],
   scale: [0.5, 0.75, 1, 1.5, 2],
   shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
 };
@@ -192,7 +195,35 @@ export class EngineEvalModel implements EvalModel {
           if (!best || value > best.value) best = { settings: cell, value };
         });
       }
-      const chosen = (best as { settings: BridgeSettings; value: number } | null)!;
+      const first = (best as { settings: BridgeSettings; value: number } | null)!;
+      // Then the carried-over score's neighbour count, the others fixed (one more pass, not a
+      // grid dimension): the bridge keeps ridgeNeighbours per new item, so any count up to that
+      // is applied without rebuilding it.
+      const neighbourTable: Record<string, number> = {};
+      let chosen = first;
+      if (grid.neighbours.length > 1 && first.settings.cfWeight > 0) {
+        const scorer = new HybridScorer(content, collaborative, { ...first.settings, ridgeWeight: 1, ridgeNeighbours: Math.max(DEFAULT_NEW_ITEM_BRIDGE.ridgeNeighbours, ...grid.neighbours) });
+        const cells = grid.neighbours.map((neighbours) => ({ ...first.settings, neighbours }));
+        const sums = new Float64Array(cells.length);
+        const candidate = new Float32Array(pseudoList.length);
+        for (let from = 0; from < histories.length; from += 128) {
+          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
+          parts.forEach((part, p) => {
+            const t = tune[from + p]!;
+            cells.forEach((cell, c) => {
+              const scores = scorer.combine(part, cell);
+              pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
+              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
+            });
+          });
+        }
+        cells.forEach((cell, c) => {
+          const value = sums[c]! / Math.max(1, tune.length);
+          neighbourTable[`neighbours ${cell.neighbours}`] = round4(value);
+          // Ties and near-ties keep the library's count: more must be better by more than noise.
+          if (value > chosen.value + 1e-4) chosen = { settings: cell, value };
+        });
+      }
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
       const scorer = new HybridScorer(content, collaborative, chosen.settings);
       const calSums = new Float64Array(grid.scale.length * grid.shift.length);
@@ -224,6 +255,7 @@ export class EngineEvalModel implements EvalModel {
         calibrationUsers: calUsers,
         grid,
         coldValidationNDCG20: coldTable,
+        neighboursValidationNDCG20: neighbourTable,
         chosenColdNDCG20: round4(chosen.value),
         mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
         mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),

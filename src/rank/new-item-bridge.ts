@@ -145,11 +145,14 @@ export class NewItemBridge {
     return new NewItemBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
   }
 
-  /** The carried-over collaborative score of cold row #p (index into `rows`) from known-row scores. */
-  carried(p: number, knownScores: Float32Array): number {
+  /**
+   * The carried-over collaborative score of cold row #p (index into `rows`) from known-row scores,
+   * over its `count` nearest known rows (at most the k the bridge was built with).
+   */
+  carried(p: number, knownScores: Float32Array, count = this.carryK): number {
     let a = 0;
     let s = 0;
-    for (let q = 0; q < this.carryK; q++) {
+    for (let q = 0; q < Math.min(count, this.k); q++) {
       const row = this.neighbourRows[p * this.k + q]!;
       if (row < 0) continue;
       const w = this.neighbourSims[p * this.k + q]!;
@@ -200,14 +203,14 @@ export class NewItemBridge {
   apply(
     scores: Float32Array,
     text: Float32Array,
-    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> = DEFAULT_NEW_ITEM_BRIDGE,
+    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> & Partial<Pick<BridgeSettings, 'neighbours'>> = DEFAULT_NEW_ITEM_BRIDGE,
     prior: Float32Array | null = null,
     carrySource: Float32Array = scores,
   ): void {
     const carried = new Float32Array(this.rows.length);
     const ridge = new Float32Array(this.rows.length);
     for (let p = 0; p < this.rows.length; p++) {
-      carried[p] = this.carried(p, carrySource);
+      carried[p] = this.carried(p, carrySource, settings.neighbours ?? this.carryK);
       ridge[p] = this.ridge(p, carrySource);
     }
     this.rows.forEach((row, p) => {

@@ -34,13 +34,20 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
     const coldScores = new Set<number>();
     for (let j = 0; j < n; j++) if (split.cold[j]) coldScores.add(scores[j]!);
     expect(coldScores.size).toBeGreaterThan(1);
-    const settings = model.settings() as { tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; chosenColdNDCG20: number } };
+    const settings = model.settings() as { tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; neighboursValidationNDCG20: Record<string, number>; chosenColdNDCG20: number } };
     expect(settings.tuning.pseudoColdItems).toBeGreaterThan(0);
     expect(Object.keys(settings.tuning.coldValidationNDCG20)).toHaveLength(8);
-    // The tuner keeps the best cell of its grid, and reports it under the settings it chose.
+    // The tuner keeps the best cell of its grid, then the best neighbour count for it (the
+    // library's 5 unless another is better by more than 1e-4), and reports what it chose.
     const best = Math.max(...Object.values(settings.tuning.coldValidationNDCG20));
-    expect(settings.tuning.chosenColdNDCG20).toBe(best);
     const c = settings.tuning.chosen;
+    const neighbours = settings.tuning.neighboursValidationNDCG20;
+    if (c.neighbours === 5) expect(settings.tuning.chosenColdNDCG20).toBe(best);
+    else {
+      expect(settings.tuning.chosenColdNDCG20).toBe(neighbours[`neighbours ${c.neighbours}`]);
+      expect(settings.tuning.chosenColdNDCG20).toBeGreaterThan(best + 1e-4);
+    }
+    for (const value of Object.values(neighbours)) expect(value).toBeLessThanOrEqual(Math.max(best + 1e-4, settings.tuning.chosenColdNDCG20));
     expect(settings.tuning.coldValidationNDCG20[`cf ${c.cfWeight} ridge ${c.ridgeWeight}${c.ridgeWeight ? ` mu ${c.ridgeMu}` : ''} prior ${c.priorWeight} carryText ${c.carryText}`]).toBe(best);
     // What train --evaluation would put in a pack is read back unchanged.
     expect(bridgeSettingsFrom(settings.tuning.chosen)).toEqual({ settings: settings.tuning.chosen, ignored: [] });
