@@ -1,7 +1,7 @@
 import { LocalrecError } from '../shared/errors';
 import type { CatalogReport, Item } from '../shared/types';
 import type { BehaviourStore } from '../store/behaviour-store';
-import type { CatalogStampRecord, CatalogValidators } from '../store/schema';
+import type { CatalogCacheRecord, CatalogStampRecord, CatalogValidators } from '../store/schema';
 import { catalogFingerprint, normalizeCatalog } from './normalize-catalog';
 
 export interface LoadedCatalog {
@@ -73,14 +73,30 @@ export function sameCatalogFile(a: CatalogValidators | undefined, b: CatalogVali
   return a.lastModified !== null && a.lastModified === b.lastModified && a.contentLength !== null && a.contentLength === b.contentLength;
 }
 
+/** The stamp and copy of the catalog in IndexedDB, read while the URL is fetched. */
+interface SavedCopy {
+  stamp: Promise<Omit<CatalogStampRecord, 'key'> | undefined>;
+  copy: Promise<CatalogCacheRecord | undefined>;
+}
+
+/**
+ * Starts reading the IndexedDB copy of the catalog at `url` (only when its stamp names that URL):
+ * the read overlaps the fetch instead of following it (~0.1 s at 100k items). Never rejects.
+ */
+function readSavedCopy(url: string, store: BehaviourStore): SavedCopy {
+  const stamp = store.getCatalogStamp().catch(() => undefined);
+  const copy = stamp.then((s) => (s?.source === url && s.validators && hasValidators(s.validators) ? store.getCatalogCache().catch(() => undefined) : undefined));
+  return { stamp, copy };
+}
+
 /**
  * The IndexedDB copy of the catalog at `url`, when the response in hand is the same file as the
  * one it was made from (same validators, same normaliser) and the copy reads back whole; else null.
  */
-async function reusableCopy(url: string, response: Response, store: BehaviourStore): Promise<{ items: Item[]; report: NonNullable<CatalogStampRecord['report']>; fingerprint: string } | null> {
-  const stamp = await store.getCatalogStamp().catch(() => undefined);
+async function reusableCopy(url: string, response: Response, saved: SavedCopy): Promise<{ items: Item[]; report: NonNullable<CatalogStampRecord['report']>; fingerprint: string } | null> {
+  const stamp = await saved.stamp;
   if (!stamp || stamp.source !== url || stamp.normaliser !== NORMALISER_VERSION || !stamp.report || !sameCatalogFile(stamp.validators, validatorsOf(response))) return null;
-  const copy = await store.getCatalogCache().catch(() => undefined);
+  const copy = await saved.copy;
   if (!copy || copy.source !== url || copy.fingerprint !== stamp.fingerprint || !Array.isArray(copy.items) || copy.items.length !== stamp.report.size) return null;
   // The copy holds normalised items; a damaged one is parsed afresh from the body instead.
   if (!copy.items.every((item) => typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.title === 'string')) return null;
@@ -101,9 +117,10 @@ export async function loadCatalog(source: unknown, store: BehaviourStore): Promi
     rows = source;
     origin = 'array';
   } else if (typeof source === 'string') {
+    const saved = readSavedCopy(source, store);
     try {
       const response = await fetchCatalog(source);
-      const copy = await reusableCopy(source, response, store);
+      const copy = await reusableCopy(source, response, saved);
       if (copy) {
         void response.body?.cancel().catch(() => undefined);
         return { items: copy.items, fingerprint: copy.fingerprint, report: { ...copy.report, source: 'url', cached: true, reusedCopy: true } };
@@ -113,7 +130,7 @@ export async function loadCatalog(source: unknown, store: BehaviourStore): Promi
       origin = 'url';
     } catch (error) {
       const cached = error instanceof LocalrecError && error.code === 'CATALOG_FETCH_FAILED'
-        ? await store.getCatalogCache().catch(() => undefined)
+        ? ((await saved.copy) ?? (await store.getCatalogCache().catch(() => undefined)))
         : undefined;
       if (!cached || cached.source !== source) throw error;
       rows = cached.items;
