@@ -154,6 +154,57 @@ export class CollaborativeBlend {
   }
 
   /**
+   * The blend's scores at columns `cols` for the one history in `inputs`, up to a shift that every
+   * column shares: what scoreRows() gives there, less its constant terms. For callers that only
+   * compare a few columns (search() re-ranks its hits by their min–max scaled interest): the VAE's
+   * logits are standardised with moments taken on the backend and only `cols` are read back, and
+   * the item–item parts add their standardised values at the columns they reach.
+   */
+  async scoreAt(inputs: Csr, cols: Int32Array): Promise<Float32Array> {
+    const items = this.items;
+    if (inputs.rows !== 1 || inputs.cols !== items) throw new RangeError(`scoreAt takes one history over ${items} items`);
+    for (const c of cols) if (!(c >= 0 && c < items)) throw new RangeError(`column ${c} out of range [0, ${items})`);
+    const out = new Float32Array(cols.length);
+    const vaeWeight = this.vaeWeight;
+    if (vaeWeight > 0) {
+      const ids = [0];
+      const nnz = batchNonzeros(inputs, ids, 0, 1);
+      const dense = nnz >= items ? new Float32Array(items) : null;
+      if (dense) densifyRows(inputs, ids, 0, 1, dense, l2Normalised);
+      const sparse = dense ? null : sparseBatch(inputs, ids, 0, 1, nnz);
+      const [moments, picked] = tf.tidy(() => {
+        const logits = sparse ? this.network.scoreSparse(tf.tensor2d(sparse.mix, [1, sparse.cols.length]), sparse.cols) : this.network.score(tf.tensor2d(dense!, [1, items]));
+        const { mean, variance } = tf.moments(logits);
+        return [tf.stack([mean, variance]), tf.gather(tf.reshape(logits, [items]), tf.tensor1d(cols, 'int32'))];
+      });
+      try {
+        const [mean, variance] = (await moments.data()) as Float32Array;
+        const values = (await picked.data()) as Float32Array;
+        // As score(): with parts, standardiseRows' (x − mean) / √(variance + 1e-12) times the VAE's
+        // weight (less the shift); without, the logits as they are.
+        const blended = this.weights.some((w) => w > 0);
+        const scale = blended ? vaeWeight / Math.sqrt(variance! + 1e-12) : 1;
+        for (let i = 0; i < cols.length; i++) out[i] = blended ? (values[i]! - mean!) * scale : values[i]!;
+      } finally {
+        moments.dispose();
+        picked.dispose();
+      }
+    }
+    if (this.weights.some((w) => w > 0)) {
+      const { partSum, scratch, mark } = this.buffers(1);
+      partSum.fill(0, 0, items);
+      const maxK = Math.max(1, ...this.parts.map((part) => part.k));
+      const rowBuffers = { indices: new Int32Array(maxK), values: new Float32Array(maxK), touched: new Int32Array(0) };
+      // Each part's −mean·scale shift is the same at every column: left out.
+      for (let p = 0; p < this.parts.length; p++) {
+        if (this.weights[p]! > 0) addStandardisedPart(this.parts[p]!, inputs, 0, this.weights[p]!, partSum, 0, scratch, mark, rowBuffers);
+      }
+      for (let i = 0; i < cols.length; i++) out[i]! += partSum[cols[i]!]!;
+    }
+    return out;
+  }
+
+  /**
    * The weight of the first part of this kind in the blend and its standardised scores
    * ([rows × items]), or null when the blend has no such part with a weight above 0. Costs the
    * part's sparse neighbour pass only, not the network.

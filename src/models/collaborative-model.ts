@@ -233,6 +233,27 @@ export class CollaborativeModel {
   }
 
   /**
+   * The blend's scores of one history at catalog `rows`, up to a shift every row shares (NaN at
+   * rows the model does not know): see CollaborativeBlend.scoreAt.
+   */
+  async scoreAt(history: ReadonlyMap<number, number>, rows: readonly number[]): Promise<Float32Array> {
+    const out = new Float32Array(rows.length).fill(Number.NaN);
+    const at: number[] = [];
+    const cols: number[] = [];
+    rows.forEach((row, i) => {
+      const v = this.vocabOfRow[row] ?? -1;
+      if (v >= 0) {
+        at.push(i);
+        cols.push(v);
+      }
+    });
+    if (cols.length === 0) return out;
+    const values = await this.scorer.scoreAt(this.csrOf([history]), Int32Array.from(cols));
+    at.forEach((i, k) => (out[i] = values[k]!));
+    return out;
+  }
+
+  /**
    * The blend's catalog-text part for each history, times its blend weight (standardised, NaN
    * where the model does not know the row), or null when the pack's blend has no such part.
    * Subtracted from scoreHistories() this leaves the blend's purely collaborative parts: what the

@@ -108,6 +108,21 @@ export class HybridScorer {
     return tf.tensor1d(scores!);
   }
 
+  /**
+   * This history's scores at `rows` up to a positive scale and a shift common to every row, when
+   * that costs less than scoring the catalog; else null (use scoreHistoryValues). It does for a
+   * history the collaborative model knows, without searches, in a catalog without new items: the
+   * scores are then the standardised blend, whose standardisation only scales and shifts. search()
+   * min–max scales its hits' interest, so it reads the same ranking from these.
+   */
+  async scoresUpToScale(history: WeightedHistory, rows: readonly number[]): Promise<Float32Array | null> {
+    const collaborative = this.collaborative;
+    if (!collaborative || history.queries.length > 0 || !this.usesCollaborative(history) || this.newItemBridge().rows.length > 0) return null;
+    const scores = await collaborative.scoreAt(history.items, rows);
+    // Every row is known here (no new items), so no NaN: anything else takes the full path.
+    return scores.every(Number.isFinite) ? scores : null;
+  }
+
   /** The same scores as scoreHistory(), in JS memory: for callers that read a few rows (search hits), not top-k over all. */
   async scoreHistoryValues(history: WeightedHistory): Promise<Float32Array> {
     if (!this.collaborative && !(this.queryEvidence && history.queries.length > 0)) {

@@ -256,9 +256,14 @@ export class Engine implements Recommender {
     const history = this.weigh(this.history.events());
     let interest: Float32Array | null = null;
     if (hits.length > 0 && (history.items.size > 0 || history.queries.length > 0)) {
-      // Read in JS: the hits are a few hundred rows, not worth a round trip through the backend.
-      const all = await state.scorer.scoreHistoryValues(history);
-      interest = Float32Array.from(hits, (hit) => all[hit.row]!);
+      // Only the hits' interest matters, min–max scaled: read at the hits when the scorer can
+      // (at 100k items that skips the blend's passes over the catalog), else from every row.
+      const rows = hits.map((hit) => hit.row);
+      interest = await state.scorer.scoresUpToScale(history, rows);
+      if (!interest) {
+        const all = await state.scorer.scoreHistoryValues(history);
+        interest = Float32Array.from(rows, (row) => all[row]!);
+      }
     }
     const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT);
     const hitOf = new Map(ranked.map((hit) => [hit.row, hit]));

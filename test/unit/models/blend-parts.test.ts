@@ -54,4 +54,36 @@ describe('the blend’s item–item parts', () => {
     });
     network.dispose();
   });
+
+  it('scoreAt() gives the blend at a few columns up to one shift, for search() to re-rank its hits', async () => {
+    const items = 300, k = 7;
+    const rng = mulberry32(8);
+    const part = (kind: string): ItemNeighbours => ({
+      kind,
+      items,
+      k,
+      indices: Int32Array.from({ length: items * k }, () => Math.floor(rng() * items)),
+      values: Float32Array.from({ length: items * k }, () => rng() * 2 - 0.5),
+    });
+    const network = VaeNetwork.create({ items, hidden: 8, latent: 4 }, 2);
+    for (const weights of [[0.3, 0.2], [0, 0], [0.6, 0.4]]) {
+      const parts = [part('ease'), part('knn')];
+      const blend = new CollaborativeBlend(network, parts, weights);
+      for (const history of [[3, 17, 250], [5]]) {
+        const inputs = csrFromRows([history], items, [history.map((_, i) => 1 + i)]);
+        const full = await blend.scoreRows(inputs);
+        // Some columns the parts reach from the history, some they do not.
+        const reached = Array.from(parts[0]!.indices!.subarray(history[0]! * k, history[0]! * k + 3));
+        const cols = Int32Array.from(new Set([0, 3, 99, 17, 280, 5, 150, ...reached]));
+        const at = await blend.scoreAt(inputs, cols);
+        // The same values less one shift: every difference is the same.
+        const shift = full[cols[0]!]! - at[0]!;
+        cols.forEach((c, i) => expect(full[c]! - at[i]!).toBeCloseTo(shift, 4));
+        // Not a constant (the check could not fail on one).
+        expect(Math.max(...at) - Math.min(...at)).toBeGreaterThan(1e-4);
+      }
+    }
+    await expect(new CollaborativeBlend(network).scoreAt(csrFromRows([[1], [2]], items), Int32Array.of(0))).rejects.toThrow(RangeError);
+    network.dispose();
+  });
 });

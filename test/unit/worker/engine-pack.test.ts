@@ -56,6 +56,37 @@ describe('related items with a model pack', () => {
   });
 });
 
+describe('search() with a model pack', () => {
+  it('re-ranks its hits by the interest read at the hits alone, the same order as from every row\'s score', async () => {
+    const { personalize, DEFAULT_PERSONALIZE_WEIGHT } = await import('../../../src/search');
+    const engine = await create(`${server.url}/good/`);
+    for (const item of items.slice(0, 3)) await engine.track({ type: 'view', itemId: item.id });
+    // The engine's own state, to score the same history the long way round.
+    const state = (engine as unknown as { state: { searchIndex: { search(q: string, o: { k: number }): { row: number; score: number }[] }; scorer: { scoresUpToScale(h: unknown, rows: number[]): Promise<Float32Array | null>; scoreHistoryValues(h: unknown): Promise<Float32Array> } } }).state;
+    const history = (engine as unknown as { weigh(events: unknown[]): unknown }).weigh((await engine.exportData()).events);
+    let compared = 0;
+    // Words of the catalog's own titles, so that each query has hits here.
+    const queries = [...new Set(items.slice(10, 60).map((item) => item.title.split(/\s+/).find((w) => /^[a-z]{5,}$/i.test(w))).filter((w): w is string => w !== undefined))].slice(0, 6);
+    for (const query of queries) {
+      const hits = state.searchIndex.search(query, { k: 200 });
+      if (hits.length < 3) continue;
+      const fast = await state.scorer.scoresUpToScale(history, hits.map((h) => h.row));
+      expect(fast).not.toBeNull();
+      const all = await state.scorer.scoreHistoryValues(history);
+      const expected = personalize(hits, () => Float32Array.from(hits, (h) => all[h.row]!), DEFAULT_PERSONALIZE_WEIGHT).slice(0, 12).map((h) => items[h.row]!.id);
+      const got = (await engine.search(query, { k: 12 })).map((r) => r.itemId);
+      expect(got).toEqual(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1);
+    // A history with a search in it takes the full path.
+    await engine.track({ type: 'search', query: 'tape' });
+    const searched = (engine as unknown as { weigh(events: unknown[]): unknown }).weigh((await engine.exportData()).events);
+    expect(await state.scorer.scoresUpToScale(searched, [0, 1, 2])).toBeNull();
+    engine.dispose();
+  });
+});
+
 describe('Engine with a model pack', () => {
   it('loads the pack, scores known items with the VAE, explains with it, and does not leak tensors', async () => {
     const engine = await create(`${server.url}/good/`);
