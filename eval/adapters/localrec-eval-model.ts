@@ -167,6 +167,23 @@ export class EngineEvalModel implements EvalModel {
     const coldTable: Record<string, number> = {};
     let best: { settings: BridgeSettings; value: number } | null = null;
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
+    /** Summed NDCG@20 of each cell over the pseudo-cold candidates, every tuning shopper scored once. */
+    const coldNdcg = async (scorer: HybridScorer, cells: readonly BridgeSettings[]): Promise<Float64Array> => {
+      const sums = new Float64Array(cells.length);
+      const candidate = new Float32Array(pseudoList.length);
+      for (let from = 0; from < histories.length; from += 128) {
+        const parts = await scorer.scoreParts(histories.slice(from, from + 128));
+        parts.forEach((part, p) => {
+          const t = tune[from + p]!;
+          cells.forEach((cell, c) => {
+            const scores = scorer.combine(part, cell);
+            pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
+            sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
+          });
+        });
+      }
+      return sums;
+    };
     try {
       for (const ridgeMu of grid.ridgeMu) {
         const scorer = new HybridScorer(content, collaborative, { ...DEFAULT_NEW_ITEM_BRIDGE, ridgeMu, ridgeWeight: 1, priorWeight: 1 });
@@ -175,19 +192,7 @@ export class EngineEvalModel implements EvalModel {
           for (const ridgeWeight of grid.ridgeWeight)
             for (const priorWeight of grid.priorWeight)
               for (const carryText of grid.carryText) cells.push({ ...DEFAULT_NEW_ITEM_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
-        const sums = new Float64Array(cells.length);
-        const candidate = new Float32Array(pseudoList.length);
-        for (let from = 0; from < histories.length; from += 128) {
-          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
-          parts.forEach((part, p) => {
-            const t = tune[from + p]!;
-            cells.forEach((cell, c) => {
-              const scores = scorer.combine(part, cell);
-              pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
-              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
-            });
-          });
-        }
+        const sums = await coldNdcg(scorer, cells);
         cells.forEach((cell, c) => {
           if (cell.ridgeWeight === 0 && ridgeMu !== grid.ridgeMu[0]) return;
           const value = sums[c]! / Math.max(1, tune.length);
@@ -204,19 +209,7 @@ export class EngineEvalModel implements EvalModel {
       if (grid.neighbours.length > 1 && first.settings.cfWeight > 0) {
         const scorer = new HybridScorer(content, collaborative, { ...first.settings, ridgeWeight: 1, ridgeNeighbours: Math.max(DEFAULT_NEW_ITEM_BRIDGE.ridgeNeighbours, ...grid.neighbours) });
         const cells = grid.neighbours.map((neighbours) => ({ ...first.settings, neighbours }));
-        const sums = new Float64Array(cells.length);
-        const candidate = new Float32Array(pseudoList.length);
-        for (let from = 0; from < histories.length; from += 128) {
-          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
-          parts.forEach((part, p) => {
-            const t = tune[from + p]!;
-            cells.forEach((cell, c) => {
-              const scores = scorer.combine(part, cell);
-              pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
-              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
-            });
-          });
-        }
+        const sums = await coldNdcg(scorer, cells);
         cells.forEach((cell, c) => {
           const value = sums[c]! / Math.max(1, tune.length);
           neighbourTable[`neighbours ${cell.neighbours}`] = round4(value);
