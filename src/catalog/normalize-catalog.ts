@@ -50,6 +50,11 @@ function isJunkTitle(title: string): boolean {
   return /[<>]|\/>/.test(title) || !/\p{L}{3,}/u.test(title);
 }
 
+/** Two rows with the same title key list the same product twice (case and spacing aside). */
+export function titleKey(title: string): string {
+  return title.toLowerCase().replace(/\s+/g, ' ');
+}
+
 /**
  * Turns untrusted rows into clean Items. Rows without a usable id or title are skipped and
  * counted; optional fields with a wrong type or value are dropped and counted. Only known fields
@@ -88,7 +93,7 @@ export function normalizeCatalog(rows: readonly unknown[]): NormalizedCatalog {
     const item: Item = { id, title };
     // Kept, but counted: a title that names nothing ("Industrial & Scientific />"), or another row's title.
     if (isJunkTitle(title)) titles.junk++;
-    const key = title.toLowerCase().replace(/\s+/g, ' ');
+    const key = titleKey(title);
     if (titleSeen.has(key)) titles.duplicate++;
     else titleSeen.add(key);
 

@@ -1,7 +1,7 @@
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { nearDuplicates } from '../features/title-words';
-import { topK } from '../util/ranking-metrics';
+import { titleKey } from '../catalog/normalize-catalog';
 import { standardise, standardiseKnown } from './standardise';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
@@ -67,17 +67,15 @@ export async function relatedScores(parts: RelatedParts, rows: readonly number[]
 }
 
 /**
- * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`, among
- * `among` (default: every row). `words`: a row's title word set (the serving state caches them).
+ * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`.
+ * `words`: a row's title word set (the serving state caches them).
  */
-function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean, among?: ArrayLike<number>): number[] {
+function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean): number[] {
   const inputs = rows.map(words).filter((w): w is ReadonlySet<string> => w !== null);
   const out: number[] = [];
   if (inputs.length === 0) return out;
   const given = new Set(rows);
-  const count = among ? among.length : size;
-  for (let i = 0; i < count; i++) {
-    const row = among ? among[i]! : i;
+  for (let row = 0; row < size; row++) {
     if (given.has(row)) continue;
     const w = words(row);
     if (w && inputs.some((input) => matches(w, input))) out.push(row);
@@ -85,23 +83,26 @@ function rowsLike(size: number, rows: readonly number[], words: (row: number) =>
   return out;
 }
 
-const sameWords = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size > 0 && a.size === b.size && [...a].every((word) => b.has(word));
-
 /**
- * The best-scored rows in which similar() looks for other listings of its item: a listing with
- * the same title words has the item's own text, so it scores at the top (checking every row cost
- * ~10 ms a call at 100k items).
+ * What similar() leaves out for `row`: the item, and other listings of it (the same title, case
+ * and spacing aside: a catalog that lists one product twice). Variants in another colour or size
+ * stay, as a shopper comparing products wants them. `sameTitle`: the rows sharing a row's title
+ * (the serving state keeps the lookup).
  */
-const SAME_LISTING_POOL = 64;
+export function similarExclusions(row: number, sameTitle: (row: number) => readonly number[]): number[] {
+  return [row, ...sameTitle(row).filter((other) => other !== row)];
+}
 
-/**
- * What similar() leaves out for `row`, given its scores: the item, and other listings of it (the
- * same title words: a catalog that lists one product twice). Variants in another colour or size
- * stay, as a shopper comparing products wants them.
- */
-export function similarExclusions(scores: Float32Array, row: number, words: (row: number) => ReadonlySet<string> | null): number[] {
-  const pool = topK(scores, 0, scores.length, Math.min(scores.length, SAME_LISTING_POOL + 1));
-  return [row, ...rowsLike(scores.length, [row], words, sameWords, pool)];
+/** Rows by title key, for similarExclusions: built once per catalog (~30 ms at 100k items). */
+export function sameTitleLookup(items: readonly { title: string }[]): (row: number) => readonly number[] {
+  const rows = new Map<string, number[]>();
+  items.forEach((item, row) => {
+    const key = titleKey(item.title);
+    const list = rows.get(key);
+    if (list) list.push(row);
+    else rows.set(key, [row]);
+  });
+  return (row) => rows.get(titleKey(items[row]!.title)) ?? [];
 }
 
 /**

@@ -23,8 +23,8 @@ export interface Recommender {
    */
   recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /**
-   * Items like `itemId` by content, best first (the item itself is left out), under the
-   * merchant's rules (variants default 'keep').
+   * Items like `itemId` by content, best first (the item itself and other listings of it, with the
+   * same title, are left out), under the merchant's rules (variants default 'keep').
    * @example const alike = await rec.similar('B00ABC', { k: 8, filter: { available: true, maxPrice: 50 } });
    * @throws LocalrecError UNKNOWN_ITEM (the item, a pin) | INVALID_ARGUMENT
    */

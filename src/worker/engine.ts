@@ -226,7 +226,7 @@ export class Engine implements Recommender {
     const k = checkK(options.k, 8);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, [row], SIMILAR_WEIGHTS);
-    const excluded = similarExclusions(related, row, (r) => state.titleWordsOf(r));
+    const excluded = similarExclusions(row, (r) => state.sameTitleRows(r));
     return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
   }
 
