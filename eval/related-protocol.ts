@@ -9,7 +9,7 @@ import type { EvalRecord } from './run-protocol';
 import { csrFromRows, type Csr } from '../src/util/csr';
 import { ndcgAt, recallAt, topK } from '../src/util/ranking-metrics';
 import { permutation, rngFor } from '../src/util/random';
-import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, relatedScores, sameTitleLookup, similarExclusions, SIMILAR_WEIGHTS, type RelatedWeights } from '../src/rank/related-items';
+import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, relatedScores, sameTitleLookup, similarExclusions, SIMILAR_WEIGHTS, variantLookup, type RelatedWeights } from '../src/rank/related-items';
 import { titleWords } from '../src/features/title-words';
 import { CollaborativeModel } from '../src/models/collaborative-model';
 import { ContentModel } from '../src/models/content/content-model';
@@ -133,9 +133,10 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
     const words = (row: number) => titles[row] ?? null;
     /** What the library's call leaves out, as the engine does: similar() other listings of the item, boughtTogether() its variants. */
     const sameTitle = sameTitleLookup(data.items);
+    const variants = variantLookup(n, words);
     const excluded = {
       similar: (_scores: Float32Array, row: number) => similarExclusions(row, sameTitle),
-      bought: (_scores: Float32Array, row: number) => boughtTogetherExclusions(n, [row], words),
+      bought: (_scores: Float32Array, row: number) => boughtTogetherExclusions([row], variants),
     };
     const scorer = (weights: RelatedWeights, call: keyof typeof excluded) => async (rows: number[]) => {
       const out = new Float32Array(rows.length * n);

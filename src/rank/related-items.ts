@@ -1,6 +1,6 @@
 import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
-import { nearDuplicates } from '../features/title-words';
+import { NEAR_DUPLICATE_JACCARD, nearDuplicates } from '../features/title-words';
 import { titleKey } from '../catalog/normalize-catalog';
 import { standardise, standardiseKnown } from './standardise';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
@@ -67,23 +67,6 @@ export async function relatedScores(parts: RelatedParts, rows: readonly number[]
 }
 
 /**
- * Catalog rows, other than `rows`, whose title word set `matches` that of one of `rows`.
- * `words`: a row's title word set (the serving state caches them).
- */
-function rowsLike(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null, matches: (a: ReadonlySet<string>, b: ReadonlySet<string>) => boolean): number[] {
-  const inputs = rows.map(words).filter((w): w is ReadonlySet<string> => w !== null);
-  const out: number[] = [];
-  if (inputs.length === 0) return out;
-  const given = new Set(rows);
-  for (let row = 0; row < size; row++) {
-    if (given.has(row)) continue;
-    const w = words(row);
-    if (w && inputs.some((input) => matches(w, input))) out.push(row);
-  }
-  return out;
-}
-
-/**
  * What similar() leaves out for `row`: the item, and other listings of it (the same title, case
  * and spacing aside: a catalog that lists one product twice). Variants in another colour or size
  * stay, as a shopper comparing products wants them. `sameTitle`: the rows sharing a row's title
@@ -106,9 +89,44 @@ export function sameTitleLookup(items: readonly { title: string }[]): (row: numb
 }
 
 /**
- * What boughtTogether() leaves out for `rows`: the items and their near-duplicate variants (title
- * Jaccard ≥ 0.7), which are substitutes, not complements.
+ * A row's near-duplicate variants (title Jaccard ≥ 0.7: the same product in another colour or
+ * size), found through an index of title words built once per catalog (~0.3 s at 100k items)
+ * instead of comparing every title (~20 ms a call at 100k). A variant B of A shares at least
+ * ⌈0.7·|A|⌉ of A's words, so it holds one of any |A| − ⌈0.7·|A|⌉ + 1 of them: only the rows
+ * holding A's rarest such words are compared.
  */
-export function boughtTogetherExclusions(size: number, rows: readonly number[], words: (row: number) => ReadonlySet<string> | null): number[] {
-  return [...rows, ...rowsLike(size, rows, words, nearDuplicates)];
+export function variantLookup(size: number, words: (row: number) => ReadonlySet<string> | null): (row: number) => number[] {
+  const rowsOf = new Map<string, number[]>();
+  for (let row = 0; row < size; row++) {
+    for (const word of words(row) ?? []) {
+      const list = rowsOf.get(word);
+      if (list) list.push(row);
+      else rowsOf.set(word, [row]);
+    }
+  }
+  return (row) => {
+    const own = words(row);
+    if (!own || own.size === 0) return [];
+    const need = Math.ceil(NEAR_DUPLICATE_JACCARD * own.size - 1e-9);
+    const rarest = [...own].sort((a, b) => (rowsOf.get(a)?.length ?? 0) - (rowsOf.get(b)?.length ?? 0)).slice(0, own.size - need + 1);
+    const candidates = new Set<number>();
+    for (const word of rarest) for (const other of rowsOf.get(word) ?? []) candidates.add(other);
+    const out: number[] = [];
+    for (const other of candidates) {
+      const w = other === row ? null : words(other);
+      if (w && nearDuplicates(w, own)) out.push(other);
+    }
+    return out.sort((a, b) => a - b);
+  };
+}
+
+/**
+ * What boughtTogether() leaves out for `rows`: the items and their near-duplicate variants (title
+ * Jaccard ≥ 0.7), which are substitutes, not complements. `variants`: variantLookup's function.
+ */
+export function boughtTogetherExclusions(rows: readonly number[], variants: (row: number) => readonly number[]): number[] {
+  const given = new Set(rows);
+  const out = new Set<number>(rows);
+  for (const row of rows) for (const other of variants(row)) if (!given.has(other)) out.add(other);
+  return [...out];
 }

@@ -243,7 +243,7 @@ export class Engine implements Recommender {
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
-    const excluded = boughtTogetherExclusions(state.items.length, rows, (row) => state.titleWordsOf(row));
+    const excluded = boughtTogetherExclusions(rows, (row) => state.variantsOf(row));
     return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
   }
 

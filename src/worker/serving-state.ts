@@ -7,7 +7,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import { ContentModel } from '../models/content/content-model';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 import { HybridScorer } from '../rank/hybrid-scorer';
-import { sameTitleLookup } from '../rank/related-items';
+import { sameTitleLookup, variantLookup } from '../rank/related-items';
 import { searchIndexEvidence } from '../rank/query-evidence';
 import { DEFAULT_RANKING, type RankingSettings } from '../rank/ranking-settings';
 import { availabilityMask } from '../rank/top-k';
@@ -96,6 +96,14 @@ export class ServingState {
       this.words[row] = words;
     }
     return words;
+  }
+
+  private variants: ((row: number) => number[]) | null = null;
+
+  /** `row`'s near-duplicate variants, for boughtTogether(); the word index is built on first use. */
+  variantsOf(row: number): number[] {
+    this.variants ??= variantLookup(this.items.length, (r) => this.titleWordsOf(r));
+    return this.variants(row);
   }
 
   private sameTitle: ((row: number) => readonly number[]) | null = null;
