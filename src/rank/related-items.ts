@@ -96,21 +96,35 @@ export function sameTitleLookup(items: readonly { title: string }[]): (row: numb
  * holding A's rarest such words are compared.
  */
 export function variantLookup(size: number, words: (row: number) => ReadonlySet<string> | null): (row: number) => number[] {
-  const rowsOf = new Map<string, number[]>();
+  // Only the postings are kept, not a word set a row (37 MB at 100k items); `words` is called
+  // again for the few rows a lookup compares.
+  const building = new Map<string, number[]>();
   for (let row = 0; row < size; row++) {
     for (const word of words(row) ?? []) {
-      const list = rowsOf.get(word);
+      const list = building.get(word);
       if (list) list.push(row);
-      else rowsOf.set(word, [row]);
+      else building.set(word, [row]);
     }
   }
+  // A word of one row (a model number) keeps that row as a number: no array for it.
+  const rowsOf = new Map<string, number | Int32Array>();
+  for (const [word, rows] of building) rowsOf.set(word, rows.length === 1 ? rows[0]! : Int32Array.from(rows));
+  building.clear();
+  const count = (word: string): number => {
+    const rows = rowsOf.get(word);
+    return rows === undefined ? 0 : typeof rows === 'number' ? 1 : rows.length;
+  };
   return (row) => {
     const own = words(row);
     if (!own || own.size === 0) return [];
     const need = Math.ceil(NEAR_DUPLICATE_JACCARD * own.size - 1e-9);
-    const rarest = [...own].sort((a, b) => (rowsOf.get(a)?.length ?? 0) - (rowsOf.get(b)?.length ?? 0)).slice(0, own.size - need + 1);
+    const rarest = [...own].sort((a, b) => count(a) - count(b)).slice(0, own.size - need + 1);
     const candidates = new Set<number>();
-    for (const word of rarest) for (const other of rowsOf.get(word) ?? []) candidates.add(other);
+    for (const word of rarest) {
+      const rows = rowsOf.get(word);
+      if (typeof rows === 'number') candidates.add(rows);
+      else if (rows) for (const other of rows) candidates.add(other);
+    }
     const out: number[] = [];
     for (const other of candidates) {
       const w = other === row ? null : words(other);

@@ -102,7 +102,11 @@ export class ServingState {
 
   /** `row`'s near-duplicate variants, for boughtTogether(); the word index is built on first use. */
   variantsOf(row: number): number[] {
-    this.variants ??= variantLookup(this.items.length, (r) => this.titleWordsOf(r));
+    // Titles tokenised afresh, not through titleWordsOf: its cache would keep a set for every row.
+    this.variants ??= variantLookup(this.items.length, (r) => {
+      const title = this.items[r]?.title;
+      return title ? titleWords(title) : null;
+    });
     return this.variants(row);
   }
 
