@@ -12,7 +12,7 @@ export const INTENT_PROTOCOL = 'intent';
 export const REASONS_EVIDENCE_PROTOCOL = 'reasons-evidence';
 /** `related`: similar / bought-together against the store's own lists; models of its own. */
 export const RELATED_PROTOCOL = 'related';
-export const RELATED_MODELS = ['itemknn', 'ease', 'content-knn', 'localrec', 'localrec-no-ae', 'localrec-weights', 'localrec-no-alike'];
+export const RELATED_MODELS = ['itemknn', 'ease', 'content-knn', 'localrec', 'localrec-no-ae', 'localrec-no-brand', 'localrec-weights', 'localrec-no-alike'];
 export const INTENT_MODELS = ['history-only', 'search-only', 'localrec', 'localrec-query-words'];
 
 export interface EvalArgs {

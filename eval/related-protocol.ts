@@ -9,7 +9,7 @@ import type { EvalRecord } from './run-protocol';
 import { csrFromRows, type Csr } from '../src/util/csr';
 import { ndcgAt, recallAt, topK } from '../src/util/ranking-metrics';
 import { permutation, rngFor } from '../src/util/random';
-import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, relatedScores, sameTitleLookup, similarExclusions, SIMILAR_WEIGHTS, variantLookup, type RelatedWeights } from '../src/rank/related-items';
+import { BOUGHT_TOGETHER_WEIGHTS, boughtTogetherExclusions, combineRelated, relatedParts, sameTitleLookup, similarExclusions, SIMILAR_WEIGHTS, variantLookup, type RelatedPartScores, type RelatedWeights } from '../src/rank/related-items';
 import { titleWords } from '../src/features/title-words';
 import { CollaborativeModel } from '../src/models/collaborative-model';
 import { ContentModel } from '../src/models/content/content-model';
@@ -25,15 +25,17 @@ import { initEvalBackend } from '../tools/io/node-backend';
  * reference figures), content-kNN. `localrec` is what similar() and boughtTogether() return
  * (src/rank/related-items.ts, with the library's weights).
  *
- * The library's weights come from the lines `localrec-w…-e…`: the same scorer for a grid of
- * collaborative (w) and content-embedding (e) weights, on a seeded half of the query items (`validation`); the other half
- * (`test`) shows the choice holds. Their metric keys carry `val_` and `test_` prefixes.
+ * The library's weights come from the lines `localrec-w…-e…-b…`: the same scorer for a grid of
+ * collaborative (w), content-embedding (e) and same-brand (b) weights, on a seeded half of the
+ * query items (`validation`); the other half (`test`) shows the choice holds. Their metric keys
+ * carry `val_` and `test_` prefixes.
  */
 export type RelatedRecord = Omit<EvalRecord, 'protocol'> & { protocol: 'related' };
 
 const K = 10;
 const WEIGHT_GRID = [0, 0.35, 0.5, 0.7, 1, 1.5];
 const EMBEDDING_GRID = [0, 0.25, 0.5, 1];
+const BRAND_GRID = [0, 0.5, 1, 2, 3, 4, 6];
 const round = (x: number): number => Number(x.toFixed(4));
 
 interface Lists {
@@ -138,10 +140,17 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
       similar: (_scores: Float32Array, row: number) => similarExclusions(row, sameTitle),
       bought: (_scores: Float32Array, row: number) => boughtTogetherExclusions([row], variants),
     };
+    // Every part of a query item's score, computed once: the weight grid only recombines them.
+    const partsOf = new Map<number, RelatedPartScores>();
+    const cachedParts = async (row: number) => {
+      let p = partsOf.get(row);
+      if (!p) partsOf.set(row, (p = await relatedParts(parts, [row])));
+      return p;
+    };
     const scorer = (weights: RelatedWeights, call: keyof typeof excluded) => async (rows: number[]) => {
       const out = new Float32Array(rows.length * n);
       for (const [b, row] of rows.entries()) {
-        const scores = await relatedScores(parts, [row], weights);
+        const scores = combineRelated(await cachedParts(row), weights);
         for (const x of excluded[call](scores, row)) scores[x] = Number.NEGATIVE_INFINITY;
         out.set(scores, b * n);
       }
@@ -152,7 +161,7 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         record('localrec', await both(scorer(SIMILAR_WEIGHTS, 'similar'), scorer(BOUGHT_TOGETHER_WEIGHTS, 'bought')), seconds, {
           similar: SIMILAR_WEIGHTS,
           boughtTogether: BOUGHT_TOGETHER_WEIGHTS,
-          parts: 'exact TF-IDF cosine (words + title trigrams) + content-AE embedding cosine + VAE fold-in of the item (pack blend), standardised',
+          parts: 'exact TF-IDF cosine (words + title trigrams) + content-AE embedding cosine + VAE fold-in of the item (pack blend), standardised; + same brand',
           embedding_epochs: embeddings.losses.length,
         });
       }
@@ -160,6 +169,12 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         // What similar() returns before trainContent() has run: no embeddings part.
         const similar = { ...SIMILAR_WEIGHTS, embeddings: 0 };
         record('localrec-no-ae', await both(scorer(similar, 'similar'), scorer({ ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 }, 'bought')), seconds, { similar, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, embeddings: 0 } });
+      }
+      if (o.models.includes('localrec-no-brand')) {
+        // Without the same-brand part: what it adds.
+        const similar = { ...SIMILAR_WEIGHTS, sameBrand: 0 };
+        const boughtTogether = { ...BOUGHT_TOGETHER_WEIGHTS, sameBrand: 0 };
+        record('localrec-no-brand', await both(scorer(similar, 'similar'), scorer(boughtTogether, 'bought')), seconds, { similar, boughtTogether });
       }
       if (o.models.includes('localrec-no-alike')) {
         // Bought-together without the items a similar() panel beside it would show (its top 8 by
@@ -187,21 +202,22 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         };
         const v = half(viewedQueries);
         const b = half(boughtQueries);
-        for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) {
-          const similar = scorer({ collaborative: w, embeddings: e }, 'similar');
-          const bought = scorer({ collaborative: w, embeddings: e }, 'bought');
+        for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) for (const sb of BRAND_GRID) {
+          const weights = { collaborative: w, embeddings: e, sameBrand: sb };
+          const similar = scorer(weights, 'similar');
+          const bought = scorer(weights, 'bought');
           const [vv, vt, bv, bt] = [
             await measure(v.validation, lists.viewed, n, similar),
             await measure(v.test, lists.viewed, n, similar),
             await measure(b.validation, lists.bought, n, bought),
             await measure(b.test, lists.bought, n, bought),
           ];
-          record(`localrec-w${w}-e${e}`, {
+          record(`localrec-w${w}-e${e}-b${sb}`, {
             'val_viewed_NDCG@10': round(vv.ndcg),
             'test_viewed_NDCG@10': round(vt.ndcg),
             'val_bought_NDCG@10': round(bv.ndcg),
             'test_bought_NDCG@10': round(bt.ndcg),
-          }, seconds, { collaborative: w, embeddings: e });
+          }, seconds, weights);
         }
       }
     } finally {

@@ -115,6 +115,25 @@ export class ContentModel {
     return this.alike;
   }
 
+  private brands: Int32Array | null = null;
+
+  /**
+   * Each row's brand as a small integer (the brand lower-cased and trimmed, as the item features
+   * key it), −1 for a row without one; built on first use (boughtTogether()'s same-brand part).
+   */
+  brandIds(): Int32Array {
+    if (this.brands) return this.brands;
+    const ids = new Map<string, number>();
+    this.brands = Int32Array.from(this.items, (item) => {
+      const key = typeof item.brand === 'string' ? item.brand.trim().toLowerCase() : '';
+      if (key === '') return -1;
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      return id;
+    });
+    return this.brands;
+  }
+
   get version(): string {
     return CONTENT_MODEL_VERSION;
   }
