@@ -36,6 +36,7 @@ const K = 10;
 const WEIGHT_GRID = [0, 0.35, 0.5, 0.7, 1, 1.5];
 const EMBEDDING_GRID = [0, 0.25, 0.5, 1];
 const BRAND_GRID = [0, 0.5, 1, 2, 3, 4, 6];
+const HUBNESS_GRID = [0, 0.1, 0.15, 0.2, 0.3];
 const round = (x: number): number => Number(x.toFixed(4));
 
 interface Lists {
@@ -203,7 +204,7 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         const v = half(viewedQueries);
         const b = half(boughtQueries);
         for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) for (const sb of BRAND_GRID) {
-          const weights = { collaborative: w, embeddings: e, sameBrand: sb };
+          const weights = { collaborative: w, embeddings: e, sameBrand: sb, hubness: 0 };
           const similar = scorer(weights, 'similar');
           const bought = scorer(weights, 'bought');
           const [vv, vt, bv, bt] = [
@@ -218,6 +219,23 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
             'val_bought_NDCG@10': round(bv.ndcg),
             'test_bought_NDCG@10': round(bt.ndcg),
           }, seconds, weights);
+        }
+        // Then the hubness correction's share, each call at the library's other weights.
+        for (const h of HUBNESS_GRID) {
+          const similar = scorer({ ...SIMILAR_WEIGHTS, hubness: h }, 'similar');
+          const bought = scorer({ ...BOUGHT_TOGETHER_WEIGHTS, hubness: h }, 'bought');
+          const [vv, vt, bv, bt] = [
+            await measure(v.validation, lists.viewed, n, similar),
+            await measure(v.test, lists.viewed, n, similar),
+            await measure(b.validation, lists.bought, n, bought),
+            await measure(b.test, lists.bought, n, bought),
+          ];
+          record(`localrec-h${h}`, {
+            'val_viewed_NDCG@10': round(vv.ndcg),
+            'test_viewed_NDCG@10': round(vt.ndcg),
+            'val_bought_NDCG@10': round(bv.ndcg),
+            'test_bought_NDCG@10': round(bt.ndcg),
+          }, seconds, { similar: { ...SIMILAR_WEIGHTS, hubness: h }, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, hubness: h } });
         }
       }
     } finally {

@@ -2,7 +2,8 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { NEAR_DUPLICATE_JACCARD, nearDuplicates } from '../features/title-words';
 import { titleKey } from '../catalog/normalize-catalog';
-import { standardise, standardiseKnown } from './standardise';
+import { moments, standardise, standardiseKnown } from './standardise';
+import { BestK } from '../util/best-k';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
 /**
@@ -16,8 +17,10 @@ import type { ContentEmbeddings } from '../models/content-ae/content-embeddings'
  * - collaborative: the model pack's scores with the items as the whole history (the VAE fold-in
  *   and the pack's item–item part), for the items the pack knows; neutral (0) elsewhere;
  * - same brand: the share of the items that are of the row's brand (1 for one item of that brand).
- * score = z(content) + Σ weight · part. The weights were measured with the `related` protocol
- * (shared/EVALUATION.md) on office's own also_viewed / also_bought lists.
+ * score = z(content) + Σ weight · part; then the best RERANKED rows lose hubness · (their
+ * hubness / the content cosines' deviation): as if a share of the row's hubness had been taken off
+ * its cosine before standardising (ContentModel.alikeHubness). The weights were measured with the
+ * `related` protocol (shared/EVALUATION.md) on office's own also_viewed / also_bought lists.
  */
 export interface RelatedWeights {
   /** Weight of the collaborative part against the content part (0: content only). */
@@ -26,22 +29,33 @@ export interface RelatedWeights {
   embeddings: number;
   /** Added, times the share of the items of that brand, to the rows of their brands (0: off). */
   sameBrand: number;
+  /** Share of a row's hubness taken off its content cosine, for the best RERANKED rows (0: off). */
+  hubness: number;
 }
+
+/**
+ * Rows the hubness correction reaches: the best by the rest of the score (on office the best 30
+ * and the best 100 give the same lists). A merchant filter that removes most of them leaves the
+ * rows below uncorrected.
+ */
+export const RERANKED = 50;
 
 /**
  * similar(): alike items; content leads (substitutes share words and model-number trigrams),
  * co-interest, the content embeddings and the brand break ties. The best of the grid on office's
  * validation half of also_viewed (`npm run eval -- --protocol related --models localrec-weights`,
- * seed 42): NDCG@10 .5682 (.5711 on the test half) against .5477 for content alone.
+ * seed 42): NDCG@10 .5682 (.5711 on the test half) against .5477 for content alone; then the
+ * hubness share, .5700 at 0.15 (.5742 on the test half).
  */
-export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 1 };
+export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 1, hubness: 0.15 };
 /**
  * boughtTogether(): what is bought with the items; the collaborative part counts for more, and so
  * does the items' own brand (a printer's ink, a labeller's tape): the best of the grid on office's
  * validation half of also_bought, NDCG@10 .3559 (.3595 on the test half), against .3114 for
- * content alone; without the brand part the best is .3438.
+ * content alone and .3438 for the best without the brand part; then the hubness share, .3573 at
+ * 0.1 (.3606 on the test half).
  */
-export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 1, embeddings: 0.25, sameBrand: 4 };
+export const BOUGHT_TOGETHER_WEIGHTS: RelatedWeights = { collaborative: 1, embeddings: 0.25, sameBrand: 4, hubness: 0.1 };
 
 export interface RelatedParts {
   content: ContentModel;
@@ -61,15 +75,21 @@ export interface RelatedPartScores {
   /** Brand id → share of the items of that brand (ContentModel.brandIds). */
   brands: Map<number, number>;
   brandOf: Int32Array;
+  /** The deviation of the content cosines over the catalog (what z(content) divides by). */
+  contentSd: number;
+  /** A row's hubness, or null where the catalog is too large to have one (ContentModel.alikeHubness). */
+  hubness: (row: number) => number | null;
 }
 
 /** Computes the parts `weights` use (a part whose weight is 0 is left out: null or empty). */
-export async function relatedParts(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights = { collaborative: 1, embeddings: 1, sameBrand: 1 }): Promise<RelatedPartScores> {
+export async function relatedParts(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights = { collaborative: 1, embeddings: 1, sameBrand: 1, hubness: 1 }): Promise<RelatedPartScores> {
   const exact = parts.content.alikeVectors();
   // The mean cosine to the items is the cosine with their mean vector: one pass over the postings.
   const profile = new Map<number, number>();
   for (const row of rows) exact.addRow(profile, row, 1 / rows.length);
-  const content = standardise(exact.dotAll(profile));
+  const cosines = exact.dotAll(profile);
+  const contentSd = moments(cosines).sd;
+  const content = standardise(cosines);
   const embeddings = parts.embeddings && weights.embeddings !== 0 ? standardise(parts.embeddings.cosineToMean(rows)) : null;
   let collaborative: Float32Array | null = null;
   const model = parts.collaborative;
@@ -87,7 +107,7 @@ export async function relatedParts(parts: RelatedParts, rows: readonly number[],
       if (brand >= 0) brands.set(brand, (brands.get(brand) ?? 0) + 1 / rows.length);
     }
   }
-  return { content, embeddings, collaborative, brands, brandOf };
+  return { content, embeddings, collaborative, brands, brandOf, contentSd, hubness: (row) => parts.content.alikeHubness(row) };
 }
 
 /** The weighted sum of the parts: a fresh array, one score a catalog row. */
@@ -100,6 +120,14 @@ export function combineRelated(p: RelatedPartScores, weights: RelatedWeights): F
     for (let r = 0; r < n; r++) {
       const share = p.brandOf[r]! >= 0 ? p.brands.get(p.brandOf[r]!) : undefined;
       if (share !== undefined) out[r]! += weights.sameBrand * share;
+    }
+  }
+  if (weights.hubness !== 0 && p.contentSd > 0) {
+    const best = new BestK(RERANKED);
+    for (let r = 0; r < n; r++) if (best.wouldKeep(out[r]!, r)) best.push(out[r]!, r);
+    for (const r of best.take().ids) {
+      const hub = p.hubness(r);
+      if (hub !== null) out[r]! -= (weights.hubness * hub) / p.contentSd;
     }
   }
   return out;

@@ -60,6 +60,12 @@ export interface RecommenderStatus {
      * pseudo-cold items) or the library default; `ignored` names pack values that were out of range.
      */
     newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
+    /**
+     * What `similar()` and `boughtTogether()` compare here: title trigrams (catalogs up to 50,000
+     * items) and the hubness correction (up to 5,000 items: an item with generic text, near many
+     * items, counts for less). Larger catalogs skip them; the rest of the score is the same.
+     */
+    relatedItems: { titleTrigrams: boolean; hubness: boolean };
   };
   /**
    * The content autoencoder's item embeddings and what they serve; null until trainContent() has
@@ -67,7 +73,7 @@ export interface RecommenderStatus {
    * an earlier one (applied just after start to today's catalog; `similar()` waits for it); `saved`: kept in IndexedDB for the next
    * visit. Items added since were embedded with the same weights.
    */
-  contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar')[]; source: 'trained here' | 'saved on this device'; saved: boolean } | null;
+  contentEmbeddings: { version: string; items: number; dims: number; epochs: number; serves: ('similar' | 'boughtTogether')[]; source: 'trained here' | 'saved on this device'; saved: boolean } | null;
   /** Why saved content embeddings were not used at start (discarded as damaged, or the catalog too large to embed at start), else null. */
   contentEmbeddingsNote: string | null;
   /**

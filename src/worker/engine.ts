@@ -27,6 +27,7 @@ import { restoreContentEmbeddings, saveContentEmbeddings } from './saved-embeddi
 import { modelFromWeights } from './trained-model';
 import { fineTuneOnDevice, restorePersonalModel } from './personal-model';
 import { ServingState } from './serving-state';
+import { ALIKE_TRIGRAM_MAX_ITEMS, HUBNESS_MAX_ITEMS } from '../models/content/content-model';
 import { ShopperHistory } from './shopper-history';
 import { startProgress, type ProgressListener } from './start-progress';
 import { exportData } from '../store/export-data';
@@ -429,6 +430,7 @@ export class Engine implements Recommender {
           source: scorer.bridgeSource === 'model pack' ? 'model pack' : 'library default',
           ignored: collaborative?.coldStart?.ignored ?? [],
         },
+        relatedItems: { titleTrigrams: items.length <= ALIKE_TRIGRAM_MAX_ITEMS, hubness: items.length <= HUBNESS_MAX_ITEMS },
       },
       contentEmbeddings: this.state.embeddings
         ? {
@@ -436,7 +438,7 @@ export class Engine implements Recommender {
             items: this.state.embeddings.size,
             dims: this.state.embeddings.dims,
             epochs: this.state.embeddings.losses.length,
-            serves: ['similar'],
+            serves: ['similar', 'boughtTogether'],
             source: this.contentSource?.source ?? 'trained here',
             saved: this.contentSource?.saved ?? false,
           }

@@ -35,7 +35,7 @@ describe('the content autoencoder in the worker', () => {
     expect(result.progress.every((p) => p.stage === 'content-ae')).toBe(true);
     expect(result.progress.at(-1)!.overall).toBe(1);
     expect(result.report).toMatchObject({ epochs: 2, items: 4385, trainedOn: 4385, dims: 128, backend: 'wasm' });
-    expect(result.trained).toMatchObject({ items: 4385, serves: ['similar'] });
+    expect(result.trained).toMatchObject({ items: 4385, serves: ['similar', 'boughtTogether'] });
     expect(result.status.contentEmbeddings?.items).toBe(4386);
     expect(result.alike.map((r) => r.id)).toContain(result.source);
     // Calipers lead; the rest can be the same maker's (the title trigrams weigh brand words too, as

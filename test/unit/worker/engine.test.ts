@@ -60,6 +60,9 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     await expect(engine.boughtTogether('x' as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(engine.boughtTogether([first.id, 'NOPE'])).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
     await expect(engine.boughtTogether([first.id], { k: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A catalog of this size gets both refinements, and status() says so.
+    expect(items.length).toBeLessThanOrEqual(5_000);
+    expect(engine.status().ranking.relatedItems).toEqual({ titleTrigrams: true, hubness: true });
   });
 
   it('similar() returns items like the given one, not itself', async () => {
