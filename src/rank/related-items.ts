@@ -45,7 +45,7 @@ export const RERANKED = 50;
  * co-interest, the content embeddings and the brand break ties. The best of the grid on office's
  * validation half of also_viewed (`npm run eval -- --protocol related --models localrec-weights`,
  * seed 42): NDCG@10 .5682 (.5711 on the test half) against .5477 for content alone; then the
- * hubness share, .5700 at 0.15 (.5742 on the test half).
+ * hubness share, .5700 at 0.15 (.5744 on the test half).
  */
 export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 1, hubness: 0.15 };
 /**
