@@ -35,6 +35,8 @@ export interface BridgeGrid {
   carryText: number[];
   /** Nearest known items the carried-over score averages (chosen after the weights). */
   neighbours: number[];
+  /** Share of a new item's hubness taken off its content cosine (chosen after the neighbours). */
+  hubness: number[];
   scale: number[];
   shift: number[];
 }
@@ -46,6 +48,7 @@ const DEFAULT_GRID: BridgeGrid = {
   priorWeight: [0, 0.2, 0.4, 0.7],
   carryText: [0, 1],
   neighbours: [5, 10, 20, 30],
+  hubness: [0, 0.1, 0.2, 0.3],
   scale: [0.5, 0.75, 1, 1.5, 2],
   shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
 };
@@ -217,6 +220,19 @@ export class EngineEvalModel implements EvalModel {
           if (value > chosen.value + 1e-4) chosen = { settings: cell, value };
         });
       }
+      // Then the hubness share, the others fixed: the bridge is the same, only combine() changes.
+      const hubnessTable: Record<string, number> = {};
+      if (grid.hubness.length > 1) {
+        const scorer = new HybridScorer(content, collaborative, chosen.settings);
+        const cells = grid.hubness.map((hubness) => ({ ...chosen.settings, hubness }));
+        const sums = await coldNdcg(scorer, cells);
+        const before = chosen;
+        cells.forEach((cell, c) => {
+          const value = sums[c]! / Math.max(1, tune.length);
+          hubnessTable[`hubness ${cell.hubness}`] = round4(value);
+          if (value > Math.max(chosen.value, before.value + 1e-4)) chosen = { settings: cell, value };
+        });
+      }
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
       const scorer = new HybridScorer(content, collaborative, chosen.settings);
       const calSums = new Float64Array(grid.scale.length * grid.shift.length);
@@ -249,6 +265,7 @@ export class EngineEvalModel implements EvalModel {
         grid,
         coldValidationNDCG20: coldTable,
         neighboursValidationNDCG20: neighbourTable,
+        hubnessValidationNDCG20: hubnessTable,
         chosenColdNDCG20: round4(chosen.value),
         mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
         mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),

@@ -3,7 +3,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
-import { standardise, standardiseKnown } from './standardise';
+import { moments, standardise, standardiseKnown } from './standardise';
 import { expandQueries, QUERY_EVIDENCE, type QueryEvidence } from './query-evidence';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
@@ -18,6 +18,8 @@ export interface ScoreParts {
   /** Popularity in this catalog (new rows: predicted from their nearest known rows), when the bridge uses it. */
   prior?: Float32Array | null;
   bridge?: NewItemBridge;
+  /** The deviation the new rows' content z-scores were divided by (NewItemBridge.apply's textSd). */
+  textSd?: number;
   /**
    * When there are new rows and the pack's blend has a catalog-text part: the raw blend and that
    * part (its weight included), to carry over scores without it (BridgeSettings.carryText); the
@@ -211,7 +213,8 @@ export class HybridScorer {
       // Content only matters at the new rows here: scored with the exact vectors (new-item-bridge.ts).
       const text = contentUnused ? content[p]! : bridge.contentScores(history, content[p]!);
       const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;
-      return { text, collaborative: vae, prior: popularity, bridge, ...(carry ? { carry } : {}) };
+      const textSd = contentUnused || bridge.rows.length === 0 ? 0 : moments(content[p]!).sd;
+      return { text, collaborative: vae, prior: popularity, bridge, textSd, ...(carry ? { carry } : {}) };
     });
   }
 
@@ -226,7 +229,7 @@ export class HybridScorer {
       for (let row = 0; row < out.length; row++) out[row] = part.text[row]! + settings.popularityWeight * part.popularity[row]!;
     } else {
       out = part.collaborative!.slice();
-      part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText));
+      part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText), part.textSd ?? 0);
     }
     if (part.queryBoost) {
       const lift = part.queryLift ?? 'sd';

@@ -26,6 +26,12 @@ export interface BridgeSettings {
   /** Weight of the popularity prior when a shopper's history has no item the model knows. */
   popularityWeight: number;
   /**
+   * Share of a new item's hubness (the mean cosine of its HUB_NEIGHBOURS nearest known items)
+   * taken off its content cosine: an item with generic text is near every history and would win
+   * lists it does not belong in (CSLS, Conneau et al. 2018). 0: off.
+   */
+  hubness: number;
+  /**
    * How much of the pack blend's catalog-text part stays in the known items' scores that are
    * carried over to new items (0: only its collaborative parts, the VAE and item–item; 1: the whole
    * blend). A new item gets its own content score, so the text part is counted twice when kept.
@@ -51,7 +57,11 @@ export const DEFAULT_NEW_ITEM_BRIDGE: BridgeSettings = {
   shift: 2,
   popularityWeight: 0.5,
   carryText: 0,
+  hubness: 0,
 };
+
+/** Nearest known items whose mean cosine is a new item's hubness. */
+export const HUB_NEIGHBOURS = 10;
 
 /**
  * Bridge settings from a model pack's manifest over the defaults: finite numbers in range are
@@ -98,6 +108,8 @@ export class NewItemBridge {
     private readonly carryK: number,
     /** rows.length × k local kernel-ridge weights (over neighbourRows), or null when off. */
     private readonly ridgeWeights: Float32Array | null,
+    /** rows.length: each new row's hubness (mean cosine of its HUB_NEIGHBOURS nearest known rows). */
+    readonly hubness: Float32Array,
   ) {}
 
   /** Builds the bridge for `settings` (neighbours, and the ridge when its weight is not 0). */
@@ -110,16 +122,21 @@ export class NewItemBridge {
     const neighbourRows = new Int32Array(cold.length * k).fill(-1);
     const neighbourSims = new Float32Array(cold.length * k);
     const ridgeWeights = ridgeOn ? new Float32Array(cold.length * k) : null;
+    const hubness = new Float32Array(cold.length);
     if (cold.length > 0 && cold.length < size) {
       const exact = content.exactVectors();
       cold.forEach((row, p) => {
         const sims = exact.cosineRow(row);
-        const best = new BestK(k);
+        const best = new BestK(Math.max(k, HUB_NEIGHBOURS));
         for (let other = 0; other < size; other++) {
           const s = sims[other]!;
           if (s > 0 && knows(other)) best.push(s, other);
         }
-        const { ids, scores } = best.take();
+        const { ids: all, scores } = best.take();
+        let near = 0;
+        for (let q = 0; q < Math.min(HUB_NEIGHBOURS, scores.length); q++) near += scores[q]!;
+        hubness[p] = near / HUB_NEIGHBOURS;
+        const ids = all.subarray(0, k);
         ids.forEach((id, q) => {
           neighbourRows[p * k + q] = id;
           neighbourSims[p * k + q] = scores[q]!;
@@ -142,7 +159,7 @@ export class NewItemBridge {
         }
       });
     }
-    return new NewItemBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights);
+    return new NewItemBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights, hubness);
   }
 
   /**
@@ -196,17 +213,21 @@ export class NewItemBridge {
 
   /**
    * Writes the score of every cold row into `scores` (standardised collaborative scores at the
-   * known rows): shift + scale · (content z-score + cfWeight · carried-over score + ridgeWeight ·
-   * kernel-ridge score + priorWeight · predicted popularity). The carried-over and ridge scores
-   * read the known rows of `carrySource` (standardised too), or of `scores` when none is given.
+   * known rows): shift + scale · (content z-score − hubness · its hubness / textSd + cfWeight ·
+   * carried-over score + ridgeWeight · kernel-ridge score + priorWeight · predicted popularity).
+   * The carried-over and ridge scores read the known rows of `carrySource` (standardised too), or
+   * of `scores` when none is given. `textSd`: the deviation the content z-scores were divided by
+   * (contentScores), so that the hubness comes off the cosine; without it no hubness is taken off.
    */
   apply(
     scores: Float32Array,
     text: Float32Array,
-    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> & Partial<Pick<BridgeSettings, 'neighbours'>> = DEFAULT_NEW_ITEM_BRIDGE,
+    settings: Pick<BridgeSettings, 'cfWeight' | 'ridgeWeight' | 'priorWeight' | 'scale' | 'shift'> & Partial<Pick<BridgeSettings, 'neighbours' | 'hubness'>> = DEFAULT_NEW_ITEM_BRIDGE,
     prior: Float32Array | null = null,
     carrySource: Float32Array = scores,
+    textSd = 0,
   ): void {
+    const hub = textSd > 0 && settings.hubness ? settings.hubness / textSd : 0;
     const carried = new Float32Array(this.rows.length);
     const ridge = new Float32Array(this.rows.length);
     for (let p = 0; p < this.rows.length; p++) {
@@ -214,7 +235,7 @@ export class NewItemBridge {
       ridge[p] = this.ridge(p, carrySource);
     }
     this.rows.forEach((row, p) => {
-      const raw = text[row]! + settings.cfWeight * carried[p]! + settings.ridgeWeight * ridge[p]! + (prior ? settings.priorWeight * prior[row]! : 0);
+      const raw = text[row]! - hub * this.hubness[p]! + settings.cfWeight * carried[p]! + settings.ridgeWeight * ridge[p]! + (prior ? settings.priorWeight * prior[row]! : 0);
       scores[row] = settings.shift + settings.scale * raw;
     });
   }

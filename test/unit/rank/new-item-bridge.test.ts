@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Item } from '../../../src/shared/types';
 import { ContentModel } from '../../../src/models/content/content-model';
-import { NewItemBridge } from '../../../src/rank/new-item-bridge';
+import { HUB_NEIGHBOURS, NewItemBridge } from '../../../src/rank/new-item-bridge';
 
 describe('NewItemBridge (engine)', () => {
   it('gives a new row the similarity-weighted collaborative score of its nearest known rows, plus its content score', async () => {
@@ -65,6 +65,39 @@ describe('NewItemBridge (engine)', () => {
     expect(text[4]).toBeCloseTo((exact.cosineRow(0)[4]! - mean) / sd, 4);
     expect(text[1]).toBeCloseTo((reference[1]! - mean) / sd, 4);
     expect(exact.cosineRow(0)[4]).toBeGreaterThan(0.3);
+    content.dispose();
+  });
+
+  it('takes a share of a new row’s hubness (mean cosine of its nearest known rows) off its content score', async () => {
+    await tf.setBackend('cpu');
+    // Known rows: twelve printer supplies and a hammer; new: a generic "printer" listing near all
+    // of them, and a specific toner.
+    const items: Item[] = [
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `k${i}`, title: `Printer ink cartridge ${['black', 'cyan', 'magenta', 'yellow'][i % 4]} pack ${i}` })),
+      { id: 'hammer', title: 'Steel hammer claw' },
+      { id: 'generic', title: 'Printer ink cartridge pack' },
+      { id: 'toner', title: 'Laser toner TN-450 black' },
+    ];
+    const content = new ContentModel(items, 64);
+    const bridge = NewItemBridge.build(content, (row) => row < 13, { neighbours: 2, ridgeWeight: 0, ridgeNeighbours: 30, ridgeMu: 1 });
+    const exact = content.exactVectors();
+    bridge.rows.forEach((row, p) => {
+      const near = Array.from(exact.cosineRow(row).subarray(0, 13)).filter((c) => c > 0).sort((x, y) => y - x).slice(0, HUB_NEIGHBOURS);
+      expect(bridge.hubness[p]).toBeCloseTo(near.reduce((t, x) => t + x, 0) / HUB_NEIGHBOURS, 5);
+    });
+    // The generic listing is a hub, the toner is not.
+    expect(bridge.hubness[0]).toBeGreaterThan(3 * bridge.hubness[1]!);
+    const settings = { cfWeight: 0, ridgeWeight: 0, priorWeight: 0, scale: 1, shift: 0 };
+    const text = new Float32Array(15).fill(1);
+    const plain = new Float32Array(15);
+    bridge.apply(plain, text, settings);
+    const corrected = new Float32Array(15);
+    bridge.apply(corrected, text, { ...settings, hubness: 0.2 }, null, corrected, 0.5);
+    bridge.rows.forEach((row, p) => expect(corrected[row]).toBeCloseTo(plain[row]! - (0.2 * bridge.hubness[p]!) / 0.5, 5));
+    // Without the deviation the z-scores were divided by, nothing is taken off.
+    const noSd = new Float32Array(15);
+    bridge.apply(noSd, text, { ...settings, hubness: 0.2 });
+    expect(Array.from(noSd)).toEqual(Array.from(plain));
     content.dispose();
   });
 });
