@@ -158,6 +158,29 @@ describe('Engine with a model pack', () => {
     defaults.dispose();
   });
 
+  it('takes the pack’s hubness share off a new item’s content score (the setting reaches the bridge)', async () => {
+    const bridge = { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0, scale: 1, shift: 0, popularityWeight: 0.5, carryText: 0 };
+    for (const [name, hubness] of [['hub0', 0], ['hub1', 1]] as const) {
+      cpSync(join(dir, 'good'), join(dir, name), { recursive: true });
+      const manifestPath = join(dir, name, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+      manifest.coldStart = { bridge: { ...bridge, hubness }, tunedOn: 'test' };
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+    }
+    const source = items[1]!;
+    const catalog = [...items, { ...source, id: 'NEW-COPY' }];
+    const scores: number[] = [];
+    for (const name of ['hub0', 'hub1']) {
+      const engine = await Engine.create({ catalog, backend: 'wasm', dbName: `pack-${name}`, maxEvents: 100, persist: false, models: `${server.url}/${name}/` });
+      await engine.track({ type: 'purchase', itemId: source.id });
+      const list = await engine.recommend({ k: catalog.length });
+      scores.push(list.find((r) => r.itemId === 'NEW-COPY')!.score);
+      engine.dispose();
+    }
+    // A copy of a known item is as near it as can be: a hubness well above 0, taken off.
+    expect(scores[1]!).toBeLessThan(scores[0]! - 0.05);
+  });
+
   it('ranks with the pack’s tuned settings (manifest ranking): event weights, search lift, variant wait, half-life reach the scorer and status()', async () => {
     cpSync(join(dir, 'good'), join(dir, 'ranked'), { recursive: true });
     const manifestPath = join(dir, 'ranked', 'manifest.json');
