@@ -24,7 +24,7 @@ describe('content embeddings (the content autoencoder in the engine)', () => {
     expect(report).toMatchObject({ version: 'content-ae@1', epochs: 4, items: items.length, dims: 128, backend: 'wasm' });
     expect(report.lastLoss).toBeLessThan(report.firstLoss);
     expect(report.saved).toBe(true);
-    expect(engine.status().contentEmbeddings).toEqual({ version: 'content-ae@1', items: items.length, dims: 128, epochs: 4, serves: ['similar'], source: 'trained here', saved: true });
+    expect(engine.status().contentEmbeddings).toEqual({ version: 'content-ae@1', items: items.length, dims: 128, epochs: 4, serves: ['similar', 'boughtTogether'], source: 'trained here', saved: true });
     expect(engine.status().contentEmbeddingsNote).toBeNull();
 
     // A new edition of a catalog item arrives while the store runs: embedded at once, no retraining.
