@@ -42,12 +42,14 @@ export const RERANKED = 50;
 
 /**
  * similar(): alike items; content leads (substitutes share words and model-number trigrams),
- * co-interest, the content embeddings and the brand break ties. The best of the grid on office's
- * validation half of also_viewed (`npm run eval -- --protocol related --models localrec-weights`,
- * seed 42): NDCG@10 .5682 (.5711 on the test half) against .5477 for content alone; then the
- * hubness share, .5700 at 0.15 (.5744 on the test half).
+ * co-interest and the content embeddings break ties. Chosen on office's validation half of
+ * also_viewed (`npm run eval -- --protocol related --models localrec-weights`, seed 42): NDCG@10
+ * .5666 (.5703 on the test half) against .5477 for content alone; then the hubness share, .5686 at
+ * 0.15 (.5740 on the test half). No same-brand part: the grid preferred 1 by .0016 on this half,
+ * but seed 43 scored it level, and on the demo's store it filled "Similar items" for a pipette
+ * pump with the same maker's lamps, tongs and scalpel handles.
  */
-export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 1, hubness: 0.15 };
+export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 0, hubness: 0.15 };
 /**
  * boughtTogether(): what is bought with the items; the collaborative part counts for more, and so
  * does the items' own brand (a printer's ink, a labeller's tape): the best of the grid on office's
