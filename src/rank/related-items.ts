@@ -46,8 +46,9 @@ export const RERANKED = 50;
  * also_viewed (`npm run eval -- --protocol related --models localrec-weights`, seed 42): NDCG@10
  * .5666 (.5703 on the test half) against .5477 for content alone; then the hubness share, .5686 at
  * 0.15 (.5740 on the test half). No same-brand part: the grid preferred 1 by .0016 on this half,
- * but seed 43 scored it level, and on the demo's store it filled "Similar items" for a pipette
- * pump with the same maker's lamps, tongs and scalpel handles.
+ * but seed 43 scored it level, and on the demo's store it made 5 of a pipette pump's 8 "Similar
+ * items" the same maker's lamp, tongs, stir rod, clamp and scalpel handle (4 without it, with the
+ * pipettes first).
  */
 export const SIMILAR_WEIGHTS: RelatedWeights = { collaborative: 0.5, embeddings: 1, sameBrand: 0, hubness: 0.15 };
 /**
