@@ -3,7 +3,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import type { WeightedHistory } from './profile-weights';
 import { NewItemBridge, DEFAULT_NEW_ITEM_BRIDGE, type BridgeSettings } from './new-item-bridge';
-import { moments, standardise, standardiseKnown } from './standardise';
+import { standardise, standardiseKnown } from './standardise';
 import { expandQueries, QUERY_EVIDENCE, type QueryEvidence } from './query-evidence';
 
 /** The pieces a history's scores are combined from (HybridScorer.scoreParts). */
@@ -211,9 +211,8 @@ export class HybridScorer {
       // Known rows are exactly the scored ones (toRows leaves NaN at the others).
       const vae = standardiseKnown(known[p]!);
       // Content only matters at the new rows here: scored with the exact vectors (new-item-bridge.ts).
-      const text = contentUnused ? content[p]! : bridge.contentScores(history, content[p]!);
+      const { text, sd: textSd } = contentUnused ? { text: content[p]!, sd: 0 } : bridge.contentScores(history, content[p]!);
       const carry = textParts ? { raw: known[p]!, textPart: textParts[p]!, known: knows, byCarryText: new Map<number, Float32Array>() } : undefined;
-      const textSd = contentUnused || bridge.rows.length === 0 ? 0 : moments(content[p]!).sd;
       return { text, collaborative: vae, prior: popularity, bridge, textSd, ...(carry ? { carry } : {}) };
     });
   }

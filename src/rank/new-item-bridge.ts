@@ -3,7 +3,7 @@ import { queryFeatures } from '../features/item-features';
 import type { ContentModel } from '../models/content/content-model';
 import { gaussJordanInverseInPlace } from '../util/spd-inverse';
 import { BestK } from '../util/best-k';
-import { moments, standardise } from './standardise';
+import { moments, standardiseBy } from './standardise';
 import type { WeightedHistory } from './profile-weights';
 
 /** The cold bridge's settings as status() reports them (src/rank/new-item-bridge.ts). */
@@ -194,12 +194,12 @@ export class NewItemBridge {
    * Content scores of a history, standardised: `reference` holds every row's cosine with the
    * hashed vectors (already computed on the backend); the new rows' entries are replaced by their
    * exact cosines, put on the same scale (the reference's mean and deviation over all rows). Costs
-   * (new rows × their features), not a pass over the catalog.
+   * (new rows × their features), not a pass over the catalog. `sd`: that deviation (apply()'s textSd).
    */
-  contentScores(history: WeightedHistory, reference: Float32Array): Float32Array {
-    const out = standardise(reference);
-    if (this.rows.length === 0) return out;
+  contentScores(history: WeightedHistory, reference: Float32Array): { text: Float32Array; sd: number } {
     const { mean, sd } = moments(reference);
+    const out = standardiseBy(reference, { mean, sd });
+    if (this.rows.length === 0) return { text: out, sd };
     const exact = this.content.exactVectors();
     const profile = new Map<number, number>();
     for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
@@ -208,7 +208,7 @@ export class NewItemBridge {
     for (const x of profile.values()) norm += x * x;
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (const row of this.rows) out[row] = (exact.dotRow(profile, row) * inv - mean) / sd;
-    return out;
+    return { text: out, sd };
   }
 
   /**

@@ -2,7 +2,7 @@ import type { CollaborativeModel } from '../models/collaborative-model';
 import type { ContentModel } from '../models/content/content-model';
 import { NEAR_DUPLICATE_JACCARD, nearDuplicates } from '../features/title-words';
 import { titleKey } from '../catalog/normalize-catalog';
-import { moments, standardise, standardiseKnown } from './standardise';
+import { moments, standardise, standardiseBy, standardiseKnown } from './standardise';
 import { BestK } from '../util/best-k';
 import type { ContentEmbeddings } from '../models/content-ae/content-embeddings';
 
@@ -84,6 +84,8 @@ export interface RelatedPartScores {
   hubness: (row: number) => number | null;
 }
 
+const NO_BRANDS = new Int32Array(0);
+
 /** Computes the parts `weights` use (a part whose weight is 0 is left out: null or empty). */
 export async function relatedParts(parts: RelatedParts, rows: readonly number[], weights: RelatedWeights = { collaborative: 1, embeddings: 1, sameBrand: 1, hubness: 1 }): Promise<RelatedPartScores> {
   const exact = parts.content.alikeVectors();
@@ -91,8 +93,8 @@ export async function relatedParts(parts: RelatedParts, rows: readonly number[],
   const profile = new Map<number, number>();
   for (const row of rows) exact.addRow(profile, row, 1 / rows.length);
   const cosines = exact.dotAll(profile);
-  const contentSd = moments(cosines).sd;
-  const content = standardise(cosines);
+  const m = moments(cosines);
+  const content = standardiseBy(cosines, m);
   const embeddings = parts.embeddings && weights.embeddings !== 0 ? standardise(parts.embeddings.cosineToMean(rows)) : null;
   let collaborative: Float32Array | null = null;
   const model = parts.collaborative;
@@ -102,7 +104,8 @@ export async function relatedParts(parts: RelatedParts, rows: readonly number[],
     collaborative = standardiseKnown(scores!);
     for (let r = 0; r < collaborative.length; r++) if (Number.isNaN(collaborative[r]!)) collaborative[r] = 0;
   }
-  const brandOf = parts.content.brandIds();
+  // Built only for a call that weighs brands (a pass over the catalog's brands, once).
+  const brandOf = weights.sameBrand !== 0 ? parts.content.brandIds() : NO_BRANDS;
   const brands = new Map<number, number>();
   if (weights.sameBrand !== 0) {
     for (const row of rows) {
@@ -110,7 +113,7 @@ export async function relatedParts(parts: RelatedParts, rows: readonly number[],
       if (brand >= 0) brands.set(brand, (brands.get(brand) ?? 0) + 1 / rows.length);
     }
   }
-  return { content, embeddings, collaborative, brands, brandOf, contentSd, hubness: (row) => parts.content.alikeHubness(row) };
+  return { content, embeddings, collaborative, brands, brandOf, contentSd: m.sd, hubness: (row) => parts.content.alikeHubness(row) };
 }
 
 /** The weighted sum of the parts: a fresh array, one score a catalog row. */

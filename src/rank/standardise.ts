@@ -18,7 +18,11 @@ export function moments(values: Float32Array, include?: (i: number) => boolean):
  * different models are put on one scale this way (per history).
  */
 export function standardise(values: Float32Array, include?: (i: number) => boolean): Float32Array {
-  const { mean, sd } = moments(values, include);
+  return standardiseBy(values, moments(values, include));
+}
+
+/** (x − mean) / sd, a copy, with moments the caller already has (and needs for something else too). */
+export function standardiseBy(values: Float32Array, { mean, sd }: { mean: number; sd: number }): Float32Array {
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / sd;
   return out;

@@ -59,10 +59,11 @@ describe('NewItemBridge (engine)', () => {
     const hashed = content.similarityTo(0);
     const reference = (await hashed.data()) as Float32Array;
     hashed.dispose();
-    const text = bridge.contentScores({ items: new Map([[0, 1]]), queries: [] }, reference);
+    const { text, sd: textSd } = bridge.contentScores({ items: new Map([[0, 1]]), queries: [] }, reference);
     const mean = reference.reduce((t, x) => t + x, 0) / reference.length;
     const sd = Math.sqrt(reference.reduce((t, x) => t + (x - mean) ** 2, 0) / reference.length);
     expect(text[4]).toBeCloseTo((exact.cosineRow(0)[4]! - mean) / sd, 4);
+    expect(textSd).toBeCloseTo(sd, 5);
     expect(text[1]).toBeCloseTo((reference[1]! - mean) / sd, 4);
     expect(exact.cosineRow(0)[4]).toBeGreaterThan(0.3);
     content.dispose();
