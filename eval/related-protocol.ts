@@ -203,39 +203,30 @@ export async function runRelatedProtocol(o: { data: Dataset; dir: string; seed: 
         };
         const v = half(viewedQueries);
         const b = half(boughtQueries);
-        for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) for (const sb of BRAND_GRID) {
-          const weights = { collaborative: w, embeddings: e, sameBrand: sb, hubness: 0 };
-          const similar = scorer(weights, 'similar');
-          const bought = scorer(weights, 'bought');
+        /** NDCG@10 of both calls' scorers on each half, under the `val_` / `test_` keys. */
+        const halves = async (similar: RelatedWeights, bought: RelatedWeights) => {
           const [vv, vt, bv, bt] = [
-            await measure(v.validation, lists.viewed, n, similar),
-            await measure(v.test, lists.viewed, n, similar),
-            await measure(b.validation, lists.bought, n, bought),
-            await measure(b.test, lists.bought, n, bought),
+            await measure(v.validation, lists.viewed, n, scorer(similar, 'similar')),
+            await measure(v.test, lists.viewed, n, scorer(similar, 'similar')),
+            await measure(b.validation, lists.bought, n, scorer(bought, 'bought')),
+            await measure(b.test, lists.bought, n, scorer(bought, 'bought')),
           ];
-          record(`localrec-w${w}-e${e}-b${sb}`, {
+          return {
             'val_viewed_NDCG@10': round(vv.ndcg),
             'test_viewed_NDCG@10': round(vt.ndcg),
             'val_bought_NDCG@10': round(bv.ndcg),
             'test_bought_NDCG@10': round(bt.ndcg),
-          }, seconds, weights);
+          };
+        };
+        for (const w of WEIGHT_GRID) for (const e of EMBEDDING_GRID) for (const sb of BRAND_GRID) {
+          const weights = { collaborative: w, embeddings: e, sameBrand: sb, hubness: 0 };
+          record(`localrec-w${w}-e${e}-b${sb}`, await halves(weights, weights), seconds, weights);
         }
         // Then the hubness correction's share, each call at the library's other weights.
         for (const h of HUBNESS_GRID) {
-          const similar = scorer({ ...SIMILAR_WEIGHTS, hubness: h }, 'similar');
-          const bought = scorer({ ...BOUGHT_TOGETHER_WEIGHTS, hubness: h }, 'bought');
-          const [vv, vt, bv, bt] = [
-            await measure(v.validation, lists.viewed, n, similar),
-            await measure(v.test, lists.viewed, n, similar),
-            await measure(b.validation, lists.bought, n, bought),
-            await measure(b.test, lists.bought, n, bought),
-          ];
-          record(`localrec-h${h}`, {
-            'val_viewed_NDCG@10': round(vv.ndcg),
-            'test_viewed_NDCG@10': round(vt.ndcg),
-            'val_bought_NDCG@10': round(bv.ndcg),
-            'test_bought_NDCG@10': round(bt.ndcg),
-          }, seconds, { similar: { ...SIMILAR_WEIGHTS, hubness: h }, boughtTogether: { ...BOUGHT_TOGETHER_WEIGHTS, hubness: h } });
+          const similar = { ...SIMILAR_WEIGHTS, hubness: h };
+          const boughtTogether = { ...BOUGHT_TOGETHER_WEIGHTS, hubness: h };
+          record(`localrec-h${h}`, await halves(similar, boughtTogether), seconds, { similar, boughtTogether });
         }
       }
     } finally {
