@@ -26,8 +26,12 @@ export function catalogBytes(items: number, dims = defaultDims(items)): number {
 /** Bytes a decoded pack takes on the backend and in the worker (float32/int32 tensors). */
 export function packBytesInMemory(pack: ModelPack): number {
   let bytes = 0;
-  // Coded tensors (the first layer, the neighbour lists) stay their coded size until something needs them whole.
-  for (const t of pack.tensors) bytes += t.data instanceof NormalFloatMatrix || t.data instanceof DeltaVarintMatrix ? t.data.byteLength : t.data.length * 4;
+  // Coded tensors (the first layer, the neighbour lists) stay their coded size until something
+  // needs them whole; a coded dec/w2 is decoded just after start, so it counts decoded.
+  for (const t of pack.tensors) {
+    const coded = t.data instanceof NormalFloatMatrix || t.data instanceof DeltaVarintMatrix;
+    bytes += coded && t.name !== 'dec/w2' ? t.data.byteLength : t.shape.reduce((a, b) => a * b, 1) * 4;
+  }
   return bytes + pack.items.length * 64;
 }
 

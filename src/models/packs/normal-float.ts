@@ -111,6 +111,64 @@ export function decodeNormalFloat(bytes: Uint8Array, count: number, bits: Normal
   return out;
 }
 
+/**
+ * h · M for an encoded row-major [rows × cols] matrix M without decoding it: `h` is [n × rows]
+ * row-major, the result [n × cols]. Each block's level table is scaled by the block's scale and
+ * h's entry for its row, then every code adds its level: the work of one decoding pass per row
+ * of h, and no float copy of M (a 100k-item decoder layer is 120 MB of float32).
+ */
+export function leftProductNormalFloat(bytes: Uint8Array, rows: number, cols: number, bits: NormalFloatBits, block: number, h: Float32Array, n: number): Float32Array {
+  const levels = NORMAL_FLOAT_LEVELS[bits];
+  const mask = (1 << bits) - 1;
+  const count = rows * cols;
+  const blocks = Math.ceil(count / block);
+  const codes = bytes.subarray(blocks * 2);
+  const out = new Float32Array(n * cols);
+  const table = new Float32Array(levels.length);
+  for (let b = 0; b < blocks; b++) {
+    const scale = float16BitsToFloat32(bytes[2 * b]! | (bytes[2 * b + 1]! << 8));
+    const blockEnd = Math.min(count, (b + 1) * block);
+    // A block may run over the end of a row of M: each part takes that row's entry of h.
+    for (let start = b * block; start < blockEnd; ) {
+      const row = Math.floor(start / cols);
+      const end = Math.min(blockEnd, (row + 1) * cols);
+      for (let r = 0; r < n; r++) {
+        const weight = h[r * rows + row]! * scale;
+        if (weight === 0) continue;
+        for (let l = 0; l < levels.length; l++) table[l] = levels[l]! * weight;
+        const base = r * cols - row * cols;
+        let i = start;
+        if (bits === 3) {
+          for (; i < end && (i & 7) !== 0; i++) {
+            const bit = i * 3;
+            out[base + i] = out[base + i]! + table[((codes[bit >> 3]! | ((codes[(bit >> 3) + 1] ?? 0) << 8)) >>> (bit & 7)) & 7]!;
+          }
+          // Eight values are three whole bytes.
+          for (; i + 8 <= end; i += 8) {
+            const at = (i * 3) >> 3;
+            const word = codes[at]! | (codes[at + 1]! << 8) | (codes[at + 2]! << 16);
+            const o = base + i;
+            out[o] = out[o]! + table[word & 7]!;
+            out[o + 1] = out[o + 1]! + table[(word >> 3) & 7]!;
+            out[o + 2] = out[o + 2]! + table[(word >> 6) & 7]!;
+            out[o + 3] = out[o + 3]! + table[(word >> 9) & 7]!;
+            out[o + 4] = out[o + 4]! + table[(word >> 12) & 7]!;
+            out[o + 5] = out[o + 5]! + table[(word >> 15) & 7]!;
+            out[o + 6] = out[o + 6]! + table[(word >> 18) & 7]!;
+            out[o + 7] = out[o + 7]! + table[(word >> 21) & 7]!;
+          }
+        }
+        for (; i < end; i++) {
+          const bit = i * bits;
+          out[base + i] = out[base + i]! + table[((codes[bit >> 3]! | ((codes[(bit >> 3) + 1] ?? 0) << 8)) >>> (bit & 7)) & mask]!;
+        }
+      }
+      start = end;
+    }
+  }
+  return out;
+}
+
 /** Decodes values [start, start + length) of an encoded tensor of `count` values into out[at ..]. */
 export function decodeNormalFloatRange(bytes: Uint8Array, count: number, bits: NormalFloatBits, block: number, start: number, length: number, out: Float32Array, at: number): void {
   const levels = NORMAL_FLOAT_LEVELS[bits];
@@ -158,6 +216,12 @@ export class NormalFloatMatrix {
   readRow(row: number, out: Float32Array, at = 0): void {
     if (!(row >= 0 && row < this.rows)) throw new RangeError(`NormalFloatMatrix: row ${row} of ${this.rows}`);
     decodeNormalFloatRange(this.bytes, this.rows * this.cols, this.bits, this.block, row * this.cols, this.cols, out, at);
+  }
+
+  /** h · this for `h` [n × rows] row-major: [n × cols], without decoding the matrix (leftProductNormalFloat). */
+  leftProduct(h: Float32Array, n: number): Float32Array {
+    if (h.length !== n * this.rows) throw new RangeError(`NormalFloatMatrix: h holds ${h.length} values, not ${n} × ${this.rows}`);
+    return leftProductNormalFloat(this.bytes, this.rows, this.cols, this.bits, this.block, h, n);
   }
 
   /** The whole matrix decoded (training or fine-tuning needs it as weights). */

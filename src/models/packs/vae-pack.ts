@@ -36,7 +36,7 @@ const NF4_MIN_VALUES = 4096;
 export interface PackTensor {
   name: string;
   shape: number[];
-  /** Coded (decodePack's `coded`): a compact pack's enc/w1 and part weights (NormalFloatMatrix), part indices (DeltaVarintMatrix). */
+  /** Coded (decodePack's `coded`): a compact pack's enc/w1, dec/w2 and part weights (NormalFloatMatrix), part indices (DeltaVarintMatrix). */
   data: Float32Array | Int32Array | NormalFloatMatrix | DeltaVarintMatrix;
 }
 
@@ -196,7 +196,8 @@ function fail(message: string): never {
 /**
  * Parses the four files of a pack (already read/fetched). Shared by the URL and file loaders.
  * `coded` (serving): what serving reads a row at a time stays encoded — a NormalFloat enc/w1 and
- * part weights (NormalFloatMatrix), delta-varint part indices (DeltaVarintMatrix).
+ * part weights (NormalFloatMatrix), delta-varint part indices (DeltaVarintMatrix) — and so does a
+ * NormalFloat dec/w2, which the network decodes after its first products (VaeNetwork.decoderProduct).
  */
 export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8Array; items: unknown; manifest: unknown }, options: { coded?: boolean } = {}): ModelPack {
   const model = files.model as ModelJson;
@@ -226,7 +227,7 @@ export function decodePack(files: { model: unknown; weights: ArrayBuffer | Uint8
       offset += byteLength;
       let data: Float32Array | Int32Array | NormalFloatMatrix | DeltaVarintMatrix;
       const part = spec.name.startsWith('parts/') && spec.shape.length === 2;
-      if (options.coded && bits && (spec.name === 'enc/w1' || part) && spec.shape.length === 2) {
+      if (options.coded && bits && (spec.name === 'enc/w1' || spec.name === 'dec/w2' || part) && spec.shape.length === 2) {
         data = new NormalFloatMatrix(bytes, spec.shape[0]!, spec.shape[1]!, bits, block);
       } else if (options.coded && q === 'delta-varint' && part && spec.dtype === 'int32') {
         try {
@@ -365,7 +366,7 @@ export function vaeScorerFromPack(pack: ModelPack): CollaborativeBlend {
   const shapes = vaeParamShapes(arch);
   for (const name of VAE_PARAM_NAMES) {
     const t = byName.get(name);
-    if (!t || !(t.data instanceof Float32Array || (name === 'enc/w1' && t.data instanceof NormalFloatMatrix))) throw new Error(`model pack: missing weight ${name}`);
+    if (!t || !(t.data instanceof Float32Array || ((name === 'enc/w1' || name === 'dec/w2') && t.data instanceof NormalFloatMatrix))) throw new Error(`model pack: missing weight ${name}`);
     if (t.shape.join() !== shapes[name].join()) throw new Error(`model pack: ${name} has shape [${t.shape}], expected [${shapes[name]}]`);
     weights[name] = t.data;
   }

@@ -10,6 +10,11 @@ export interface VaeArchitecture {
 
 let variableCounter = 0;
 
+/** Histories a product may take before dec/w2 is decoded and packed (serving's calls; training and evaluation batches are larger). */
+const EARLY_MAX_ROWS = 4;
+/** Such products before it is done at once (a caller that never lets the scheduled tasks run). */
+const EARLY_MAX_PRODUCTS = 4;
+
 /**
  * The first encoder layer kept outside the backend, its rows decoded when read (a compact pack's
  * NormalFloatMatrix): serving gathers only the rows of a history's items. It becomes a variable
@@ -22,9 +27,35 @@ export interface CodedRows {
   decodeAll(): Float32Array;
 }
 
-function isCodedRows(w: unknown): w is CodedRows {
-  return typeof w === 'object' && w !== null && typeof (w as CodedRows).gatherRows === 'function' && typeof (w as CodedRows).decodeAll === 'function';
+/**
+ * The decoder's item layer kept coded at start (a compact pack's NormalFloatMatrix): the first
+ * products are taken from the codes (h · M without decoding M) while the layer is decoded, handed
+ * to the backend and packed in the tasks after them (see VaeNetwork.decoderProduct).
+ */
+export interface CodedProduct {
+  readonly rows: number;
+  readonly cols: number;
+  leftProduct(h: Float32Array, n: number): Float32Array;
+  decodeAll(): Float32Array;
 }
+
+function isCoded(w: unknown): w is { decodeAll(): Float32Array } {
+  return typeof w === 'object' && w !== null && typeof (w as CodedRows).decodeAll === 'function';
+}
+
+function isCodedRows(w: unknown): w is CodedRows {
+  return isCoded(w) && typeof (w as CodedRows).gatherRows === 'function';
+}
+
+function isCodedProduct(w: unknown): w is CodedProduct {
+  return isCoded(w) && typeof (w as CodedProduct).leftProduct === 'function';
+}
+
+/** Weights a VaeNetwork is built from: arrays or tensors, with enc/w1 and dec/w2 possibly coded. */
+export type VaeNetworkWeights = Omit<Record<VaeParamName, Float32Array | tf.Tensor>, 'enc/w1' | 'dec/w2'> & {
+  'enc/w1': Float32Array | tf.Tensor | CodedRows;
+  'dec/w2': Float32Array | tf.Tensor | CodedProduct;
+};
 
 /** Parameter names in the order they are stored in a pack. */
 export const VAE_PARAM_NAMES = ['enc/w1', 'enc/b1', 'enc/w2', 'enc/b2', 'dec/w1', 'dec/b1', 'dec/w2', 'dec/b2'] as const;
@@ -143,29 +174,31 @@ export function initialVaeWeights(arch: VaeArchitecture, seed: number): VaeWeigh
 export class VaeNetwork {
   readonly arch: VaeArchitecture;
   readonly params: Record<VaeParamName, tf.Variable>;
-  /** enc/w1 while it is still coded (not yet a variable): see CodedRows. */
-  private coded: CodedRows | null = null;
+  /** enc/w1 and dec/w2 while they are still coded (not yet variables): see CodedRows, CodedProduct. */
+  private readonly coded = new Map<VaeParamName, { decodeAll(): Float32Array }>();
+  private disposed = false;
 
-  constructor(arch: VaeArchitecture, weights: Record<VaeParamName, Float32Array | tf.Tensor> | (Omit<Record<VaeParamName, Float32Array | tf.Tensor>, 'enc/w1'> & { 'enc/w1': CodedRows }), trainable = true) {
+  constructor(arch: VaeArchitecture, weights: VaeNetworkWeights, trainable = true) {
     this.arch = { items: arch.items, hidden: arch.hidden, latent: arch.latent };
     const shapes = vaeParamShapes(arch);
     const params = {} as Record<VaeParamName, tf.Variable>;
     for (const name of VAE_PARAM_NAMES) {
       const w = weights[name];
       if (!w) throw new Error(`VaeNetwork: missing weight ${name}`);
-      if (isCodedRows(w)) {
-        if (name !== 'enc/w1' || w.rows !== arch.items || w.cols !== arch.hidden) throw new Error(`VaeNetwork: coded rows only for enc/w1 [${arch.items} × ${arch.hidden}]`);
-        this.coded = w;
+      if (isCoded(w)) {
+        const fits = name === 'enc/w1' ? isCodedRows(w) && w.rows === arch.items && w.cols === arch.hidden : name === 'dec/w2' && isCodedProduct(w) && w.rows === arch.hidden && w.cols === arch.items;
+        if (!fits) throw new Error(`VaeNetwork: coded weights only for enc/w1 [${arch.items} × ${arch.hidden}] and dec/w2 [${arch.hidden} × ${arch.items}], not ${name}`);
+        this.coded.set(name, w);
         let variable: tf.Variable | null = null;
         // Made a variable on first use of the whole matrix; the codes are dropped then.
         Object.defineProperty(params, name, {
           enumerable: true,
           get: () => {
             if (!variable) {
-              const init = tf.tensor(this.coded!.decodeAll(), shapes[name], 'float32');
+              const init = tf.tensor(this.coded.get(name)!.decodeAll(), shapes[name], 'float32');
               variable = tf.variable(init, trainable, `vae/${name}/${variableCounter++}`);
               init.dispose();
-              this.coded = null;
+              this.coded.delete(name);
             }
             return variable;
           },
@@ -181,15 +214,21 @@ export class VaeNetwork {
 
   /** Whether enc/w1 is still held coded, off the backend (a compact pack being served). */
   get firstLayerCoded(): boolean {
-    return this.coded !== null;
+    return this.coded.has('enc/w1');
+  }
+
+  /** Whether dec/w2 is still held coded (a compact pack before its first products' follow-up tasks ran). */
+  get decoderCoded(): boolean {
+    return this.coded.has('dec/w2');
   }
 
   /** Rows `cols` of enc/w1: decoded from the codes while coded, else gathered on the backend. */
   private firstLayerRows(cols: tf.Tensor1D | Int32Array): tf.Tensor2D {
     if ((cols instanceof Int32Array ? cols.length : cols.shape[0]) === 0) return tf.zeros([0, this.arch.hidden]);
-    if (this.coded) {
+    const coded = this.coded.get('enc/w1') as CodedRows | undefined;
+    if (coded) {
       const ids = cols instanceof Int32Array ? cols : (cols.dataSync() as Int32Array);
-      return tf.tensor2d(this.coded.gatherRows(ids), [ids.length, this.arch.hidden]);
+      return tf.tensor2d(coded.gatherRows(ids), [ids.length, this.arch.hidden]);
     }
     return tf.gather(this.params['enc/w1'], cols instanceof Int32Array ? tf.tensor1d(cols, 'int32') : cols) as tf.Tensor2D;
   }
@@ -229,9 +268,68 @@ export class VaeNetwork {
   decode(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const p = this.params;
-      const h = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1']));
-      return tf.add(tf.matMul(h, p['dec/w2']), p['dec/b2']) as tf.Tensor2D;
+      const h = tf.tanh(tf.add(tf.matMul(z, p['dec/w1']), p['dec/b1'])) as tf.Tensor2D;
+      return tf.add(this.decoderProduct(h), p['dec/b2']) as tf.Tensor2D;
     });
+  }
+
+  /** The dec/w2 whose XNNPACK operator is packed (its dataId), or null. */
+  private packedDecoder: object | null = null;
+  /** Whether the follow-up tasks (decode dec/w2, then pack it) are scheduled. */
+  private decoderTasks = false;
+  /** Products taken before them since they were scheduled. */
+  private earlyProducts = 0;
+
+  /**
+   * h · dec/w2. At start a compact pack's dec/w2 is still coded, and tfjs' WASM backend packs a
+   * weight matrix into an XNNPACK operator on its first untransposed product: decoding, handing
+   * to the backend and packing the 300 × 100k layer of a 100k-item pack took ~0.5 s, inside the
+   * first recommendation. So a few histories' first products are taken without them: from the
+   * codes on the WASM and CPU backends (CodedProduct.leftProduct, the same sums up to float
+   * rounding), else through the backend's unpacked path (transposeA); and the decoding and packing
+   * run in the next tasks, once the first answer is on its way. Batches, GPU backends, and calls
+   * that come before those tasks could run (a loop that never yields) do it all at once, as before.
+   */
+  private decoderProduct(h: tf.Tensor2D): tf.Tensor2D {
+    const backend = tf.getBackend();
+    const early = h.shape[0] <= EARLY_MAX_ROWS && (!this.decoderTasks || this.earlyProducts < EARLY_MAX_PRODUCTS);
+    const coded = this.coded.get('dec/w2') as CodedProduct | undefined;
+    if (coded && early && (backend === 'wasm' || backend === 'cpu')) {
+      this.scheduleDecoderTasks();
+      this.earlyProducts++;
+      return tf.tensor2d(coded.leftProduct(h.dataSync() as Float32Array, h.shape[0]), [h.shape[0], this.arch.items]);
+    }
+    const w = this.params['dec/w2'];
+    if (this.packedDecoder === w.dataId || backend !== 'wasm') return tf.matMul(h, w);
+    if (!early) {
+      this.packedDecoder = w.dataId;
+      return tf.matMul(h, w);
+    }
+    this.scheduleDecoderTasks();
+    this.earlyProducts++;
+    return tf.matMul(tf.transpose(h), w, true, false);
+  }
+
+  /** Decodes dec/w2 onto the backend (if coded), then packs it (on WASM), one task each. */
+  private scheduleDecoderTasks(): void {
+    if (this.decoderTasks) return;
+    this.decoderTasks = true;
+    this.earlyProducts = 0;
+    const step = (): void => {
+      if (this.disposed) return;
+      if (this.coded.has('dec/w2')) {
+        void this.params['dec/w2']; // decoded and made a variable
+        setTimeout(step, 0);
+        return;
+      }
+      const w = this.params['dec/w2'];
+      if (tf.getBackend() === 'wasm' && this.packedDecoder !== w.dataId) {
+        tf.tidy(() => tf.matMul(tf.zeros([1, this.arch.hidden]), w)).dispose();
+        this.packedDecoder = w.dataId;
+      }
+      this.decoderTasks = false;
+    };
+    setTimeout(step, 0);
   }
 
   /** Scores for serving: decode(mean of q(z|x)), no noise, no dropout. */
@@ -357,8 +455,8 @@ export class VaeNetwork {
   /** Current weights copied to the CPU. */
   async weights(): Promise<VaeWeights> {
     const out = {} as VaeWeights;
-    // A still-coded enc/w1 is decoded on the CPU, not made a variable of this (serving) network.
-    for (const name of VAE_PARAM_NAMES) out[name] = name === 'enc/w1' && this.coded ? this.coded.decodeAll() : ((await this.params[name].data()) as Float32Array);
+    // Still-coded weights are decoded on the CPU, not made variables of this (serving) network.
+    for (const name of VAE_PARAM_NAMES) out[name] = this.coded.get(name)?.decodeAll() ?? ((await this.params[name].data()) as Float32Array);
     return out;
   }
 
@@ -371,8 +469,9 @@ export class VaeNetwork {
   }
 
   dispose(): void {
-    // A still-coded enc/w1 is no variable: reading it here would decode and upload it.
-    for (const name of VAE_PARAM_NAMES) if (!(name === 'enc/w1' && this.coded)) this.params[name].dispose();
-    this.coded = null;
+    this.disposed = true;
+    // Still-coded weights are no variables: reading them here would decode and upload them.
+    for (const name of VAE_PARAM_NAMES) if (!this.coded.has(name)) this.params[name].dispose();
+    this.coded.clear();
   }
 }

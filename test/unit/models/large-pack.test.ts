@@ -150,6 +150,78 @@ describe('a coded first layer (NormalFloatMatrix)', () => {
   });
 });
 
+describe('a coded decoder layer (dec/w2) and the first products', () => {
+  const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('leftProduct gives h · M of the decoded matrix, for blocks that run over rows and for NF3 and NF4', () => {
+    for (const [rows, cols, bits] of [[7, 101, 3], [5, 64, 4], [3, 1000, 3], [4, 37, 4]] as const) {
+      const values = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37));
+      const matrix = new NormalFloatMatrix(encodeNormalFloat(values, bits), rows, cols, bits, 64);
+      const m = matrix.decodeAll();
+      const h = Float32Array.from({ length: 2 * rows }, (_, i) => Math.cos(i * 1.3));
+      const got = matrix.leftProduct(h, 2);
+      for (let r = 0; r < 2; r++) {
+        for (let j = 0; j < cols; j++) {
+          let want = 0;
+          for (let k = 0; k < rows; k++) want += h[r * rows + k]! * m[k * cols + j]!;
+          expect(got[r * cols + j]!).toBeCloseTo(want, 5);
+        }
+      }
+      expect(() => matrix.leftProduct(h, 3)).toThrow(RangeError);
+    }
+  });
+
+  it('serves the first products from the codes, then decodes and packs dec/w2 in the next tasks: the same scores throughout', async () => {
+    const arch = { items: 300, hidden: 24, latent: 6 };
+    const plain = VaeNetwork.create(arch, 5);
+    const weights = await plain.weights();
+    const encoded = new NormalFloatMatrix(encodeNormalFloat(weights['dec/w2'], 3), arch.hidden, arch.items, 3, 64);
+    const reference = new VaeNetwork(arch, { ...weights, 'dec/w2': encoded.decodeAll() }, false);
+    const served = new VaeNetwork(arch, { ...weights, 'dec/w2': encoded }, false);
+    const mix = tf.tensor2d([0.6, 0.8], [1, 2]);
+    const want = reference.scoreSparse(mix, Int32Array.of(4, 30));
+    expect(served.decoderCoded).toBe(true);
+    const first = served.scoreSparse(mix, Int32Array.of(4, 30));
+    // Still coded: the first product came from the codes, and the layer is no tensor yet.
+    expect(served.decoderCoded).toBe(true);
+    await nextTask();
+    await nextTask();
+    expect(served.decoderCoded).toBe(false);
+    const later = served.scoreSparse(mix, Int32Array.of(4, 30));
+    const [w, a, b] = [await want.data(), await first.data(), await later.data()];
+    for (let i = 0; i < arch.items; i++) {
+      expect(a[i]!).toBeCloseTo(w[i]!, 4);
+      expect(b[i]!).toBeCloseTo(w[i]!, 4);
+    }
+    // A batch (training, evaluation) decodes it at once.
+    const batch = new VaeNetwork(arch, { ...weights, 'dec/w2': encoded }, false);
+    const rows = tf.tensor2d(Float32Array.from({ length: 6 * 2 }, (_, i) => (i % 3) / 3), [6, 2]);
+    const batched = batch.scoreSparse(rows, Int32Array.of(4, 30));
+    expect(batch.decoderCoded).toBe(false);
+    // weights() decodes a still-coded layer on the CPU; dispose() frees the 7 variables it made.
+    const fresh = new VaeNetwork(arch, { ...weights, 'dec/w2': encoded }, false);
+    expect((await fresh.weights())['dec/w2']).toEqual(encoded.decodeAll());
+    const before = tf.memory().numTensors;
+    fresh.dispose();
+    expect(tf.memory().numTensors).toBe(before - 7);
+    tf.dispose([mix, want, first, later, rows, batched]);
+    for (const net of [plain, reference, served, batch]) net.dispose();
+  });
+
+  it('a model whose dec/w2 is not yet packed gives the packed product’s scores on its first calls (WASM)', async () => {
+    const arch = { items: 200, hidden: 16, latent: 4 };
+    const network = VaeNetwork.create(arch, 11);
+    const mix = tf.tensor2d([1], [1, 1]);
+    const unpacked = network.scoreSparse(mix, Int32Array.of(7));
+    await nextTask();
+    const packed = network.scoreSparse(mix, Int32Array.of(7));
+    const [a, b] = [await unpacked.data(), await packed.data()];
+    for (let i = 0; i < arch.items; i++) expect(a[i]!).toBeCloseTo(b[i]!, 5);
+    tf.dispose([mix, unpacked, packed]);
+    network.dispose();
+  });
+});
+
 describe('a coded neighbour matrix (DeltaVarintMatrix)', () => {
   it('reads any row as the full decode does, and refuses streams that are short, long or name items past the catalog', () => {
     const rows = 5, k = 3;
