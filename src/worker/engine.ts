@@ -82,11 +82,14 @@ export class Engine implements Recommender {
     const history = ShopperHistory.open(config, () => engine?.dropPersonal());
     const store = history.store;
     // The pack's IndexedDB copy and manifest are read, and the WebGPU adapter asked for, while the
-    // catalog loads: all three wait on another process, not on this thread.
-    const packStarted = config.models !== undefined ? startPackFetch(config.models, store) : undefined;
+    // catalog loads: all three wait on another process, not on this thread. The pack's copy is
+    // asked for just after the catalog's own reads, which are needed first.
+    let catalogReadsIssued!: () => void;
+    const afterCatalogReads = new Promise<void>((resolve) => (catalogReadsIssued = resolve));
+    const packStarted = config.models !== undefined ? startPackFetch(config.models, store, afterCatalogReads) : undefined;
     const adapterProbe = probeWebGpuAdapter();
     report('catalog', 0, 1);
-    const catalog = await loadCatalog(config.catalog, store);
+    const catalog = await loadCatalog(config.catalog, store, { readsIssued: catalogReadsIssued }).finally(catalogReadsIssued);
     const budget = memoryBudgetBytes(config.memoryBudgetMB);
     checkCatalogFits(catalog.items.length, budget, config.dims);
     report('catalog', 1, 1);

@@ -50,18 +50,25 @@ export async function verifyPack(
   integrity: string | undefined,
   what: string,
 ): Promise<'verified' | 'unverified'> {
-  if (integrity !== undefined && !(await matchesSri(raw.manifest, integrity))) {
+  const hashes = (manifest as { files?: Partial<Record<HashedPackFile, unknown>> } | null)?.files;
+  const expected = HASHED_PACK_FILES.map((file) => hashes?.[file]);
+  const valid = (value: unknown): value is string => typeof value === 'string' && SRI_PATTERN.test(value);
+  // Every digest is asked for at once: SubtleCrypto computes them off this thread while the
+  // caller goes on (a pack is decoded meanwhile), instead of one after another between its tasks.
+  const [manifestMatches, ...filesMatch] = await Promise.all([
+    integrity !== undefined ? matchesSri(raw.manifest, integrity) : true,
+    ...HASHED_PACK_FILES.map((file, f) => (hashes && valid(expected[f]) ? matchesSri(raw[file], expected[f]) : false)),
+  ]);
+  if (!manifestMatches) {
     throw new LocalrecError('MODEL_INVALID', `The ${what}'s manifest.json does not match the integrity value the store gave.`);
   }
-  const hashes = (manifest as { files?: Partial<Record<HashedPackFile, unknown>> } | null)?.files;
   if (!hashes) {
     if (integrity !== undefined) throw new LocalrecError('MODEL_INVALID', `The ${what}'s manifest carries no file hashes, so its integrity cannot be checked.`);
     return 'unverified';
   }
-  for (const file of HASHED_PACK_FILES) {
-    const expected = hashes[file];
-    if (typeof expected !== 'string' || !SRI_PATTERN.test(expected)) throw new LocalrecError('MODEL_INVALID', `The ${what}'s manifest has no valid hash for ${file}.`);
-    if (!(await matchesSri(raw[file], expected))) throw new LocalrecError('MODEL_INVALID', `The ${what}'s ${file} does not match its SHA-256 in manifest.json (tampered or damaged).`);
-  }
+  HASHED_PACK_FILES.forEach((file, f) => {
+    if (!valid(expected[f])) throw new LocalrecError('MODEL_INVALID', `The ${what}'s manifest has no valid hash for ${file}.`);
+    if (!filesMatch[f]) throw new LocalrecError('MODEL_INVALID', `The ${what}'s ${file} does not match its SHA-256 in manifest.json (tampered or damaged).`);
+  });
   return 'verified';
 }

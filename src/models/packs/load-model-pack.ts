@@ -28,8 +28,10 @@ export async function loadModelPack(
   const report: ModelPackReport = { pack: url ?? null, source: null, coveredItems: 0, error: null, cacheError: null, integrity: null };
   if (url === undefined) return { collaborative: null, report };
   try {
-    // Serving reads the first encoder layer and the neighbour lists a history's rows at a time: they stay coded.
-    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { coded: true }), integrity, onDownload, started);
+    // Serving reads the first encoder layer and the neighbour lists a history's rows at a time: they
+    // stay coded; so does the decoder's item layer until the first products (VaeNetwork). A cached
+    // copy is decoded while its hashes are computed, and used only once they match.
+    const loaded = await loadPack(url, store, 'model pack', (files) => decodePack(files, { coded: true }), integrity, onDownload, started, true);
     report.source = loaded.source;
     report.cacheError = loaded.cacheError;
     report.integrity = loaded.integrity;

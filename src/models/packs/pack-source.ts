@@ -57,14 +57,20 @@ function cachedRaw(data: unknown): RawPack | null {
   return raw && raw.format === 2 && typeof raw.manifest === 'string' && raw['weights.bin'] instanceof ArrayBuffer ? (raw as RawPack) : null;
 }
 
-/** Parses and checks raw files (hashes from the manifest, the manifest against `integrity`). @throws LocalrecError MODEL_INVALID */
-async function openRaw(raw: RawPack, integrity: string | undefined, what: string): Promise<{ files: PackFiles; integrity: 'verified' | 'unverified' }> {
+/**
+ * Parses and checks raw files (hashes from the manifest, the manifest against `integrity`).
+ * `whileChecking` gets the parsed files while the hashes are computed (SubtleCrypto works off
+ * this thread): it may start decoding them, but nothing may be used before this resolves.
+ * @throws LocalrecError MODEL_INVALID
+ */
+async function openRaw(raw: RawPack, integrity: string | undefined, what: string, whileChecking?: (files: PackFiles) => void): Promise<{ files: PackFiles; integrity: 'verified' | 'unverified' }> {
   const manifest = parseJson(raw.manifest, 'manifest.json');
-  const verified = await verifyPack(raw, manifest, integrity, what);
-  return {
-    files: { manifest, model: parseJson(raw['model.json'], 'model.json'), items: parseJson(raw['items.json'], 'items.json'), weights: raw['weights.bin'] },
-    integrity: verified,
-  };
+  const checking = verifyPack(raw, manifest, integrity, what);
+  // Handled when awaited below; this only keeps a rejection during the parse from being reported as unhandled.
+  checking.catch(() => undefined);
+  const files = { manifest, model: parseJson(raw['model.json'], 'model.json'), items: parseJson(raw['items.json'], 'items.json'), weights: raw['weights.bin'] };
+  whileChecking?.(files);
+  return { files, integrity: await checking };
 }
 
 /** Bytes received so far of `total` (from the manifest: a gzip response's Content-Length is the compressed size). */
@@ -113,11 +119,11 @@ function packBase(baseUrl: string): URL {
 }
 
 /**
- * Begins reading the IndexedDB copy and fetching the manifest (never throws: errors surface in
- * fetchPackFiles). The engine begins them before it parses the catalog, so that the wait for the
+ * Begins reading the IndexedDB copy (once `after` settles) and fetching the manifest (never
+ * throws: errors surface in fetchPackFiles). The engine begins them before it parses the catalog, so that the wait for the
  * database and the network overlaps work it has to do anyway.
  */
-export function startPackFetch(baseUrl: string, store: BehaviourStore): PackFetchStart {
+export function startPackFetch(baseUrl: string, store: BehaviourStore, after: Promise<void> = Promise.resolve()): PackFetchStart {
   let base: URL;
   try {
     base = packBase(baseUrl);
@@ -125,7 +131,7 @@ export function startPackFetch(baseUrl: string, store: BehaviourStore): PackFetc
     return { cached: Promise.resolve(undefined), manifest: Promise.resolve({ error }) };
   }
   return {
-    cached: store.getCheckpoint(CACHE_PREFIX + base.href).then(
+    cached: after.then(() => store.getCheckpoint(CACHE_PREFIX + base.href)).then(
       (checkpoint) => checkpoint?.data,
       () => undefined,
     ),
@@ -149,6 +155,7 @@ export async function fetchPackFiles(
   what = 'model pack',
   onDownload?: DownloadProgress,
   started?: PackFetchStart,
+  whileChecking?: (files: PackFiles) => void,
 ): Promise<FetchedPack> {
   const base = packBase(baseUrl);
   const cacheName = CACHE_PREFIX + base.href;
@@ -167,7 +174,7 @@ export async function fetchPackFiles(
   let cacheError: FetchedPack['cacheError'] = null;
   if (cached && (offline || cached.manifest === manifest)) {
     try {
-      return { ...(await openRaw(cached, integrity, what)), source: 'cache', cacheError: null };
+      return { ...(await openRaw(cached, integrity, what, whileChecking)), source: 'cache', cacheError: null };
     } catch (error) {
       await dropCachedPack(baseUrl, store);
       if (offline || !(error instanceof LocalrecError)) throw error;
@@ -219,16 +226,26 @@ export async function loadPack<T>(
   integrity?: string,
   onDownload?: DownloadProgress,
   started?: PackFetchStart,
+  decodeWhileChecking = false,
 ): Promise<LoadedPack<T>> {
-  let fetched = await fetchPackFiles(url, store, integrity, what, onDownload, started);
-  let cacheError = fetched.cacheError;
-  const decodeOrDrop = async (): Promise<T | Error> => {
+  const tryDecode = (files: PackFiles): T | Error => {
     try {
-      return decode(fetched.files);
+      return decode(files);
     } catch (error) {
-      await dropCachedPack(url, store);
       return error as Error;
     }
+  };
+  // A cached copy is decoded while its hashes are computed; the result is kept only if they match.
+  let early: { files: PackFiles; value: T | Error } | null = null;
+  const whileChecking = decodeWhileChecking ? (files: PackFiles) => void (early = { files, value: tryDecode(files) }) : undefined;
+  let fetched = await fetchPackFiles(url, store, integrity, what, onDownload, started, whileChecking);
+  let cacheError = fetched.cacheError;
+  const decodeOrDrop = async (): Promise<T | Error> => {
+    const decoded = early as { files: PackFiles; value: T | Error } | null;
+    const value = decoded && decoded.files === fetched.files ? decoded.value : tryDecode(fetched.files);
+    early = null;
+    if (value instanceof Error) await dropCachedPack(url, store);
+    return value;
   };
   let value = await decodeOrDrop();
   if (value instanceof Error && fetched.source === 'cache') {

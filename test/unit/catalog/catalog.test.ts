@@ -99,11 +99,17 @@ describe('loadCatalog from a URL', () => {
     store.putCatalogCache = (record, stamp) => (calls.put++, put(record, stamp));
     const url = (rows: object[]) => `data:application/jsonl,${encodeURIComponent(rows.map((r) => JSON.stringify(r)).join('\n'))}`;
     const first = url([{ id: 'a', title: 'Alpha pipette' }, { id: 'b', title: 'Beta beaker' }]);
+    let issued = 0;
+    // An array catalog reads nothing from the store: issued at once.
+    await loadCatalog([{ id: 'z', title: 'Zeta flask' }], store, { readsIssued: () => issued++ });
+    expect(issued).toBe(1);
     for (let start = 0; start < 2; start++) {
-      const loaded = await loadCatalog(first, store);
+      const loaded = await loadCatalog(first, store, { readsIssued: () => issued++ });
       expect(loaded.report).toMatchObject({ source: 'url', cached: true, size: 2 });
     }
     expect(calls).toEqual({ get: 0, put: 1 });
+    // Without validators (a data: URL) no copy is read, and that too counts as issued.
+    expect(issued).toBe(3);
     // A changed catalog at the same URL is cached again.
     await loadCatalog(url([{ id: 'a', title: 'Alpha pipette' }, { id: 'c', title: 'Gamma flask' }]), store);
     expect(calls).toEqual({ get: 0, put: 2 });
@@ -128,7 +134,13 @@ describe('loadCatalog: a URL that answers with the same file', () => {
       const url = `${server.url}/items.jsonl`;
       const first = await loadCatalog(url, store);
       expect(first.report).toMatchObject({ source: 'url', cached: true, reusedCopy: false, size: 2, droppedFields: 1 });
-      const second = await loadCatalog(url, store);
+      // readsIssued is called once the copy's read has been asked for (a pack's read waits for it).
+      const order: string[] = [];
+      const getCopy = store.getCatalogCache.bind(store);
+      store.getCatalogCache = () => (order.push('copy read'), getCopy());
+      const second = await loadCatalog(url, store, { readsIssued: () => order.push('issued') });
+      expect(order).toEqual(['copy read', 'issued']);
+      store.getCatalogCache = getCopy;
       // The same figures as the first start, from the copy.
       expect(second.report).toEqual({ ...first.report, reusedCopy: true });
       expect(second.items).toEqual(first.items);
