@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     together.setAttribute('k', '4');
     together.setAttribute('href', '#/item/{id}');
     together.setAttribute('placeholders', '');
+    // Complements, not a row of alternatives: at most one item of each leaf category (a merchant rule).
+    together.options = { maxPerCategory: 1 };
     together.items = items;
     return together;
   }
