@@ -9,8 +9,81 @@ import { BestK } from '../util/best-k';
  * validation), so the new-item bridge (src/rank/new-item-bridge.ts) scores new items, a few rows,
  * with these. Same weighting as the hashed ones: sublinear tf × smooth idf (tf-idf.ts), unit length.
  */
+/** The arrays a SparseTfIdf holds. */
+export interface TfIdfArrays {
+  ids: Map<string, number>;
+  idf: Float32Array;
+  ptr: Int32Array;
+  idx: Int32Array;
+  val: Float32Array;
+  postPtr: Int32Array;
+  postRow: Int32Array;
+  postVal: Float32Array;
+}
+
+/** Rows handled between two yields of buildSteps (~10–20 ms at 100k items). */
+const SLICE_ROWS = 10_000;
+
+/**
+ * Builds the arrays in passes over the rows, yielding every `slice` rows: drained at once by the
+ * constructor, or a slice a task by SparseTfIdf.inSlices.
+ */
+function* buildSteps(bags: readonly FeatureBag[], slice = SLICE_ROWS): Generator<void, TfIdfArrays> {
+  const n = bags.length;
+  const ids = new Map<string, number>();
+  const ptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + bags[i]!.size;
+  // One pass over the bags: each feature's id (looked up once), its tf, and its document frequency.
+  const idx = new Int32Array(ptr[n]!);
+  const val = new Float32Array(ptr[n]!);
+  // Weights in double precision until each row is normalised, as vectorOf computes them.
+  const weights = new Float64Array(ptr[n]!);
+  const df: number[] = [];
+  let a = 0;
+  for (let row = 0; row < n; row++) {
+    for (const [feature, tf] of bags[row]!) {
+      let id = ids.get(feature);
+      if (id === undefined) ids.set(feature, (id = ids.size));
+      df[id] = (df[id] ?? 0) + 1;
+      idx[a] = id;
+      weights[a++] = tf;
+    }
+    if (row % slice === slice - 1) yield;
+  }
+  const idf = Float32Array.from(df, (count) => smoothIdf(n, count));
+  // Then each row's weights, to unit length (a feature without a positive tf weighs 0, as in vectorOf).
+  for (let row = 0; row < n; row++) {
+    let norm = 0;
+    for (let b = ptr[row]!; b < ptr[row + 1]!; b++) {
+      const tf = weights[b]!;
+      const w = tf > 0 ? sublinearTf(tf) * idf[idx[b]!]! : 0;
+      weights[b] = w;
+      norm += w * w;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let b = ptr[row]!; b < ptr[row + 1]!; b++) val[b] = weights[b]! * inv;
+    if (row % slice === slice - 1) yield;
+  }
+  const features = ids.size;
+  const postPtr = new Int32Array(features + 1);
+  for (const f of idx) postPtr[f + 1]! += 1;
+  for (let f = 0; f < features; f++) postPtr[f + 1]! += postPtr[f]!;
+  const postRow = new Int32Array(idx.length);
+  const postVal = new Float32Array(idx.length);
+  const fill = postPtr.slice(0, features);
+  for (let row = 0; row < n; row++) {
+    for (let b = ptr[row]!; b < ptr[row + 1]!; b++) {
+      const at = fill[idx[b]!]!++;
+      postRow[at] = row;
+      postVal[at] = val[b]!;
+    }
+    if (row % slice === slice - 1) yield;
+  }
+  return { ids, idf, ptr, idx, val, postPtr, postRow, postVal };
+}
+
 export class SparseTfIdf {
-  private readonly ids = new Map<string, number>();
+  private readonly ids: Map<string, number>;
   private readonly idf: Float32Array;
   /** Rows: CSR over feature ids. */
   private readonly ptr: Int32Array;
@@ -21,39 +94,26 @@ export class SparseTfIdf {
   private readonly postRow: Int32Array;
   private readonly postVal: Float32Array;
 
-  constructor(bags: readonly FeatureBag[]) {
-    const n = bags.length;
-    const df: number[] = [];
-    for (const bag of bags) {
-      for (const feature of bag.keys()) {
-        let id = this.ids.get(feature);
-        if (id === undefined) this.ids.set(feature, (id = this.ids.size));
-        df[id] = (df[id] ?? 0) + 1;
+  constructor(bags: readonly FeatureBag[], built?: TfIdfArrays) {
+    let arrays = built;
+    if (!arrays) {
+      const steps = buildSteps(bags);
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done) {
+          arrays = step.value;
+          break;
+        }
       }
     }
-    this.idf = Float32Array.from(df, (count) => smoothIdf(n, count));
-    this.ptr = new Int32Array(n + 1);
-    bags.forEach((bag, i) => (this.ptr[i + 1] = this.ptr[i]! + bag.size));
-    this.idx = new Int32Array(this.ptr[n]!);
-    this.val = new Float32Array(this.ptr[n]!);
-    bags.forEach((bag, i) => {
-      const { idx, val } = this.vectorOf(bag);
-      this.idx.set(idx, this.ptr[i]!);
-      this.val.set(val, this.ptr[i]!);
-    });
-    const features = this.ids.size;
-    this.postPtr = new Int32Array(features + 1);
-    for (const f of this.idx) this.postPtr[f + 1]! += 1;
-    for (let f = 0; f < features; f++) this.postPtr[f + 1]! += this.postPtr[f]!;
-    this.postRow = new Int32Array(this.idx.length);
-    this.postVal = new Float32Array(this.idx.length);
-    const fill = this.postPtr.slice(0, features);
-    for (let row = 0; row < n; row++) {
-      for (let a = this.ptr[row]!; a < this.ptr[row + 1]!; a++) {
-        const at = fill[this.idx[a]!]!++;
-        this.postRow[at] = row;
-        this.postVal[at] = this.val[a]!;
-      }
+    ({ ids: this.ids, idf: this.idf, ptr: this.ptr, idx: this.idx, val: this.val, postPtr: this.postPtr, postRow: this.postRow, postVal: this.postVal } = arrays);
+  }
+
+  /** The same vectors as the constructor, built `slice` rows at a time with `yieldNow()` between slices. */
+  static async inSlices(bags: readonly FeatureBag[], yieldNow: () => Promise<void>, slice = SLICE_ROWS): Promise<SparseTfIdf> {
+    const steps = buildSteps(bags, slice);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return new SparseTfIdf(bags, step.value);
+      await yieldNow();
     }
   }
 
