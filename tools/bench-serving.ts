@@ -57,6 +57,15 @@ export async function benchServing(
     const warm = await call('benchFirstRecommendation', catalogUrl, `serving-${size}`, packUrl);
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    // The first similar(), boughtTogether() and search() of a warm start: at once, and after 2 s idle.
+    const firstCalls: Json = {};
+    for (const idleMs of [0, 2000]) {
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.ready === 'true');
+      firstCalls[idleMs === 0 ? 'atOnce' : 'afterIdle2s'] = await call('benchFirstCalls', catalogUrl, `serving-${size}`, packUrl, idleMs);
+    }
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
     const result = await call('benchServing', catalogUrl, packUrl, rounds, `serving-${size}`, 'leaf1');
     const heap = (await workerHeaps(context, page)).find((w) => w.name === 'localrec');
     await page.evaluate(() => (window as unknown as { benchDispose(): void }).benchDispose());
@@ -66,6 +75,7 @@ export async function benchServing(
       unit: 'ms',
       ...result,
       firstRecommendationFromNavigation: { cold: cold.ms, warm: warm.ms, warmPack: warm.pack },
+      firstCallsAfterWarmStart: firstCalls,
       workerHeapBytes: heap?.usedBytes ?? null,
       // Typed arrays and the WASM memory (which holds the tensors) live outside the V8 heap.
       workerBackingStoreBytes: heap?.backingStoreBytes ?? null,
@@ -74,9 +84,10 @@ export async function benchServing(
     };
     emit(record);
     const f = (k: string): string => `${String((result[k] as Json).p50)}/${String((result[k] as Json).p95)}`;
+    const firstOf = (c: unknown): string => ['similar', 'boughtTogether', 'search'].map((k) => String((c as Json)[k])).join('/');
     const mb = (b: unknown): string => (typeof b === 'number' ? `${(b / 2 ** 20).toFixed(1)} MB` : 'n/a');
     console.error(
-      `${size} items, ${String(result.model)} (${String(result.backend)}): first recommendation cold ${String(cold.ms)} ms, warm ${String(warm.ms)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, search ${f('search')} ms; worker heap ${mb(heap?.usedBytes)}, tensors ${mb(result.tensorBytesAfter)} (before ${mb(result.tensorBytesBefore)})`,
+      `${size} items, ${String(result.model)} (${String(result.backend)}): first recommendation cold ${String(cold.ms)} ms, warm ${String(warm.ms)} ms; first similar/boughtTogether/search at once ${firstOf(firstCalls.atOnce)}, after 2 s idle ${firstOf(firstCalls.afterIdle2s)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, search ${f('search')} ms; worker heap ${mb(heap?.usedBytes)}, tensors ${mb(result.tensorBytesAfter)} (before ${mb(result.tensorBytesBefore)})`,
     );
   }
 }

@@ -98,6 +98,20 @@ export class SearchIndex {
     return index;
   }
 
+  /**
+   * The same index as build(), made `slice` items at a time with `yieldNow()` between slices: a
+   * worker building it in the background stays free for calls (~1 s at 100k items in one piece).
+   */
+  static async buildInSlices(items: readonly Item[], yieldNow: () => Promise<void>, slice = 5000, options: SearchIndexOptions = {}): Promise<SearchIndex> {
+    const index = new SearchIndex(options);
+    for (let from = 0; from < items.length; from += slice) {
+      index.add(items.slice(from, from + slice));
+      await yieldNow();
+    }
+    index.trim();
+    return index;
+  }
+
   /** Rows ever assigned (removed ones included): the next `add` starts here. */
   get rows(): number {
     return this.items.length;

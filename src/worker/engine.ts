@@ -10,6 +10,7 @@ import { tuneReasonWriter } from '../explain/generator/fine-tune-reasons';
 import { loadReasonWriter, type ReasonsReport } from '../explain/generator/reason-writer';
 import { loadModelPack, type ModelPackReport } from '../models/packs/load-model-pack';
 import { startPackFetch } from '../models/packs/pack-source';
+import { BackgroundPreparation } from './background-preparation';
 import { catalogBytes, checkCatalogFits, memoryBudgetBytes } from './memory-budget';
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
@@ -57,6 +58,12 @@ export class Engine implements Recommender {
   private contentNote: string | null = null;
   /** The saved content embeddings being applied after start (similar(), boughtTogether() and trainContent() wait for it). */
   private contentRestore: Promise<void> = Promise.resolve();
+  /** What the first similar(), search() and boughtTogether() would build, built once the page is idle after start. */
+  private readonly background = new BackgroundPreparation([
+    ['alike', (yieldNow) => this.state.content.prepareAlike(yieldNow)],
+    ['lookups', (yieldNow) => this.state.prepareLookups(yieldNow)],
+    ['search', (yieldNow) => this.state.prepareSearchIndex(yieldNow)],
+  ]);
   /** Counts forget() calls: work that started before one must not write into the emptied database. */
   private forgotten = 0;
 
@@ -128,6 +135,7 @@ export class Engine implements Recommender {
     // Embeddings trained on this device before (trainContent()) serve only similar(): they are
     // embedded over today's catalog after start (0.3–0.5 s at 4.4k items), not before the first recommendation.
     engine.contentRestore = engine.restoreContent();
+    engine.background.touch();
     return engine;
   }
 
@@ -181,11 +189,13 @@ export class Engine implements Recommender {
 
   async track(input: TrackInput): Promise<StoredEvent> {
     this.assertLive();
+    this.background.touch();
     return this.history.add(validateTrackInput(input, (id) => this.state.rowById.has(id)));
   }
 
   async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
+    this.background.touch();
     checkOptions(options, 'recommend', '{ k?, exclude?, excludeIds?, context?, explain?, filter?, boost?, maxPerCategory?, variants?, pin? }');
     const state = this.state;
     const k = checkK(options.k, 12);
@@ -223,7 +233,10 @@ export class Engine implements Recommender {
 
   async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
+    this.background.touch();
     await this.contentRestore;
+    await this.background.whenReady('alike');
+    await this.background.whenReady('lookups');
     const state = this.state;
     const row = this.rowOf(itemId);
     checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
@@ -236,7 +249,10 @@ export class Engine implements Recommender {
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
     this.assertLive();
+    this.background.touch();
     await this.contentRestore;
+    await this.background.whenReady('alike');
+    await this.background.whenReady('lookups');
     const state = this.state;
     if (!Array.isArray(itemIds) || itemIds.length === 0 || itemIds.length > MAX_BOUGHT_TOGETHER_INPUTS) {
       throw new LocalrecError('INVALID_ARGUMENT', `boughtTogether() takes an array of 1 to ${MAX_BOUGHT_TOGETHER_INPUTS} item ids.`, { value: describeValue(itemIds) });
@@ -253,6 +269,8 @@ export class Engine implements Recommender {
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
     this.assertLive();
+    this.background.touch();
+    await this.background.whenReady('search');
     const state = this.state;
     const k = checkK(checkOptions(options, 'search', '{ k?, track?, filter?, boost?, maxPerCategory?, variants?, pin? }').k, 12);
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
@@ -281,6 +299,7 @@ export class Engine implements Recommender {
 
   async explain(itemId: string, options: ExplainOptions = {}): Promise<Explanation> {
     this.assertLive();
+    this.background.touch();
     const state = this.state;
     const row = this.rowOf(itemId);
     const versus = checkOptions(options, 'explain', '{ versus? }').versus;
@@ -475,6 +494,7 @@ export class Engine implements Recommender {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.background.stop();
     this.retired?.disposeExcept([this.state]);
     this.state.disposeExcept([]);
     this.history.close();

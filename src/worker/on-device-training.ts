@@ -6,6 +6,7 @@ import { VAE_PARAM_NAMES, vaeParamShapes, type VaeWeights } from '../models/vae/
 import { DEFAULT_VAE_TRAIN_CONFIG, VaeTrainer } from '../models/vae/vae-trainer';
 import type { BehaviourStore } from '../store/behaviour-store';
 import type { TrainedWeights } from './trained-model';
+import { nextTask } from '../util/next-task';
 
 export type { TrainedWeights };
 
@@ -21,9 +22,6 @@ interface TrainingCheckpoint {
   itemIds: string[];
   weights: VaeWeights;
 }
-
-/** Lets queued messages (recommend(), track()…) run between training slices. */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function loadInteractions(source: TrainOptions['interactions']): Promise<Interaction[]> {
   if (Array.isArray(source)) return source;
@@ -166,7 +164,8 @@ export async function trainVaeWeights(
         // Best effort: without room for a checkpoint, training goes on; only resuming is lost.
         await context.store.putCheckpoint({ name: TRAINING_CHECKPOINT, savedAt: Date.now(), data: checkpoint }).catch(() => undefined);
       }
-      await yieldToEventLoop();
+      // Lets queued messages (recommend(), track()…) run between training slices.
+      await nextTask();
     }
     // A run resumed at its last epoch trains no step; what it holds is still the network and its moments.
     steadyTensorBytes = Math.max(steadyTensorBytes, tf.memory().numBytes);

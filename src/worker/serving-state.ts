@@ -124,6 +124,20 @@ export class ServingState {
     return this.index.built;
   }
 
+  /** Builds the search index ahead of its first use, in slices (SearchIndex.buildInSlices). */
+  async prepareSearchIndex(yieldNow: () => Promise<void>): Promise<void> {
+    if (this.index.built) return;
+    const built = await SearchIndex.buildInSlices(this.items, yieldNow);
+    this.index.built ??= built;
+  }
+
+  /** Builds the lookups similar() and boughtTogether() use (same title, variants) ahead of their first use, one task each. */
+  async prepareLookups(yieldNow: () => Promise<void>): Promise<void> {
+    this.sameTitleRows(0);
+    await yieldNow();
+    this.variantsOf(0);
+  }
+
   /** The same catalog with another model (a trained, loaded or personal one). */
   withModel(collaborative: CollaborativeModel | null, personal: PersonalModel | null): ServingState {
     return new ServingState(this.items, this.content, collaborative, personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index, this.embeddings);

@@ -34,6 +34,29 @@ window.benchFirstRecommendation = async (catalogUrl, dbName, modelsUrl) => {
   return { ms: +ms.toFixed(1), items: recs.length, backend: status.backend, catalogSource: status.catalog.source, pack: status.model.source, modelVersion: status.modelVersion };
 };
 
+/**
+ * The first similar(), boughtTogether() and search() of a warm start, `idleMs` after the first
+ * recommendation (0: at once): what the worker builds on first use is prepared in the background
+ * once the page is idle (src/worker/background-preparation.ts).
+ */
+window.benchFirstCalls = async (catalogUrl, dbName, modelsUrl, idleMs) => {
+  const rec = await localrec.createRecommender({ catalog: catalogUrl, storage: { dbName }, ...(modelsUrl ? { models: modelsUrl } : {}) });
+  const recs = await rec.recommend({ k: 12 });
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const out = { idleMs };
+  let t = performance.now();
+  await rec.similar(recs[0].itemId, { k: 8 });
+  out.similar = +(performance.now() - t).toFixed(1);
+  t = performance.now();
+  await rec.boughtTogether([recs[1].itemId], { k: 6 });
+  out.boughtTogether = +(performance.now() - t).toFixed(1);
+  t = performance.now();
+  await rec.search(recs[2].item.title.split(/\s+/).slice(0, 2).join(' '), { k: 12 });
+  out.search = +(performance.now() - t).toFixed(1);
+  rec.dispose();
+  return out;
+};
+
 /** recommend(), similar() and track()→recommend() latency through comlink at a catalog size. */
 window.benchLatency = async (catalogUrl, size, rounds) => {
   const items = scaled(await loadItems(catalogUrl), size);

@@ -125,6 +125,29 @@ export class ContentModel {
     return this.alike;
   }
 
+  /**
+   * Builds what alikeVectors() returns ahead of its first use, the items' features `slice` at a
+   * time and the vectors SparseTfIdf.inSlices, with `yieldNow()` between slices (~1.2 s in one
+   * piece at 100k items): a worker preparing it in the background stays free for calls. Stops
+   * early when a call has built it meanwhile.
+   */
+  async prepareAlike(yieldNow: () => Promise<void>, slice = 4000): Promise<void> {
+    const trigrams = this.items.length <= ALIKE_TRIGRAM_MAX_ITEMS;
+    const built = () => (trigrams ? this.alike : this.exact) !== null;
+    const features = trigrams ? alikeFeatures : itemFeatures;
+    const bags: FeatureBag[] = [];
+    for (let from = 0; from < this.items.length; from += slice) {
+      if (built()) return;
+      for (let i = from; i < Math.min(from + slice, this.items.length); i++) bags.push(features(this.items[i]!));
+      await yieldNow();
+    }
+    if (built()) return;
+    const vectors = await SparseTfIdf.inSlices(bags, yieldNow);
+    if (built()) return;
+    if (trigrams) this.alike = vectors;
+    else this.exact = vectors;
+  }
+
   private hubs: Float32Array | null = null;
 
   /**
