@@ -1,7 +1,7 @@
 import { nextTask } from '../util/next-task';
 
-/** What the worker builds on first use and can prepare ahead: similar()'s vectors, the search index, the title lookups. */
-export type PreparedPart = 'alike' | 'search' | 'lookups';
+/** What the worker builds on first use and can prepare ahead: similar()'s vectors, the search index, the title lookups, each row's hubness. */
+export type PreparedPart = 'alike' | 'search' | 'lookups' | 'hubness';
 
 /** No call for this long after start, or after the last call before the steps began: the page is idle. */
 export const PREPARE_AFTER_IDLE_MS = 300;

@@ -63,6 +63,7 @@ export class Engine implements Recommender {
     ['alike', (yieldNow) => this.state.content.prepareAlike(yieldNow)],
     ['lookups', (yieldNow) => this.state.prepareLookups(yieldNow)],
     ['search', (yieldNow) => this.state.prepareSearchIndex(yieldNow)],
+    ['hubness', (yieldNow) => this.state.content.prepareHubness(yieldNow)],
   ]);
   /** Counts forget() calls: work that started before one must not write into the emptied database. */
   private forgotten = 0;

@@ -84,6 +84,9 @@ describe('what is built in slices equals what is built at once', () => {
     const profile = new Map<number, number>();
     fresh.alikeVectors().addRow(profile, 3, 1);
     expect(Array.from(prepared.alikeVectors().dotAll(profile))).toEqual(Array.from(fresh.alikeVectors().dotAll(profile)));
+    // Every row's hubness, as computed on first use.
+    await prepared.prepareHubness(async () => undefined, 500);
+    for (const row of [0, 3, 1000, items.length - 1]) expect(prepared.alikeHubness(row)).toBe(fresh.alikeHubness(row));
     // Already built: preparing again builds nothing.
     const spy = vi.spyOn(SparseTfIdf, 'inSlices');
     await prepared.prepareAlike(async () => undefined);
