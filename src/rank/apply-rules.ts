@@ -59,14 +59,21 @@ export async function rankWithRules(scores: tf.Tensor1D, k: number, rules: Check
     const useMask = rules.filter.available === true;
     const out = [...excluded, ...rowsOutsideRules(sources.items, rules, useMask)];
     const pins = eligiblePins(rules, sources.items, new Set(out));
-    const top = await topK(lifted, candidates(k, rules, sources.items.length), [...out, ...rules.pins.map((p) => p.row)], useMask);
     let pinScores: ArrayLike<number> = [];
     if (pins.length > 0) {
       const picked = tf.tidy(() => tf.gather(lifted, tf.tensor1d(pins.map((p) => p.row), 'int32')));
       pinScores = await picked.data();
       picked.dispose();
     }
-    return arrange(top, k, rules, sources, pins.map((p, i) => ({ ...p, score: pinScores[i]! })));
+    const scoredPins = pins.map((p, i) => ({ ...p, score: pinScores[i]! }));
+    const size = sources.items.length;
+    for (let n = candidates(k, rules, size); ; n = Math.min(size, 4 * n)) {
+      const top = await topK(lifted, n, [...out, ...rules.pins.map((p) => p.row)], useMask);
+      const list = arrange(top, k, rules, sources, scoredPins);
+      // A per-category cap or the variant spread can keep fewer than k of the candidates when the
+      // best ones share a category: take more, until k come back or the catalog runs out.
+      if (list.rows.length >= k || top.rows.length < n || n >= size) return list;
+    }
   } finally {
     lifted.dispose();
   }

@@ -134,3 +134,31 @@ describe('the same rules on recommend(), similar() and search()', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('a per-category cap when the best candidates share one category', () => {
+  it('takes more candidates until k come back (recommend, similar, boughtTogether)', async () => {
+    // Forty tapes lead every list; four other leaf categories come after them.
+    const store: Item[] = [
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `tape-${i}`, title: `Duct tape roll ${i} heavy duty tape`, category: ['Tape', 'Duct Tape'], brand: 'Duck' })),
+      ...['Masking Tape', 'Tape Dispensers', 'Scissors', 'Box Cutters'].map((leaf, i) => ({ id: `other-${i}`, title: `${leaf} for tape jobs`, category: ['Tape', leaf], brand: 'Other' })),
+    ];
+    const engine = await Engine.create({ catalog: store, backend: 'cpu', dbName: 'cap-depth', maxEvents: 100, persist: false });
+    try {
+      await engine.track({ type: 'view', itemId: 'tape-0' });
+      const lists = [
+        await engine.recommend({ k: 4, maxPerCategory: 1, boost: [{ category: 'Duct Tape', by: 5 }] }),
+        await engine.similar('tape-0', { k: 4, maxPerCategory: 1, boost: [{ category: 'Duct Tape', by: 5 }] }),
+        await engine.boughtTogether(['tape-0'], { k: 4, maxPerCategory: 1, boost: [{ category: 'Duct Tape', by: 5 }] }),
+      ];
+      lists.forEach((list, i) => {
+        expect(list).toHaveLength(4);
+        const leaves = list.map((r) => r.item.category?.at(-1));
+        expect(new Set(leaves).size).toBe(4);
+        // One tape gets through the cap (boughtTogether leaves out the viewed tape's variants: every other tape).
+        if (i < 2) expect(leaves).toContain('Duct Tape');
+      });
+    } finally {
+      engine.dispose();
+    }
+  });
+});
