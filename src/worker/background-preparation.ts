@@ -9,11 +9,12 @@ export const PREPARE_AFTER_IDLE_MS = 300;
 /**
  * Builds, after start, what the first similar(), search() and boughtTogether() would otherwise
  * build inside the call: at 100k items the first similar() took ~2.8 s and the first search()
- * ~1 s after a warm start. The steps run one after another in slices (a task each), starting
- * once the page has made no call for PREPARE_AFTER_IDLE_MS (the first recommendation answered and
- * shown), so a call that comes meanwhile waits for one slice. A call that needs a part being built waits for that step (whenReady) rather than build
- * it a second time; a part whose step has not begun is built by the call as before, and the step
- * then finds it built. A failed step only leaves its part to be built on first use.
+ * ~1 s after a warm start. The steps run one after another in slices (a task each), starting once
+ * the page has made no call for PREPARE_AFTER_IDLE_MS (the first recommendation answered and
+ * shown), so a call that comes meanwhile waits for one slice. A call that needs a part being built
+ * waits for that step (whenReady) rather than build it a second time; a part whose step has not
+ * begun is built by the call as before, and the step then finds it built. A failed step only
+ * leaves its part to be built on first use.
  */
 export class BackgroundPreparation {
   private readonly running = new Map<PreparedPart, Promise<void>>();
@@ -52,9 +53,9 @@ export class BackgroundPreparation {
     return this.started;
   }
 
-  /** Resolves when `part`'s step is over, if it is running now; at once otherwise. */
-  whenReady(part: PreparedPart): Promise<void> {
-    return this.running.get(part) ?? Promise.resolve();
+  /** Resolves when the steps of `parts` that are running now are over (at once when none is). */
+  async whenReady(...parts: PreparedPart[]): Promise<void> {
+    for (const part of parts) await this.running.get(part);
   }
 
   private async run(): Promise<void> {

@@ -236,8 +236,7 @@ export class Engine implements Recommender {
     this.assertLive();
     this.background.touch();
     await this.contentRestore;
-    await this.background.whenReady('alike');
-    await this.background.whenReady('lookups');
+    await this.background.whenReady('alike', 'lookups');
     const state = this.state;
     const row = this.rowOf(itemId);
     checkOptions(options, 'similar', '{ k?, filter?, boost?, maxPerCategory?, variants?, pin? }');
@@ -252,8 +251,7 @@ export class Engine implements Recommender {
     this.assertLive();
     this.background.touch();
     await this.contentRestore;
-    await this.background.whenReady('alike');
-    await this.background.whenReady('lookups');
+    await this.background.whenReady('alike', 'lookups');
     const state = this.state;
     if (!Array.isArray(itemIds) || itemIds.length === 0 || itemIds.length > MAX_BOUGHT_TOGETHER_INPUTS) {
       throw new LocalrecError('INVALID_ARGUMENT', `boughtTogether() takes an array of 1 to ${MAX_BOUGHT_TOGETHER_INPUTS} item ids.`, { value: describeValue(itemIds) });

@@ -120,8 +120,8 @@ function packBase(baseUrl: string): URL {
 
 /**
  * Begins reading the IndexedDB copy (once `after` settles) and fetching the manifest (never
- * throws: errors surface in fetchPackFiles). The engine begins them before it parses the catalog, so that the wait for the
- * database and the network overlaps work it has to do anyway.
+ * throws: errors surface in fetchPackFiles). The engine begins them before it parses the catalog,
+ * so that the wait for the database and the network overlaps work it has to do anyway.
  */
 export function startPackFetch(baseUrl: string, store: BehaviourStore, after: Promise<void> = Promise.resolve()): PackFetchStart {
   let base: URL;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../util/random';
+import { nextTask } from '../../util/next-task';
 
 /** Shape of the network: items → hidden → latent (mean, log-variance) → hidden → items. */
 export interface VaeArchitecture {
@@ -319,7 +320,7 @@ export class VaeNetwork {
       if (this.disposed) return;
       if (this.coded.has('dec/w2')) {
         void this.params['dec/w2']; // decoded and made a variable
-        setTimeout(step, 0);
+        void nextTask().then(step);
         return;
       }
       const w = this.params['dec/w2'];
@@ -329,7 +330,7 @@ export class VaeNetwork {
       }
       this.decoderTasks = false;
     };
-    setTimeout(step, 0);
+    void nextTask().then(step);
   }
 
   /** Scores for serving: decode(mean of q(z|x)), no noise, no dropout. */

@@ -12,6 +12,7 @@ import { savePackToDir } from '../../../tools/io/pack-node';
 import { startStaticServer, type StaticServer } from '../../../tools/browser/static-server';
 import { mulberry32 } from '../../../src/util/random';
 import { initEvalBackend } from '../../../tools/io/node-backend';
+import { nextTask } from '../../../src/util/next-task';
 
 // A 100k-item store served with a model pack over HTTP: memory must stay bounded across 1,000
 // recommend() calls (no tensor or buffer kept per call). The network is small and untrained: what
@@ -50,7 +51,7 @@ describe('a 100k-item catalog with a model pack', () => {
     for (let i = 0; i < 5; i++) await engine.track({ type: 'view', itemId: `p${i * 7919}` });
     await engine.recommend({ k: 12 });
     // The decoder's item layer is decoded and packed in the two tasks after the first products.
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    for (let i = 0; i < 2; i++) await nextTask();
     // The compact pack's first encoder layer stays coded in JS: on the backend only the decoder's
     // item-sized layer (items × hidden floats) and vectors of item size, not enc/w1 as well.
     expect(engine.status().tensorBytes).toBeLessThan(ITEMS * 16 * 4 + 16 * ITEMS * 4);
