@@ -50,6 +50,9 @@ export const MODEL_REGISTRY: Record<string, ModelFactory> = {
   // over a VAE trained here, its cold bridge tuned on pseudo-cold items (eval/adapters/localrec-eval-model.ts).
   localrec: (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric }),
   // The same with the library's default bridge settings (DEFAULT_NEW_ITEM_BRIDGE): a pack without tuned ones.
+  // The same with the GAN's generator run on new items at its best pseudo-cold validation weight
+  // (the worker runs none: this measures what it would add; research/cold-start/generator-part.ts).
+  'localrec+gan': (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric, generator: 'apply', name: 'localrec+gan' }),
   'localrec-default': (o) => new EngineEvalModel({ tuneMetric: o.tuneMetric, tune: false, name: 'localrec-default' }),
   // Research bridge, evaluation only: field-weighted sparse TF-IDF and an EASE kernel-ridge map (content-bridge.ts).
   'localrec-bridge': (o) => new BridgeEvalModel({ tuneMetric: o.tuneMetric, name: 'localrec-bridge' }),

@@ -14,6 +14,9 @@ import { CollaborativeModel } from '../../src/models/collaborative-model';
 import { ContentModel } from '../../src/models/content/content-model';
 import type { VaeModelConfig } from '../../tools/recipe/vae-recipe';
 import { ndcgAt20, rowsOf, trainWarmVae } from '../../research/cold-start/bridge-eval-model';
+import { GeneratorPart } from '../../research/cold-start/generator-part';
+import type { ContentAeConfig } from '../../src/models/content-ae/content-ae';
+import type { GarConfig } from '../../research/cold-start/gar-trainer';
 
 export interface EngineEvalOptions {
   tuneMetric?: string;
@@ -24,6 +27,16 @@ export interface EngineEvalOptions {
    */
   tune?: boolean;
   grid?: Partial<BridgeGrid>;
+  /**
+   * The GAN's generator (research/cold-start/generator-part.ts) as a bridge part: 'weigh' (default)
+   * trains it on the tuning VAE and records the weight the pseudo-cold validation gives it, as a
+   * pack's manifest does, but scores as the worker does (which runs no generator); 'apply' uses its
+   * best validation weight above 0 and runs it on the protocol's cold items (`localrec+gan`, to
+   * measure what it would add); 'off' does not train it.
+   */
+  generator?: 'weigh' | 'apply' | 'off';
+  /** Overrides of the generator's training (the autoencoder's and the GAN's settings). */
+  generatorTraining?: { ae?: Partial<ContentAeConfig>; gar?: Partial<GarConfig> };
   name?: string;
 }
 
@@ -37,6 +50,8 @@ export interface BridgeGrid {
   neighbours: number[];
   /** Share of a new item's hubness taken off its content cosine (chosen after the neighbours). */
   hubness: number[];
+  /** Weight of the generated (GAN) score, chosen last, on the cold view like the others. */
+  generator: number[];
   scale: number[];
   shift: number[];
 }
@@ -49,6 +64,7 @@ const DEFAULT_GRID: BridgeGrid = {
   carryText: [0, 1],
   neighbours: [5, 10, 20, 30],
   hubness: [0, 0.1, 0.2, 0.3],
+  generator: [0, 0.1, 0.25, 0.5, 1, 2],
   scale: [0.5, 0.75, 1, 1.5, 2],
   shift: Array.from({ length: 25 }, (_, i) => -2 + i * 0.25),
 };
@@ -80,6 +96,10 @@ export class EngineEvalModel implements EvalModel {
   private n = 0;
   private report: Record<string, unknown> = {};
   private backendName = 'wasm';
+  /** 'apply' mode: the generator over this fit's VAE, its weight, and the epochs tuning chose. */
+  private generatorPart: GeneratorPart | null = null;
+  private generatorWeight = 0;
+  private generatorEpochs = 0;
 
   constructor(private readonly o: EngineEvalOptions = {}) {
     this.name = o.name ?? 'localrec';
@@ -116,6 +136,23 @@ export class EngineEvalModel implements EvalModel {
     this.parts = { content, collaborative, settings };
     this.catalog = context.items;
     this.scorer = new HybridScorer(content, collaborative, settings, this.evidence);
+    // 'apply': the generator over this VAE, for the epochs the tuning's early stopping chose.
+    this.generatorPart?.dispose();
+    this.generatorPart = null;
+    if (this.generatorWeight > 0) {
+      const cold = Int32Array.from(Array.from(count.keys()).filter((j) => count[j] === 0));
+      if (cold.length > 0) {
+        this.generatorPart = await GeneratorPart.train({
+          vae,
+          context,
+          train,
+          known: Uint8Array.from(count, (c) => (c > 0 ? 1 : 0)),
+          candidates: cold,
+          ...this.o.generatorTraining,
+          gar: { ...this.o.generatorTraining?.gar, epochs: Math.max(1, this.generatorEpochs) },
+        });
+      }
+    }
     // Build the cold bridge and the content vectors now, so their cost counts as training time
     // (an empty history no longer builds the content vectors: its text scores are zero).
     await this.scorer.scoreHistories([{ items: new Map(), queries: [] }]);
@@ -128,6 +165,7 @@ export class EngineEvalModel implements EvalModel {
       contentDims: content.dims,
       coldRows: n - collaborative.covered,
       ...(this.tuning ? { tuning: this.tuning } : {}),
+      ...(this.generatorPart ? { generator: { weight: this.generatorWeight, epochs: this.generatorEpochs, ...this.generatorPart.seconds } } : {}),
       seconds: { tune: round((tTune - t0) / 1000), vae: round((t1 - tTune) / 1000), content_and_bridge: round((t2 - t1) / 1000) },
     };
   }
@@ -233,6 +271,73 @@ export class EngineEvalModel implements EvalModel {
           if (value > Math.max(chosen.value, before.value + 1e-4)) chosen = { settings: cell, value };
         });
       }
+      // Then the generator's weight: the GAN trained on this VAE and these pseudo-cold items
+      // (its early stopping sees them too, which favours it: a weight of 0 is then conclusive).
+      const generatorTable: Record<string, number> = {};
+      let generator: { z: Float32Array; weight: number; report: Record<string, unknown> } | null = null;
+      const mode = this.o.generator ?? 'weigh';
+      if (mode !== 'off' && grid.generator.length > 1) {
+        const inputs = csrFromRows(tune.map((t) => t.input), n);
+        const part = await GeneratorPart.train({
+          vae,
+          context,
+          train: fitTrain,
+          known: Uint8Array.from(count, (c) => (c > 0 ? 1 : 0)),
+          candidates: pseudoList,
+          validation: { inputs, targets: tune.map((t) => [...t.cold]) },
+          ...this.o.generatorTraining,
+        });
+        let z: Float32Array;
+        try {
+          z = await part.scores(inputs);
+        } finally {
+          part.dispose();
+        }
+        const scorer = new HybridScorer(content, collaborative, chosen.settings);
+        const sums = new Float64Array(grid.generator.length);
+        const candidate = new Float32Array(pseudoList.length);
+        const P = pseudoList.length;
+        for (let from = 0; from < histories.length; from += 128) {
+          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
+          parts.forEach((part, p) => {
+            const t = tune[from + p]!;
+            const scores = scorer.combine(part, chosen.settings);
+            grid.generator.forEach((weight, c) => {
+              pseudoList.forEach((j, q) => (candidate[q] = scores[j]! + chosen.settings.scale * weight * z[(from + p) * P + q]!));
+              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
+            });
+          });
+        }
+        let weight = 0;
+        let value = chosen.value;
+        let best = { weight: 0, value: -Infinity };
+        grid.generator.forEach((w, c) => {
+          const v = sums[c]! / Math.max(1, tune.length);
+          generatorTable[`generator ${w}`] = round4(v);
+          if (w > 0 && v > best.value) best = { weight: w, value: v };
+          // A part that costs a trained network in the worker must beat the bridge without it by more than noise.
+          if (w > 0 && v > Math.max(value, chosen.value + 1e-3)) {
+            weight = w;
+            value = v;
+          }
+        });
+        const applied = mode === 'apply' ? best.weight : 0;
+        generator = {
+          z,
+          weight: applied,
+          report: {
+            weight,
+            ...(mode === 'apply' ? { applied } : {}),
+            seconds: part.seconds,
+            garEpochs: part.report.epochs,
+            garBestEpoch: part.report.bestEpoch,
+            garValidationNDCG20: part.report.bestValidation === null ? null : round4(part.report.bestValidation),
+          },
+        };
+        this.generatorEpochs = part.report.bestEpoch;
+        this.generatorWeight = applied;
+        if (applied > 0) chosen = { settings: chosen.settings, value: best.value };
+      }
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
       const scorer = new HybridScorer(content, collaborative, chosen.settings);
       const calSums = new Float64Array(grid.scale.length * grid.shift.length);
@@ -248,7 +353,9 @@ export class EngineEvalModel implements EvalModel {
           for (let j = 0; j < n; j++) if (!warm[j]) blocked.add(j); // the protocol's own cold items
           grid.scale.forEach((scale, a) =>
             grid.shift.forEach((shift, b) => {
-              calSums[a * grid.shift.length + b]! += ndcgAt20(scorer.combine(part, { ...chosen.settings, scale, shift }), ids, targets, blocked);
+              const scores = scorer.combine(part, { ...chosen.settings, scale, shift });
+              if (generator && generator.weight > 0) pseudoList.forEach((j, q) => (scores[j]! += scale * generator!.weight * generator!.z[(from + p) * pseudoList.length + q]!));
+              calSums[a * grid.shift.length + b]! += ndcgAt20(scores, ids, targets, blocked);
             }),
           );
         });
@@ -266,6 +373,8 @@ export class EngineEvalModel implements EvalModel {
         coldValidationNDCG20: coldTable,
         neighboursValidationNDCG20: neighbourTable,
         hubnessValidationNDCG20: hubnessTable,
+        generatorValidationNDCG20: generatorTable,
+        ...(generator ? { generator: generator.report } : {}),
         chosenColdNDCG20: round4(chosen.value),
         mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
         mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),
@@ -337,6 +446,14 @@ export class EngineEvalModel implements EvalModel {
       const scores = await scorer.scoreHistories(histories);
       scores.forEach((s, p) => out.set(s, (from + p) * n));
     }
+    // 'apply': the generated score joins each new item's bridge score (inside the scale, as tuned).
+    const part = this.generatorPart;
+    if (part) {
+      const z = await part.scores(inputs);
+      const by = scorer.bridgeSettings.scale * this.generatorWeight;
+      const P = part.candidates.length;
+      for (let u = 0; u < inputs.rows; u++) part.candidates.forEach((j, q) => (out[u * n + j]! += by * z[u * P + q]!));
+    }
     return out;
   }
 
@@ -355,6 +472,8 @@ export class EngineEvalModel implements EvalModel {
     this.scorer = null;
     this.content?.dispose();
     this.content = null;
+    this.generatorPart?.dispose();
+    this.generatorPart = null;
   }
 }
 

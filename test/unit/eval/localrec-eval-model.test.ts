@@ -7,7 +7,8 @@ import { MODEL_REGISTRY } from '../../../eval/model-registry';
 import { coldItemsSplit } from '../../../eval/splits';
 import { initEvalBackend } from '../../../tools/io/node-backend';
 import { EngineEvalModel } from '../../../eval/adapters/localrec-eval-model';
-import { bridgeSettingsFrom, DEFAULT_NEW_ITEM_BRIDGE } from '../../../src/rank/new-item-bridge';
+import { bridgeSettingsFrom, DEFAULT_NEW_ITEM_BRIDGE, generatorVerdict } from '../../../src/rank/new-item-bridge';
+import { packColdStart } from '../../../tools/recipe/pack-settings';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
 const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
@@ -20,7 +21,11 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
   it('tunes the engine bridge on pseudo-cold warm items, then ranks cold items next to warm ones with the hybrid scorer, without leaking tensors', async () => {
     const split = coldItemsSplit(data, 42);
     const n = split.columns.length;
-    const model = new EngineEvalModel({ vae: { epochs: 2 }, grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], carryText: [0, 1], scale: [1, 2], shift: [0, 1] } });
+    const model = new EngineEvalModel({
+      vae: { epochs: 2 },
+      grid: { cfWeight: [0, 1], ridgeWeight: [0, 1], ridgeMu: [1], priorWeight: [0], carryText: [0, 1], scale: [1, 2], shift: [0, 1], generator: [0, 0.5, 4] },
+      generatorTraining: { ae: { epochs: 2 }, gar: { epochs: 2 } },
+    });
     await initEvalBackend();
     const tensorsBefore = tf.memory().numTensors;
     await model.fit(csrFromRows(split.train, n), { seed: 42, items: split.items });
@@ -51,8 +56,57 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
     expect(settings.tuning.coldValidationNDCG20[`cf ${c.cfWeight} ridge ${c.ridgeWeight}${c.ridgeWeight ? ` mu ${c.ridgeMu}` : ''} prior ${c.priorWeight} carryText ${c.carryText}`]).toBe(best);
     // What train --evaluation would put in a pack is read back unchanged.
     expect(bridgeSettingsFrom(settings.tuning.chosen)).toEqual({ settings: settings.tuning.chosen, ignored: [] });
+    // The GAN's generator was trained and weighed on the same pseudo-cold view: a weight above 0
+    // only where it beats the bridge without it by more than 1e-3; the pack records the verdict.
+    const generator = (settings.tuning as unknown as { generator: { weight: number; garEpochs: number }; generatorValidationNDCG20: Record<string, number> });
+    const table = generator.generatorValidationNDCG20;
+    expect(Object.keys(table)).toEqual(['generator 0', 'generator 0.5', 'generator 4']);
+    expect(generator.generator.garEpochs).toBeGreaterThan(0);
+    const withGenerator = Math.max(table['generator 0.5']!, table['generator 4']!);
+    if (generator.generator.weight === 0) expect(withGenerator).toBeLessThanOrEqual(table['generator 0']! + 1e-3 + 1e-4);
+    else expect(table[`generator ${generator.generator.weight}`]).toBe(withGenerator);
+    const line = { dataset: 'office-slice', protocol: 'cold-items', seed: 42, model: 'localrec', settings: model.settings() };
+    const cold = packColdStart([line])!;
+    expect(cold.generator).toEqual({ weight: generator.generator.weight, validationNDCG20: table, tunedOn: 'pseudo-cold items of office-slice, seed 42 (cold-items, localrec)' });
+    expect(generatorVerdict(cold.generator).note).toMatch(generator.generator.weight === 0 ? /^weight 0 on the store’s pseudo-cold validation/ : /does not run a generator/);
     model.dispose();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+  }, 240_000);
+
+  it('`localrec+gan` runs the generator on the protocol’s new items at its best validation weight; known items score as without it', async () => {
+    const split = coldItemsSplit(data, 42);
+    const n = split.columns.length;
+    const options = {
+      vae: { epochs: 2 },
+      grid: { cfWeight: [1], ridgeWeight: [1], ridgeMu: [1], priorWeight: [0], carryText: [0], neighbours: [5], hubness: [0], scale: [1], shift: [0], generator: [0, 0.5, 4] },
+      generatorTraining: { ae: { epochs: 2 }, gar: { epochs: 2 } },
+    };
+    await initEvalBackend();
+    const tensorsBefore = tf.memory().numTensors;
+    const inputs = csrFromRows(split.test.inputs.slice(0, 20), n);
+    const scored: Float32Array[] = [];
+    const reports: Record<string, unknown>[] = [];
+    for (const generator of ['weigh', 'apply'] as const) {
+      const model = new EngineEvalModel({ ...options, generator });
+      await model.fit(csrFromRows(split.train, n), { seed: 42, items: split.items });
+      scored.push(await model.scoreBatch(inputs));
+      reports.push(model.settings());
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    const [weighed, applied] = scored as [Float32Array, Float32Array];
+    const table = (reports[1] as { tuning: { generatorValidationNDCG20: Record<string, number> } }).tuning.generatorValidationNDCG20;
+    const best = table['generator 0.5']! >= table['generator 4']! ? 0.5 : 4;
+    expect((reports[1] as { generator: { weight: number } }).generator.weight).toBe(best);
+    expect((reports[0] as { generator?: unknown }).generator).toBeUndefined();
+    let coldDiffers = 0;
+    for (let u = 0; u < inputs.rows; u++)
+      for (let j = 0; j < n; j++) {
+        if (split.cold[j]) coldDiffers += Math.abs(weighed[u * n + j]! - applied[u * n + j]!) > 1e-6 ? 1 : 0;
+        else expect(applied[u * n + j]).toBe(weighed[u * n + j]);
+      }
+    expect(coldDiffers).toBeGreaterThan(0);
+    expect(applied.every(Number.isFinite)).toBe(true);
   }, 240_000);
 
   it('takes bridge settings from a pack only when they are sound', () => {
