@@ -1,6 +1,6 @@
 import { BestK, clearOfBoundaryTie } from '../util/best-k';
 import { LocalrecError } from '../shared/errors';
-import { bridgeSettingsFrom, type BridgeSettings } from '../rank/new-item-bridge';
+import { bridgeSettingsFrom, generatorVerdict, type BridgeSettings } from '../rank/new-item-bridge';
 import { csrFromRows } from '../util/csr';
 import { DEFAULT_RANKING, rankingSettingsFrom, type RankingSettings } from '../rank/ranking-settings';
 import type { ModelPack } from './packs/vae-pack';
@@ -8,6 +8,16 @@ import { vaeScorerFromPack } from './packs/vae-pack';
 import { CollaborativeBlend } from './collaborative-blend';
 import { fineTuneVae, type FineTuneOptions, type FineTuneResult } from './vae/fine-tune';
 import { VaeNetwork, type VaeArchitecture, type VaeWeights } from './vae/vae-network';
+
+/** How new items are bridged to a pack's model (its manifest's `coldStart`), as the worker reads it. */
+export interface ColdStartSettings {
+  settings: BridgeSettings;
+  tunedOn: string;
+  /** Pack values out of range, left at their defaults. */
+  ignored: string[];
+  /** The GAN generator's weight in the pack and whether it runs (see generatorVerdict). */
+  generator?: ReturnType<typeof generatorVerdict>;
+}
 
 /**
  * The trained collaborative model (the VAE of a model pack) seen from the catalog: the pack's
@@ -27,7 +37,7 @@ export class CollaborativeModel {
     /** How the worker ranks with this model: the pack's tuned settings (manifest `ranking`), else the defaults. */
     readonly ranking: RankingSettings = DEFAULT_RANKING,
     /** How new items are bridged to this model (from the pack's manifest), if it says. */
-    readonly coldStart: { settings: BridgeSettings; tunedOn: string; ignored: string[] } | undefined = undefined,
+    readonly coldStart: ColdStartSettings | undefined = undefined,
   ) {}
 
   /**
@@ -44,7 +54,7 @@ export class CollaborativeModel {
     const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
     const ranking = rankingSettingsFrom(pack.manifest.ranking);
     const cold = pack.manifest.coldStart;
-    const coldStart = cold && typeof cold === 'object' ? { ...bridgeSettingsFrom(cold.bridge), tunedOn: String(cold.tunedOn ?? '') } : undefined;
+    const coldStart = cold && typeof cold === 'object' ? { ...bridgeSettingsFrom(cold.bridge), tunedOn: String(cold.tunedOn ?? ''), generator: generatorVerdict(cold.generator) } : undefined;
     return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, ranking, coldStart);
   }
 
@@ -56,7 +66,7 @@ export class CollaborativeModel {
     catalogSize: number,
     version: string,
     ranking: RankingSettings = DEFAULT_RANKING,
-    coldStart?: { settings: BridgeSettings; tunedOn: string; ignored: string[] },
+    coldStart?: ColdStartSettings,
   ): CollaborativeModel {
     const vocabOfRow = new Int32Array(catalogSize).fill(-1);
     const rowOfVocab = new Int32Array(itemIds.length).fill(-1);

@@ -241,6 +241,20 @@ export class NewItemBridge {
   }
 }
 
+/**
+ * What a pack's manifest says of the GAN generator (research/cold-start/generator-part.ts) as a
+ * bridge part, for status(): the weight the store's pseudo-cold validation gave it, or null when
+ * the pack's tuning trained none. The worker runs no generator: a pack that weighs it above 0 is
+ * named here so that nobody takes its figures for what this worker serves.
+ */
+export function generatorVerdict(generator: unknown): { weight: number | null; runs: false; note: string } {
+  const weight = generator && typeof generator === 'object' ? (generator as { weight?: unknown }).weight : undefined;
+  const tunedOn = generator && typeof generator === 'object' ? String((generator as { tunedOn?: unknown }).tunedOn ?? '') : '';
+  if (typeof weight !== 'number' || !Number.isFinite(weight)) return { weight: null, runs: false, note: 'not weighed: the pack’s tuning trained no generator' };
+  if (weight === 0) return { weight, runs: false, note: `weight 0 on the store’s pseudo-cold validation${tunedOn ? ` (${tunedOn})` : ''}: not run` };
+  return { weight, runs: false, note: `the pack gives it weight ${weight}, but this version of the library does not run a generator: not run` };
+}
+
 /** The parts of a new item's score that these settings use. */
 export function newItemParts(settings: BridgeSettings): NewItemPart[] {
   const parts: NewItemPart[] = ['content'];

@@ -58,8 +58,10 @@ export interface RecommenderStatus {
      * How items the model pack was not trained on (new products) are scored next to known ones:
      * the parts that serve (see NewItemPart), with settings from the pack (tuned on its own
      * pseudo-cold items) or the library default; `ignored` names pack values that were out of range.
+     * `generator`: the GAN generator as a part, with the weight the pack's pseudo-cold validation
+     * gave it (null: not weighed) and why it does not run.
      */
-    newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[] };
+    newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[]; generator: { weight: number | null; runs: false; note: string } };
     /**
      * What `similar()` and `boughtTogether()` compare here: title trigrams (catalogs up to 50,000
      * items) and the hubness correction (up to 5,000 items: an item with generic text, near many

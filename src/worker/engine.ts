@@ -16,7 +16,7 @@ import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { rankingReport } from '../rank/ranking-settings';
 import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
-import { newItemParts } from '../rank/new-item-bridge';
+import { generatorVerdict, newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
 import { checkMerchantRules } from '../rank/check-rules';
@@ -450,6 +450,7 @@ export class Engine implements Recommender {
           parts: collaborative ? newItemParts(scorer.bridgeSettings) : ['content'],
           source: scorer.bridgeSource === 'model pack' ? 'model pack' : 'library default',
           ignored: collaborative?.coldStart?.ignored ?? [],
+          generator: collaborative?.coldStart?.generator ?? generatorVerdict(undefined),
         },
         relatedItems: { titleTrigrams: items.length <= ALIKE_TRIGRAM_MAX_ITEMS, hubness: items.length <= HUBNESS_MAX_ITEMS },
       },

@@ -2,6 +2,7 @@
 // rank for this store (manifest `ranking`, src/rank/ranking-settings.ts) and score its new items
 // (manifest `coldStart`). Each value carries where it was tuned.
 import type { PackRanking } from '../../src/rank/ranking-settings';
+import type { PackColdStart } from '../../src/models/packs/vae-pack';
 
 interface Line {
   protocol?: string;
@@ -61,12 +62,20 @@ export function packRanking(records: readonly unknown[] | null, halfLifeGiven: n
   return Object.keys(ranking).length > 0 ? ranking : null;
 }
 
-/** The cold-start bridge a `cold-items` `localrec` line tuned on pseudo-cold items. */
-export function packColdStart(records: readonly unknown[] | null): { bridge: Record<string, number>; tunedOn: string } | null {
+/**
+ * The cold-start bridge a `cold-items` `localrec` line tuned on pseudo-cold items, and the weight
+ * that validation gave the GAN's generator (research/cold-start/generator-part.ts) when the line
+ * trained one: the pack says so either way, and the worker runs no generator at weight 0.
+ */
+export function packColdStart(records: readonly unknown[] | null): PackColdStart | null {
   for (const r of (records ?? []) as Line[]) {
-    const chosen = (r.settings?.tuning as { chosen?: Record<string, number> } | undefined)?.chosen;
+    const tuning = r.settings?.tuning as { chosen?: Record<string, number>; generator?: { weight?: unknown }; generatorValidationNDCG20?: Record<string, number> } | undefined;
+    const chosen = tuning?.chosen;
     if (r.protocol === 'cold-items' && r.model === 'localrec' && chosen && typeof chosen === 'object') {
-      return { bridge: chosen, tunedOn: `pseudo-cold items of ${r.dataset}, seed ${r.seed} (cold-items, localrec)` };
+      const tunedOn = `pseudo-cold items of ${r.dataset}, seed ${r.seed} (cold-items, localrec)`;
+      const weight = tuning.generator?.weight;
+      const generator = typeof weight === 'number' && Number.isFinite(weight) ? { weight, validationNDCG20: tuning.generatorValidationNDCG20 ?? {}, tunedOn } : undefined;
+      return { bridge: chosen, tunedOn, ...(generator ? { generator } : {}) };
     }
   }
   return null;

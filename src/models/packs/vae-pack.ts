@@ -67,8 +67,19 @@ export interface PackManifest {
    * as tuned on pseudo-cold items by the `localrec` cold-items evaluation, and where. Absent: the
    * library's defaults (DEFAULT_NEW_ITEM_BRIDGE).
    */
-  coldStart?: { bridge: Record<string, number>; tunedOn: string };
+  coldStart?: PackColdStart;
   weights: { file: string; dtype: WeightDtype; bytes: number };
+}
+
+/** A pack's new-item settings (manifest `coldStart`). */
+export interface PackColdStart {
+  bridge: Record<string, number>;
+  tunedOn: string;
+  /**
+   * The GAN generator as a bridge part: the weight the pseudo-cold validation gave it (one cell per
+   * weight tried, NDCG@20). Absent: the pack's tuning did not train one.
+   */
+  generator?: { weight: number; validationNDCG20: Record<string, number>; tunedOn: string };
 }
 
 export interface ModelPack {

@@ -131,15 +131,21 @@ describe('Engine with a model pack', () => {
     cpSync(join(dir, 'good'), join(dir, 'tuned'), { recursive: true });
     const manifestPath = join(dir, 'tuned', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1, bogus: 3 }, tunedOn: 'test' };
+    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1, bogus: 3 }, tunedOn: 'test', generator: { weight: 0, validationNDCG20: { 'generator 0': 0.15, 'generator 1': 0.14 }, tunedOn: 'test' } };
     writeFileSync(manifestPath, JSON.stringify(manifest));
     // A product the pack has never seen: a copy of a known one under a new id.
     const source = items[1]!;
     const catalog = [...items, { ...source, id: 'NEW-COPY' }];
     const engine = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-tuned', maxEvents: 100, persist: false, models: `${server.url}/tuned/` });
     const defaults = await Engine.create({ catalog, backend: 'wasm', dbName: 'pack-default', maxEvents: 100, persist: false, models: `${server.url}/good/` });
-    expect(engine.status().ranking.newItems).toEqual({ parts: ['content', 'carried-over', 'kernel-ridge', 'popularity'], source: 'model pack', ignored: ['bogus'] });
+    expect(engine.status().ranking.newItems).toEqual({
+      parts: ['content', 'carried-over', 'kernel-ridge', 'popularity'],
+      source: 'model pack',
+      ignored: ['bogus'],
+      generator: { weight: 0, runs: false, note: 'weight 0 on the store’s pseudo-cold validation (test): not run' },
+    });
     expect(defaults.status().ranking.newItems.source).toBe('library default');
+    expect(defaults.status().ranking.newItems.generator).toEqual({ weight: null, runs: false, note: 'not weighed: the pack’s tuning trained no generator' });
     for (const e of [engine, defaults]) {
       await e.track({ type: 'purchase', itemId: source.id });
       await e.track({ type: 'view', itemId: items[2]!.id });
