@@ -208,8 +208,11 @@ export class EngineEvalModel implements EvalModel {
     const coldTable: Record<string, number> = {};
     let best: { settings: BridgeSettings; value: number } | null = null;
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
-    /** Summed NDCG@20 of each cell over the pseudo-cold candidates, every tuning shopper scored once. */
-    const coldNdcg = async (scorer: HybridScorer, cells: readonly BridgeSettings[]): Promise<Float64Array> => {
+    /**
+     * Summed NDCG@20 of each cell over the pseudo-cold candidates, every tuning shopper scored once;
+     * `adjust` may add to a cell's candidate scores (shopper u's, in pseudoList order).
+     */
+    const coldNdcg = async (scorer: HybridScorer, cells: readonly BridgeSettings[], adjust?: (candidate: Float32Array, cell: number, u: number) => void): Promise<Float64Array> => {
       const sums = new Float64Array(cells.length);
       const candidate = new Float32Array(pseudoList.length);
       for (let from = 0; from < histories.length; from += 128) {
@@ -219,6 +222,7 @@ export class EngineEvalModel implements EvalModel {
           cells.forEach((cell, c) => {
             const scores = scorer.combine(part, cell);
             pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
+            adjust?.(candidate, c, from + p);
             sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
           });
         });
@@ -293,21 +297,16 @@ export class EngineEvalModel implements EvalModel {
         } finally {
           part.dispose();
         }
-        const scorer = new HybridScorer(content, collaborative, chosen.settings);
-        const sums = new Float64Array(grid.generator.length);
-        const candidate = new Float32Array(pseudoList.length);
         const P = pseudoList.length;
-        for (let from = 0; from < histories.length; from += 128) {
-          const parts = await scorer.scoreParts(histories.slice(from, from + 128));
-          parts.forEach((part, p) => {
-            const t = tune[from + p]!;
-            const scores = scorer.combine(part, chosen.settings);
-            grid.generator.forEach((weight, c) => {
-              pseudoList.forEach((j, q) => (candidate[q] = scores[j]! + chosen.settings.scale * weight * z[(from + p) * P + q]!));
-              sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
-            });
-          });
-        }
+        const settings = chosen.settings;
+        const sums = await coldNdcg(
+          new HybridScorer(content, collaborative, settings),
+          grid.generator.map(() => settings),
+          (candidate, c, u) => {
+            const by = settings.scale * grid.generator[c]!;
+            for (let q = 0; q < P; q++) candidate[q]! += by * z[u * P + q]!;
+          },
+        );
         let weight = 0;
         let value = chosen.value;
         let best = { weight: 0, value: -Infinity };
