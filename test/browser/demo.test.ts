@@ -44,6 +44,8 @@ describe('demo storefront', () => {
     await page.waitForSelector('#content .card', { timeout: 60_000 });
     // The demo runs the committed model pack (models/scientific) on WASM.
     expect(await page.textContent('#backend')).toBe('wasm · VAE + content');
+    // Its tooltip says how new products are scored and that the pack gave the GAN's generator no weight.
+    expect(await page.getAttribute('#backend', 'title')).toContain('New products: content + kernel-ridge (model pack); GAN generator: weight 0 on the store’s pseudo-cold validation (pseudo-cold items of scientific, seed 42 (cold-items, localrec)): not run');
 
     // Search, then open a product from the results.
     await page.fill('#search', 'duct tape');
