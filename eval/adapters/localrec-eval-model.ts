@@ -209,21 +209,29 @@ export class EngineEvalModel implements EvalModel {
     let best: { settings: BridgeSettings; value: number } | null = null;
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
     /**
-     * Summed NDCG@20 of each cell over the pseudo-cold candidates, every tuning shopper scored once;
-     * `adjust` may add to a cell's candidate scores (shopper u's, in pseudoList order).
+     * Summed NDCG@20 of each cell over the pseudo-cold candidates (or `only.list`, with each
+     * shopper's targets among them: `only.targets`; a shopper without any is skipped), every tuning
+     * shopper scored once; `adjust` may add to a cell's candidate scores (shopper u's, in list order).
      */
-    const coldNdcg = async (scorer: HybridScorer, cells: readonly BridgeSettings[], adjust?: (candidate: Float32Array, cell: number, u: number) => void): Promise<Float64Array> => {
+    const coldNdcg = async (
+      scorer: HybridScorer,
+      cells: readonly BridgeSettings[],
+      adjust?: (candidate: Float32Array, cell: number, u: number) => void,
+      only?: { list: Int32Array; targets: readonly ReadonlySet<number>[] },
+    ): Promise<Float64Array> => {
+      const list = only?.list ?? pseudoList;
       const sums = new Float64Array(cells.length);
-      const candidate = new Float32Array(pseudoList.length);
+      const candidate = new Float32Array(list.length);
       for (let from = 0; from < histories.length; from += 128) {
         const parts = await scorer.scoreParts(histories.slice(from, from + 128));
         parts.forEach((part, p) => {
-          const t = tune[from + p]!;
+          const targets = only ? only.targets[from + p]! : tune[from + p]!.cold;
+          if (targets.size === 0) return;
           cells.forEach((cell, c) => {
             const scores = scorer.combine(part, cell);
-            pseudoList.forEach((j, q) => (candidate[q] = scores[j]!));
+            list.forEach((j, q) => (candidate[q] = scores[j]!));
             adjust?.(candidate, c, from + p);
-            sums[c]! += ndcgAt20(candidate, pseudoList, t.cold);
+            sums[c]! += ndcgAt20(candidate, list, targets);
           });
         });
       }
@@ -275,12 +283,23 @@ export class EngineEvalModel implements EvalModel {
           if (value > Math.max(chosen.value, before.value + 1e-4)) chosen = { settings: cell, value };
         });
       }
-      // Then the generator's weight: the GAN trained on this VAE and these pseudo-cold items
-      // (its early stopping sees them too, which favours it: a weight of 0 is then conclusive).
+      // Then the generator's weight. The pseudo-cold items are halved (seeded): the GAN early-stops
+      // on one half and its weight is chosen on the other, against the bridge without it on that
+      // same half. (Early-stopping and weighing on the same items favoured it: on scientific,
+      // seed 44, that gave it weight 1 for +1.1% validation NDCG@20, and the test's new items
+      // then lost 7%.)
       const generatorTable: Record<string, number> = {};
       let generator: { z: Float32Array; weight: number; report: Record<string, unknown> } | null = null;
       const mode = this.o.generator ?? 'weigh';
       if (mode !== 'off' && grid.generator.length > 1) {
+        const halves = shuffle([...pseudoList], rngFor(context.seed, 'localrec-generator-halves'));
+        const stopHalf = Int32Array.from(halves.slice(0, halves.length >> 1)).sort();
+        const weighHalf = Int32Array.from(halves.slice(halves.length >> 1)).sort();
+        const among = (half: Int32Array) => {
+          const inHalf = new Set(half);
+          return tune.map((t) => new Set([...t.cold].filter((j) => inHalf.has(j))));
+        };
+        const weighTargets = among(weighHalf);
         const inputs = csrFromRows(tune.map((t) => t.input), n);
         const part = await GeneratorPart.train({
           vae,
@@ -288,7 +307,7 @@ export class EngineEvalModel implements EvalModel {
           train: fitTrain,
           known: Uint8Array.from(count, (c) => (c > 0 ? 1 : 0)),
           candidates: pseudoList,
-          validation: { inputs, targets: tune.map((t) => [...t.cold]) },
+          validation: { inputs, targets: among(stopHalf).map((t) => [...t]), candidates: stopHalf },
           ...this.o.generatorTraining,
         });
         let z: Float32Array;
@@ -297,25 +316,31 @@ export class EngineEvalModel implements EvalModel {
         } finally {
           part.dispose();
         }
+        // z is over every pseudo-cold item (the calibration below sees them all): the weighed half's columns.
         const P = pseudoList.length;
+        const column = Int32Array.from(weighHalf, (j) => pseudoList.indexOf(j));
         const settings = chosen.settings;
+        const weighUsers = weighTargets.filter((t) => t.size > 0).length;
         const sums = await coldNdcg(
           new HybridScorer(content, collaborative, settings),
           grid.generator.map(() => settings),
           (candidate, c, u) => {
             const by = settings.scale * grid.generator[c]!;
-            for (let q = 0; q < P; q++) candidate[q]! += by * z[u * P + q]!;
+            column.forEach((col, q) => (candidate[q]! += by * z[u * P + col]!));
           },
+          { list: weighHalf, targets: weighTargets },
         );
+        const at0 = grid.generator.indexOf(0);
+        const base = at0 >= 0 ? sums[at0]! / Math.max(1, weighUsers) : -Infinity;
         let weight = 0;
-        let value = chosen.value;
+        let value = base;
         let best = { weight: 0, value: -Infinity };
         grid.generator.forEach((w, c) => {
-          const v = sums[c]! / Math.max(1, tune.length);
+          const v = sums[c]! / Math.max(1, weighUsers);
           generatorTable[`generator ${w}`] = round4(v);
           if (w > 0 && v > best.value) best = { weight: w, value: v };
           // A part that costs a trained network in the worker must beat the bridge without it by more than noise.
-          if (w > 0 && v > Math.max(value, chosen.value + 1e-3)) {
+          if (w > 0 && v > Math.max(value, base + 1e-3)) {
             weight = w;
             value = v;
           }
@@ -327,6 +352,8 @@ export class EngineEvalModel implements EvalModel {
           report: {
             weight,
             ...(mode === 'apply' ? { applied } : {}),
+            earlyStoppedOn: `${stopHalf.length} pseudo-cold items`,
+            weighedOn: `the other ${weighHalf.length}, ${weighUsers} shoppers with targets among them`,
             seconds: part.seconds,
             garEpochs: part.report.epochs,
             garBestEpoch: part.report.bestEpoch,
@@ -335,7 +362,6 @@ export class EngineEvalModel implements EvalModel {
         };
         this.generatorEpochs = part.report.bestEpoch;
         this.generatorWeight = applied;
-        if (applied > 0) chosen = { settings: chosen.settings, value: best.value };
       }
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
       const scorer = new HybridScorer(content, collaborative, chosen.settings);

@@ -44,8 +44,8 @@ export class GeneratorPart {
     known: Uint8Array;
     /** Rows to score later (sorted). */
     candidates: Int32Array;
-    /** Shoppers' inputs and targets among the candidates: the GAN's early stopping. */
-    validation?: { inputs: Csr; targets: number[][] };
+    /** Shoppers' inputs and targets: the GAN's early stopping, over `candidates` unless it names its own. */
+    validation?: { inputs: Csr; targets: number[][]; candidates?: Int32Array };
     /** Overrides of the autoencoder's and the GAN's training settings (tests: fewer epochs). */
     ae?: Partial<ContentAeConfig>;
     gar?: Partial<GarConfig>;
@@ -72,7 +72,7 @@ export class GeneratorPart {
         trainItems: Int32Array.from(knownRows),
         features,
         codes,
-        ...(args.validation ? { validation: { ...args.validation, candidates } } : {}),
+        ...(args.validation ? { validation: { inputs: args.validation.inputs, targets: args.validation.targets, candidates: args.validation.candidates ?? candidates } } : {}),
         config: { seed: context.seed, ...args.gar },
       });
       const t2 = performance.now();
