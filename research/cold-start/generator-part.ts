@@ -8,6 +8,7 @@ import { DEFAULT_TOWER } from './cold-eval-model';
 import { VaeSpace } from './collaborative-space';
 import { Generator } from './mlp';
 import { trainGar, type GarConfig, type GarReport } from './gar-trainer';
+import { moments, standardiseBy } from '../../src/rank/standardise';
 
 /**
  * The GAN as one more part of the new-item bridge (issue #18): the content autoencoder embeds
@@ -32,8 +33,8 @@ export class GeneratorPart {
   ) {}
 
   /**
-   * Trains the autoencoder on every catalog row (public text) and the generator on `trainItems`
-   * (early-stopped on `validation` when given, else for `config.epochs`).
+   * Trains the autoencoder on every catalog row (public text) and the generator on the `known`
+   * items (early-stopped on `validation` when given, else for `gar.epochs`).
    */
   static async train(args: {
     vae: TrainedVaeModel;
@@ -115,18 +116,7 @@ export class GeneratorPart {
       const k = (await warm!.data()) as Float32Array;
       cand!.dispose();
       warm!.dispose();
-      for (let r = 0; r < ids.length; r++) {
-        let s = 0;
-        let s2 = 0;
-        for (let q = 0; q < K; q++) {
-          const v = k[r * K + q]!;
-          s += v;
-          s2 += v * v;
-        }
-        const mean = s / K;
-        const sd = Math.sqrt(Math.max(1e-12, s2 / K - mean * mean));
-        for (let q = 0; q < P; q++) z[(from + r) * P + q] = (c[r * P + q]! - mean) / sd;
-      }
+      for (let r = 0; r < ids.length; r++) z.set(standardiseBy(c.subarray(r * P, (r + 1) * P), moments(k.subarray(r * K, (r + 1) * K))), (from + r) * P);
     }
     return z;
   }
