@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 
   const status = rec.status();
   $('backend').textContent = `${status.backend} · ${status.model.coveredItems > 0 ? 'VAE + content' : 'content'}`;
-  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}\nNew products: ${status.ranking.newItems.parts.join(' + ')} (${status.ranking.newItems.source}); GAN generator: ${status.ranking.newItems.generator.note}\nCatalog: ${status.catalog.size} items; ${status.catalog.suspectTitles.junk} junk and ${status.catalog.suspectTitles.duplicate} duplicate titles kept`;
+  $('backend').title = `${status.backendReason}\nModels: ${status.modelVersion}${status.model.error ? `\nPack not used: ${status.model.error.code}` : ''}\nReasons: ${status.reasons.writer}${status.reasons.error ? ` (pack not used: ${status.reasons.error.code})` : ''}\nNew products: ${status.ranking.newItems.parts.join(' + ')} (${status.ranking.newItems.source})${status.ranking.newItems.termWeights ? `, words weighted by co-purchase (${status.ranking.newItems.termWeights.features} terms)` : ''}; GAN generator: ${status.ranking.newItems.generator.note}\nCatalog: ${status.catalog.size} items; ${status.catalog.suspectTitles.junk} junk and ${status.catalog.suspectTitles.duplicate} duplicate titles kept`;
 
   // Refreshes can overlap (a fine-tune finishing while the shopper erases): only the latest renders.
   let refreshes = 0;

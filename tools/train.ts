@@ -9,12 +9,14 @@ import { readInteractionData } from './io/interactions-node';
 import { columnCounts, csrFromRows } from '../src/util/csr';
 import { useBackend } from '../src/backend/use-backend';
 import type { BackendName } from '../src/shared/types';
+import type { Item } from '../src/shared/types';
 import { DEFAULT_VAE_MODEL_CONFIG, trainVaeModel, type VaeModelConfig } from './recipe/vae-recipe';
 import { packBytes, withFewerNeighbours, withShortTail } from './recipe/compact-pack';
 import { encodePack, vaeModelPack, WEIGHT_DTYPES, type WeightDtype } from '../src/models/packs/vae-pack';
 import { Fingerprint } from '../src/util/hash';
 import { rehashPackDir, savePackToDir } from './io/pack-node';
 import { packColdStart, packRanking } from './recipe/pack-settings';
+import { termCoherence, termWeightsAt } from './recipe/term-weights';
 
 /** Epochs without validation data: where early stopping ended on the development sets (strong, seeds 42–44). */
 export const DEFAULT_TRAIN_EPOCHS = 8;
@@ -149,6 +151,11 @@ function parseArgs(argv: string[]): TrainArgs | null {
   };
 }
 
+/** The new-item bridge's term weights at an exponent, from the pack's training data (term-weights.ts). */
+function termWeightsOf(data: { items: Item[]; rows: readonly (readonly number[])[] }): (coherence: number) => ReadonlyMap<string, number> {
+  return (coherence) => termWeightsAt(termCoherence(data.items, csrFromRows(data.rows, data.items.length)), coherence);
+}
+
 /** The fingerprint of the training data (item vocabulary and each user's item set) a pack records. */
 function dataFingerprint(data: { itemIds: readonly string[]; rows: readonly (readonly number[])[] }): Fingerprint {
   const fingerprint = new Fingerprint().add(data.itemIds.length);
@@ -165,12 +172,20 @@ function dataFingerprint(data: { itemIds: readonly string[]; rows: readonly (rea
 async function rewriteManifest(args: TrainArgs, evaluation: unknown[] | null, emit: (event: Record<string, unknown>) => void): Promise<number> {
   const path = join(args.out, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  let terms: ((coherence: number) => ReadonlyMap<string, number>) | undefined;
   if (args.data) {
-    const fingerprint = dataFingerprint(readInteractionData(args.data)).digest();
+    const data = readInteractionData(args.data);
+    const fingerprint = dataFingerprint(data).digest();
     if (fingerprint !== manifest.dataFingerprint) throw new UsageError(`--data "${args.data}" (fingerprint ${fingerprint}) is not what the pack was trained on (${String(manifest.dataFingerprint)})`);
+    terms = termWeightsOf(data);
   }
   const ranking = packRanking(evaluation, args.halfLife);
-  const coldStart = packColdStart(evaluation);
+  let coldStart: ReturnType<typeof packColdStart>;
+  try {
+    coldStart = packColdStart(evaluation, terms);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}: pass --data`);
+  }
   const next = { ...manifest, evaluation, ...(ranking ? { ranking } : {}), ...(coldStart ? { coldStart } : {}) };
   writeFileSync(path, `${JSON.stringify(next, null, 2)}`);
   const integrity = await rehashPackDir(args.out);
@@ -235,7 +250,7 @@ async function main(): Promise<number> {
     interactions: data.interactions,
   };
   const ranking = packRanking(evaluation, args.halfLife);
-  const coldStart = packColdStart(evaluation);
+  const coldStart = packColdStart(evaluation, termWeightsOf(data));
   let packed = args.packNeighbours ? withFewerNeighbours(model.scorer, args.packNeighbours) : model.scorer;
   if (args.tailNeighbours !== null) packed = withShortTail(packed, columnCounts(matrix), args.tailNeighbours);
   const pack = await vaeModelPack(packed, data.itemIds, {

@@ -28,7 +28,7 @@ const SLICE_ROWS = 10_000;
  * Builds the arrays in passes over the rows, yielding every `slice` rows: drained at once by the
  * constructor, or a slice a task by SparseTfIdf.inSlices.
  */
-function* buildSteps(bags: readonly FeatureBag[], slice = SLICE_ROWS): Generator<void, TfIdfArrays> {
+function* buildSteps(bags: readonly FeatureBag[], slice = SLICE_ROWS, termWeights?: ReadonlyMap<string, number>): Generator<void, TfIdfArrays> {
   const n = bags.length;
   const ids = new Map<string, number>();
   const ptr = new Int32Array(n + 1);
@@ -51,6 +51,8 @@ function* buildSteps(bags: readonly FeatureBag[], slice = SLICE_ROWS): Generator
     if (row % slice === slice - 1) yield;
   }
   const idf = Float32Array.from(df, (count) => smoothIdf(n, count));
+  // A feature's weight beside its idf (the new-item bridge's collaborative coherence, term-weights.ts).
+  if (termWeights) for (const [feature, id] of ids) idf[id]! *= termWeights.get(feature) ?? 1;
   // Then each row's weights, to unit length (a feature without a positive tf weighs 0, as in vectorOf).
   for (let row = 0; row < n; row++) {
     let norm = 0;
@@ -94,10 +96,11 @@ export class SparseTfIdf {
   private readonly postRow: Int32Array;
   private readonly postVal: Float32Array;
 
-  constructor(bags: readonly FeatureBag[], built?: TfIdfArrays) {
+  /** @param termWeights multipliers of some features' idf (absent: 1). */
+  constructor(bags: readonly FeatureBag[], built?: TfIdfArrays, termWeights?: ReadonlyMap<string, number>) {
     let arrays = built;
     if (!arrays) {
-      const steps = buildSteps(bags);
+      const steps = buildSteps(bags, SLICE_ROWS, termWeights);
       for (let step = steps.next(); ; step = steps.next()) {
         if (step.done) {
           arrays = step.value;

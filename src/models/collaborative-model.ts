@@ -1,6 +1,6 @@
 import { BestK, clearOfBoundaryTie } from '../util/best-k';
 import { LocalrecError } from '../shared/errors';
-import { bridgeSettingsFrom, generatorVerdict, type BridgeSettings } from '../rank/new-item-bridge';
+import { bridgeSettingsFrom, generatorVerdict, termWeightsFrom, type BridgeSettings } from '../rank/new-item-bridge';
 import { csrFromRows } from '../util/csr';
 import { DEFAULT_RANKING, rankingSettingsFrom, type RankingSettings } from '../rank/ranking-settings';
 import type { ModelPack } from './packs/vae-pack';
@@ -17,6 +17,10 @@ export interface ColdStartSettings {
   ignored: string[];
   /** The GAN generator's weight in the pack and whether it runs (see generatorVerdict). */
   generator?: ReturnType<typeof generatorVerdict>;
+  /** Feature → idf multiplier of the bridge's vectors (the pack's term weights; termWeightsFrom). */
+  termWeights?: ReadonlyMap<string, number>;
+  /** The exponent those weights were computed at. */
+  termCoherence?: number;
 }
 
 /**
@@ -54,7 +58,19 @@ export class CollaborativeModel {
     const version = `${pack.manifest.model}@${pack.manifest.modelVersion} (${pack.manifest.createdAt})`;
     const ranking = rankingSettingsFrom(pack.manifest.ranking);
     const cold = pack.manifest.coldStart;
-    const coldStart = cold && typeof cold === 'object' ? { ...bridgeSettingsFrom(cold.bridge), tunedOn: String(cold.tunedOn ?? ''), generator: generatorVerdict(cold.generator) } : undefined;
+    let coldStart: ColdStartSettings | undefined;
+    if (cold && typeof cold === 'object') {
+      const { settings, ignored } = bridgeSettingsFrom(cold.bridge);
+      const terms = termWeightsFrom(cold.termWeights);
+      if (terms && terms.skipped > 0) ignored.push(`termWeights: ${terms.skipped} entries out of range`);
+      coldStart = {
+        settings,
+        ignored,
+        tunedOn: String(cold.tunedOn ?? ''),
+        generator: generatorVerdict(cold.generator),
+        ...(terms && terms.weights.size > 0 ? { termWeights: terms.weights, termCoherence: terms.coherence } : {}),
+      };
+    }
     return CollaborativeModel.fromScorer(scorer, pack.items, rowById, catalogSize, version, ranking, coldStart);
   }
 

@@ -48,6 +48,8 @@ export class HybridScorer {
     readonly bridgeSettings: BridgeSettings = collaborative?.coldStart?.settings ?? DEFAULT_NEW_ITEM_BRIDGE,
     /** Search events as evidence through the catalog's search index; without it, queries enter the content profile as words. */
     private readonly queryEvidence: QueryEvidence | null = null,
+    /** The bridge's term weights (new-item-bridge.ts): given, else the pack's, else none. */
+    private readonly termWeights: ReadonlyMap<string, number> | null = collaborative?.coldStart?.termWeights ?? null,
   ) {}
 
   /** Where the bridge settings came from. */
@@ -61,7 +63,7 @@ export class HybridScorer {
 
   private newItemBridge(): NewItemBridge {
     const collaborative = this.collaborative!;
-    this.bridge ??= NewItemBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings);
+    this.bridge ??= NewItemBridge.build(this.content, (row) => collaborative.knows(row), this.bridgeSettings, this.termWeights);
     return this.bridge;
   }
 

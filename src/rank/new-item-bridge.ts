@@ -1,6 +1,7 @@
 import type { NewItemPart } from '../shared/status';
 import { queryFeatures } from '../features/item-features';
 import type { ContentModel } from '../models/content/content-model';
+import type { SparseTfIdf } from '../features/sparse-tfidf';
 import { gaussJordanInverseInPlace } from '../util/spd-inverse';
 import { BestK } from '../util/best-k';
 import { moments, standardiseBy } from './standardise';
@@ -85,7 +86,10 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
 /**
  * Scores catalog rows the collaborative model does not know (products added after training).
  * Everything here uses the catalog's exact sparse TF-IDF vectors (ContentModel.exactVectors), not
- * the hashed ones: new rows are few, and hashing cost cold-start accuracy (sparse-tfidf.ts).
+ * the hashed ones: new rows are few, and hashing cost cold-start accuracy (sparse-tfidf.ts). With
+ * a pack's term weights (its features' collaborative coherence, tools/recipe/term-weights.ts) each
+ * feature's idf is multiplied by its weight: words that known items sharing them are bought
+ * together for count more, so a new item's nearest known items are more often its real peers.
  *
  * Once per catalog, each new row gets its nearest known rows by content and, when the kernel-ridge
  * part is on, local kernel-ridge weights a = (K_NN + μI)⁻¹ k_N over its `ridgeNeighbours` nearest
@@ -97,7 +101,8 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
  */
 export class NewItemBridge {
   private constructor(
-    private readonly content: ContentModel,
+    /** The vectors every part compares by (built on first use): the exact TF-IDF vectors, weighted by the pack's term weights if any. */
+    private readonly vectors: () => SparseTfIdf,
     /** Rows without a collaborative vector. */
     readonly rows: Int32Array,
     /** rows.length × k: neighbour rows (known ones, best first), -1 where none. */
@@ -113,7 +118,12 @@ export class NewItemBridge {
   ) {}
 
   /** Builds the bridge for `settings` (neighbours, and the ridge when its weight is not 0). */
-  static build(content: ContentModel, knows: (row: number) => boolean, settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = DEFAULT_NEW_ITEM_BRIDGE): NewItemBridge {
+  static build(
+    content: ContentModel,
+    knows: (row: number) => boolean,
+    settings: Pick<BridgeSettings, 'neighbours' | 'ridgeWeight' | 'ridgeNeighbours' | 'ridgeMu'> = DEFAULT_NEW_ITEM_BRIDGE,
+    termWeights: ReadonlyMap<string, number> | null = null,
+  ): NewItemBridge {
     const size = content.size;
     const cold: number[] = [];
     for (let row = 0; row < size; row++) if (!knows(row)) cold.push(row);
@@ -123,8 +133,8 @@ export class NewItemBridge {
     const neighbourSims = new Float32Array(cold.length * k);
     const ridgeWeights = ridgeOn ? new Float32Array(cold.length * k) : null;
     const hubness = new Float32Array(cold.length);
-    if (cold.length > 0 && cold.length < size) {
-      const exact = content.exactVectors();
+    const exact = cold.length > 0 && cold.length < size ? content.weightedExactVectors(termWeights) : null;
+    if (exact) {
       cold.forEach((row, p) => {
         const sims = exact.cosineRow(row);
         const best = new BestK(Math.max(k, HUB_NEIGHBOURS));
@@ -159,7 +169,7 @@ export class NewItemBridge {
         }
       });
     }
-    return new NewItemBridge(content, Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights, hubness);
+    return new NewItemBridge(() => exact ?? content.weightedExactVectors(termWeights), Int32Array.from(cold), neighbourRows, neighbourSims, k, Math.min(settings.neighbours, k), ridgeWeights, hubness);
   }
 
   /**
@@ -200,7 +210,7 @@ export class NewItemBridge {
     const { mean, sd } = moments(reference);
     const out = standardiseBy(reference, { mean, sd });
     if (this.rows.length === 0) return { text: out, sd };
-    const exact = this.content.exactVectors();
+    const exact = this.vectors();
     const profile = new Map<number, number>();
     for (const [row, weight] of history.items) exact.addRow(profile, row, weight);
     for (const { query, weight } of history.queries) exact.addBag(profile, queryFeatures(query), weight);
@@ -239,6 +249,27 @@ export class NewItemBridge {
       scores[row] = settings.shift + settings.scale * raw;
     });
   }
+}
+
+/** The longest feature name a pack's term-weight table may hold (longer entries are skipped). */
+const MAX_TERM_LENGTH = 300;
+
+/**
+ * A pack's term weights (manifest `coldStart.termWeights`) as the bridge uses them: entries whose
+ * weight is a finite number in (0, 100] are taken, the others skipped and counted. Null when the
+ * pack has none.
+ */
+export function termWeightsFrom(value: unknown): { weights: Map<string, number>; coherence: number; skipped: number } | null {
+  if (!value || typeof value !== 'object') return null;
+  const { weights, coherence } = value as { weights?: unknown; coherence?: unknown };
+  if (!weights || typeof weights !== 'object' || Array.isArray(weights)) return null;
+  const map = new Map<string, number>();
+  let skipped = 0;
+  for (const [feature, weight] of Object.entries(weights as Record<string, unknown>)) {
+    if (typeof weight === 'number' && Number.isFinite(weight) && weight > 0 && weight <= 100 && feature.length > 0 && feature.length <= MAX_TERM_LENGTH) map.set(feature, weight);
+    else skipped++;
+  }
+  return { weights: map, coherence: typeof coherence === 'number' && Number.isFinite(coherence) ? coherence : 0, skipped };
 }
 
 /**

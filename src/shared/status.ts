@@ -61,7 +61,18 @@ export interface RecommenderStatus {
      * `generator`: the GAN generator as a part, with the weight the pack's pseudo-cold validation
      * gave it (null: not weighed) and why it does not run.
      */
-    newItems: { parts: NewItemPart[]; source: 'model pack' | 'library default'; ignored: string[]; generator: { weight: number | null; runs: false; note: string } };
+    newItems: {
+      parts: NewItemPart[];
+      source: 'model pack' | 'library default';
+      ignored: string[];
+      generator: { weight: number | null; runs: false; note: string };
+      /**
+       * The pack's term weights, which the bridge's vectors use: how many catalog features they
+       * weigh (by how often the known items sharing each are bought together) and the exponent
+       * the store's pseudo-cold items chose; null when the pack has none.
+       */
+      termWeights: { features: number; coherence: number } | null;
+    };
     /**
      * What `similar()` and `boughtTogether()` compare here: title trigrams (catalogs up to 50,000
      * items) and the hubness correction (up to 5,000 items: an item with generic text, near many

@@ -451,6 +451,7 @@ export class Engine implements Recommender {
           source: scorer.bridgeSource === 'model pack' ? 'model pack' : 'library default',
           ignored: collaborative?.coldStart?.ignored ?? [],
           generator: collaborative?.coldStart?.generator ?? generatorVerdict(undefined),
+          termWeights: collaborative?.coldStart?.termWeights ? { features: collaborative.coldStart.termWeights.size, coherence: collaborative.coldStart.termCoherence ?? 0 } : null,
         },
         relatedItems: { titleTrigrams: items.length <= ALIKE_TRIGRAM_MAX_ITEMS, hubness: items.length <= HUBNESS_MAX_ITEMS },
       },

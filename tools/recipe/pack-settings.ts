@@ -3,6 +3,7 @@
 // (manifest `coldStart`). Each value carries where it was tuned.
 import type { PackRanking } from '../../src/rank/ranking-settings';
 import type { PackColdStart } from '../../src/models/packs/vae-pack';
+import { COHERENCE_SHRINK_PAIRS } from './term-weights';
 
 interface Line {
   protocol?: string;
@@ -67,7 +68,7 @@ export function packRanking(records: readonly unknown[] | null, halfLifeGiven: n
  * that validation gave the GAN's generator (research/cold-start/generator-part.ts) when the line
  * trained one: the pack says so either way, and the worker runs no generator at weight 0.
  */
-export function packColdStart(records: readonly unknown[] | null): PackColdStart | null {
+export function packColdStart(records: readonly unknown[] | null, termWeights?: (coherence: number) => ReadonlyMap<string, number>): PackColdStart | null {
   for (const r of (records ?? []) as Line[]) {
     const tuning = r.settings?.tuning as { chosen?: Record<string, number>; generator?: { weight?: unknown }; generatorValidationNDCG20?: Record<string, number> } | undefined;
     const chosen = tuning?.chosen;
@@ -75,7 +76,14 @@ export function packColdStart(records: readonly unknown[] | null): PackColdStart
       const tunedOn = `pseudo-cold items of ${r.dataset}, seed ${r.seed} (cold-items, localrec)`;
       const weight = tuning.generator?.weight;
       const generator = typeof weight === 'number' && Number.isFinite(weight) ? { weight, validationNDCG20: tuning.generatorValidationNDCG20 ?? {}, tunedOn } : undefined;
-      return { bridge: chosen, tunedOn, ...(generator ? { generator } : {}) };
+      // The term weights' exponent the tuning chose; the table comes from the pack's own training data.
+      const coherence = (r.settings?.termWeights as { coherence?: unknown } | undefined)?.coherence;
+      let terms: PackColdStart['termWeights'];
+      if (typeof coherence === 'number' && coherence > 0) {
+        if (!termWeights) throw new Error(`${tunedOn} chose term weights (coherence ${coherence}): the pack's training data is needed to compute them`);
+        terms = { coherence, kappa: COHERENCE_SHRINK_PAIRS, weights: Object.fromEntries(termWeights(coherence)), tunedOn };
+      }
+      return { bridge: chosen, tunedOn, ...(generator ? { generator } : {}), ...(terms ? { termWeights: terms } : {}) };
     }
   }
   return null;

@@ -111,6 +111,19 @@ export class ContentModel {
     return this.exact;
   }
 
+  private weighted: { weights: ReadonlyMap<string, number>; vectors: SparseTfIdf } | null = null;
+
+  /**
+   * The exact vectors with some features' idf multiplied by `termWeights` (a model pack's
+   * collaborative coherence, term-weights.ts), built on first use and kept for the last weights
+   * asked for; without weights, exactVectors().
+   */
+  weightedExactVectors(termWeights: ReadonlyMap<string, number> | null | undefined): SparseTfIdf {
+    if (!termWeights || termWeights.size === 0) return this.exactVectors();
+    if (this.weighted?.weights !== termWeights) this.weighted = { weights: termWeights, vectors: new SparseTfIdf(this.bags(), undefined, termWeights) };
+    return this.weighted.vectors;
+  }
+
   private alike: SparseTfIdf | null = null;
 
   /**

@@ -80,6 +80,13 @@ export interface PackColdStart {
    * weight tried, NDCG@20). Absent: the pack's tuning did not train one.
    */
   generator?: { weight: number; validationNDCG20: Record<string, number>; tunedOn: string };
+  /**
+   * The bridge's term weights (src/rank/new-item-bridge.ts): each listed catalog feature's idf
+   * multiplier, from its collaborative coherence in the pack's training data at exponent
+   * `coherence` (tools/recipe/term-weights.ts), the exponent chosen on the pseudo-cold items.
+   * Absent: none (every weight 1).
+   */
+  termWeights?: { coherence: number; kappa: number; weights: Record<string, number>; tunedOn: string };
 }
 
 export interface ModelPack {

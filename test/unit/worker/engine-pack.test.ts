@@ -131,7 +131,7 @@ describe('Engine with a model pack', () => {
     cpSync(join(dir, 'good'), join(dir, 'tuned'), { recursive: true });
     const manifestPath = join(dir, 'tuned', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1, bogus: 3 }, tunedOn: 'test', generator: { weight: 0, validationNDCG20: { 'generator 0': 0.15, 'generator 1': 0.14 }, tunedOn: 'test' } };
+    manifest.coldStart = { bridge: { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0.2, scale: 1.5, shift: 0.5, popularityWeight: 0.5, carryText: 1, bogus: 3 }, tunedOn: 'test', generator: { weight: 0, validationNDCG20: { 'generator 0': 0.15, 'generator 1': 0.14 }, tunedOn: 'test' }, termWeights: { coherence: 0.25, kappa: 3, weights: { 'w:toner': 1.4, 'w:black': 0.8, 'w:broken': -2 }, tunedOn: 'test' } };
     writeFileSync(manifestPath, JSON.stringify(manifest));
     // A product the pack has never seen: a copy of a known one under a new id.
     const source = items[1]!;
@@ -141,9 +141,11 @@ describe('Engine with a model pack', () => {
     expect(engine.status().ranking.newItems).toEqual({
       parts: ['content', 'carried-over', 'kernel-ridge', 'popularity'],
       source: 'model pack',
-      ignored: ['bogus'],
+      ignored: ['bogus', 'termWeights: 1 entries out of range'],
       generator: { weight: 0, runs: false, note: 'weight 0 on the store’s pseudo-cold validation (test): not run' },
+      termWeights: { features: 2, coherence: 0.25 },
     });
+    expect(defaults.status().ranking.newItems.termWeights).toBeNull();
     expect(defaults.status().ranking.newItems.source).toBe('library default');
     expect(defaults.status().ranking.newItems.generator).toEqual({ weight: null, runs: false, note: 'not weighed: the pack’s tuning trained no generator' });
     for (const e of [engine, defaults]) {
