@@ -17,6 +17,8 @@ import { ndcgAt20, rowsOf, trainWarmVae } from '../../research/cold-start/bridge
 import { GeneratorPart } from '../../research/cold-start/generator-part';
 import type { ContentAeConfig } from '../../src/models/content-ae/content-ae';
 import type { GarConfig } from '../../research/cold-start/gar-trainer';
+import { beatsNoise, meanOf, NOISE_Z, pairedGain } from '../paired-gain';
+import { COHERENCE_SHRINK_PAIRS, termCoherence, termWeightsAt } from '../../tools/recipe/term-weights';
 
 export interface EngineEvalOptions {
   tuneMetric?: string;
@@ -35,6 +37,11 @@ export interface EngineEvalOptions {
    * measure what it would add); 'off' does not train it.
    */
   generator?: 'weigh' | 'apply' | 'off';
+  /**
+   * Exponent of the bridge's term weights (tools/recipe/term-weights.ts) when the settings are not
+   * tuned (tune: false); default 0, no weights, as the library without a pack's table.
+   */
+  coherence?: number;
   /** Overrides of the generator's training (the autoencoder's and the GAN's settings). */
   generatorTraining?: { ae?: Partial<ContentAeConfig>; gar?: Partial<GarConfig> };
   name?: string;
@@ -46,6 +53,8 @@ export interface BridgeGrid {
   ridgeMu: number[];
   priorWeight: number[];
   carryText: number[];
+  /** Exponent of the term weights (0: none; chosen after the weights, before the neighbours). */
+  coherence: number[];
   /** Nearest known items the carried-over score averages (chosen after the weights). */
   neighbours: number[];
   /** Share of a new item's hubness taken off its content cosine (chosen after the neighbours). */
@@ -62,6 +71,7 @@ const DEFAULT_GRID: BridgeGrid = {
   ridgeMu: [0.3, 1],
   priorWeight: [0, 0.2, 0.4, 0.7],
   carryText: [0, 1],
+  coherence: [0, 0.25, 0.5],
   neighbours: [5, 10, 20, 30],
   hubness: [0, 0.1, 0.2, 0.3],
   generator: [0, 0.1, 0.25, 0.5, 1, 2],
@@ -80,9 +90,13 @@ const DEFAULT_GRID: BridgeGrid = {
  * seeded 20% of the warm items become pseudo-cold (their interactions dropped), and a seeded 20% of
  * the warm items of up to 2,500 shoppers with pseudo-cold items are held out as warm targets. A VAE
  * trained on what remains plays the pack. The carried-over and kernel-ridge weights (and the
- * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view), then
- * scale and shift by NDCG@20 of the mixed ranking (pseudo-cold and held-out warm targets). The
- * engine's defaults (DEFAULT_NEW_ITEM_BRIDGE) come from these runs.
+ * ridge) are chosen by NDCG@20 over the pseudo-cold candidates (the protocol's cold view), then the
+ * term weights' exponent (tools/recipe/term-weights.ts), the neighbour count, the hubness share and
+ * the generator's weight, each on the same view, then scale and shift by NDCG@20 of the mixed
+ * ranking (pseudo-cold and held-out warm targets). Settings that cost the worker nothing take the
+ * best cell; a part that costs it something (the term-weight table, the generator) must beat the
+ * library default by more than two standard errors of the per-shopper difference
+ * (eval/paired-gain.ts). The engine's defaults (DEFAULT_NEW_ITEM_BRIDGE) come from these runs.
  */
 export class EngineEvalModel implements EvalModel {
   readonly name: string;
@@ -100,6 +114,9 @@ export class EngineEvalModel implements EvalModel {
   private generatorPart: GeneratorPart | null = null;
   private generatorWeight = 0;
   private generatorEpochs = 0;
+  /** The term weights' exponent (tuned, or the option) and the weights this fit's data gives at it. */
+  private coherence = 0;
+  private termWeights: Map<string, number> | null = null;
 
   constructor(private readonly o: EngineEvalOptions = {}) {
     this.name = o.name ?? 'localrec';
@@ -117,8 +134,11 @@ export class EngineEvalModel implements EvalModel {
     for (const j of train.indices) seen[j] = 1;
     for (let j = 0; j < n && !hasCold; j++) if (!seen[j]) hasCold = true;
     // Nothing to bridge when every item has interactions (cold-users, strong): no tuning run.
+    this.coherence = this.o.coherence ?? 0;
     if (this.o.tune !== false && hasCold) settings = await this.tune(train, context);
     const tTune = performance.now();
+    // The term weights over this fit's training data, as `npm run train` computes a pack's.
+    this.termWeights = this.coherence > 0 && hasCold ? termWeightsAt(termCoherence(context.items, train), this.coherence) : null;
     const vae = await trainWarmVae(train, context, { ...(this.o.tuneMetric ? { tuneMetric: this.o.tuneMetric } : {}), ...(this.o.vae ? { vae: this.o.vae } : {}) });
     const t1 = performance.now();
     // The pack's vocabulary: the items with training interactions. Items without any are left out,
@@ -135,7 +155,7 @@ export class EngineEvalModel implements EvalModel {
     this.evidence = searchIndexEvidence(() => index, () => true);
     this.parts = { content, collaborative, settings };
     this.catalog = context.items;
-    this.scorer = new HybridScorer(content, collaborative, settings, this.evidence);
+    this.scorer = new HybridScorer(content, collaborative, settings, this.evidence, this.termWeights);
     // 'apply': the generator over this VAE, for the epochs the tuning's early stopping chose.
     this.generatorPart?.dispose();
     this.generatorPart = null;
@@ -163,6 +183,7 @@ export class EngineEvalModel implements EvalModel {
       warm: 'vae (src/models/vae, trainVaeModel)',
       cold: `engine cold bridge (src/rank/new-item-bridge.ts), ${this.scorer.newItemBridgeSettings()}`,
       contentDims: content.dims,
+      termWeights: { coherence: this.coherence, kappa: COHERENCE_SHRINK_PAIRS, features: this.termWeights?.size ?? 0 },
       coldRows: n - collaborative.covered,
       ...(this.tuning ? { tuning: this.tuning } : {}),
       ...(this.generatorPart ? { generator: { weight: this.generatorWeight, epochs: this.generatorEpochs, ...this.generatorPart.seconds } } : {}),
@@ -206,38 +227,71 @@ export class EngineEvalModel implements EvalModel {
     const pseudoList = Int32Array.from(order.slice(0, nPseudo)).sort();
     const ids = Int32Array.from({ length: n }, (_, j) => j);
     const coldTable: Record<string, number> = {};
-    let best: { settings: BridgeSettings; value: number } | null = null;
     const histories = tune.map((t) => ({ items: new Map(t.input.map((j) => [j, 1])), queries: [] }));
     /**
-     * Summed NDCG@20 of each cell over the pseudo-cold candidates (or `only.list`, with each
-     * shopper's targets among them: `only.targets`; a shopper without any is skipped), every tuning
-     * shopper scored once; `adjust` may add to a cell's candidate scores (shopper u's, in list order).
+     * Each cell's NDCG@20 per shopper over the pseudo-cold candidates (or `only.list`, with each
+     * shopper's targets among them: `only.targets`; a shopper without any is left out), every
+     * tuning shopper scored once: one array per cell, the same shoppers in the same order, so that
+     * cells compare shopper by shopper (pairedGain). `adjust` may add to a cell's candidate scores
+     * (shopper u's, in list order).
      */
     const coldNdcg = async (
       scorer: HybridScorer,
       cells: readonly BridgeSettings[],
       adjust?: (candidate: Float32Array, cell: number, u: number) => void,
       only?: { list: Int32Array; targets: readonly ReadonlySet<number>[] },
-    ): Promise<Float64Array> => {
+    ): Promise<Float64Array[]> => {
       const list = only?.list ?? pseudoList;
-      const sums = new Float64Array(cells.length);
+      const values = cells.map(() => new Float64Array(histories.length));
+      const scored: number[] = [];
       const candidate = new Float32Array(list.length);
       for (let from = 0; from < histories.length; from += 128) {
         const parts = await scorer.scoreParts(histories.slice(from, from + 128));
         parts.forEach((part, p) => {
           const targets = only ? only.targets[from + p]! : tune[from + p]!.cold;
           if (targets.size === 0) return;
+          scored.push(from + p);
           cells.forEach((cell, c) => {
             const scores = scorer.combine(part, cell);
             list.forEach((j, q) => (candidate[q] = scores[j]!));
             adjust?.(candidate, c, from + p);
-            sums[c]! += ndcgAt20(candidate, list, targets);
+            values[c]![from + p] = ndcgAt20(candidate, list, targets);
           });
         });
       }
-      return sums;
+      return values.map((v) => Float64Array.from(scored, (u) => v[u]!));
     };
+    /**
+     * Each stage's best cell against its reference (the library default, where its grid holds it),
+     * by one of two rules. A setting that costs nothing in the worker (a weight, a count, the
+     * calibration) is taken when it is better by more than `margin`: the best estimate wins, noise
+     * or not. A part that costs the worker something (the term-weight table, a trained generator)
+     * must beat the reference by more than NOISE_Z standard errors of the per-shopper difference
+     * (paired-gain.ts) and by more than `floor`. `decisions` reports every stage's comparison, with
+     * its gain and standard error either way.
+     */
+    type Scored = { values: Float64Array; value: number };
+    type Cell = Scored & { settings: BridgeSettings };
+    type Rule = { margin: number } | { noise: true; floor: number };
+    const decisions: Record<string, unknown> = {};
+    const decide = <C extends Scored>(stage: string, cells: readonly C[], reference: C | undefined, name: (cell: C) => string, rule: Rule): C => {
+      let best = cells[0]!;
+      for (const cell of cells) if (cell.value > best.value) best = cell;
+      if (!reference) {
+        decisions[stage] = { best: name(best), reference: null, taken: true };
+        return best;
+      }
+      const { gain, se, shoppers } = pairedGain(best.values, reference.values);
+      const taken = best !== reference && ('noise' in rule ? beatsNoise(best.values, reference.values, rule.floor) : best.value > reference.value + rule.margin);
+      decisions[stage] = { best: name(best), reference: name(reference), rule: 'noise' in rule ? `${NOISE_Z} standard errors${rule.floor ? ` and ${rule.floor}` : ''}` : `margin ${rule.margin}`, gain: round6(gain), se: round6(se), shoppers, taken };
+      return taken ? best : reference;
+    };
+    /** Free settings: the best cell (near-ties keep the library's count and share). */
+    const FREE: Rule = { margin: 0 };
+    const FREE_NEAR_TIES: Rule = { margin: 1e-4 };
     try {
+      const coldCells: Cell[] = [];
+      const cellName = (cell: BridgeSettings) => `cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${cell.ridgeMu}` : ''} prior ${cell.priorWeight} carryText ${cell.carryText}`;
       for (const ridgeMu of grid.ridgeMu) {
         const scorer = new HybridScorer(content, collaborative, { ...DEFAULT_NEW_ITEM_BRIDGE, ridgeMu, ridgeWeight: 1, priorWeight: 1 });
         const cells: BridgeSettings[] = [];
@@ -245,43 +299,56 @@ export class EngineEvalModel implements EvalModel {
           for (const ridgeWeight of grid.ridgeWeight)
             for (const priorWeight of grid.priorWeight)
               for (const carryText of grid.carryText) cells.push({ ...DEFAULT_NEW_ITEM_BRIDGE, cfWeight, ridgeWeight, ridgeMu, priorWeight, carryText });
-        const sums = await coldNdcg(scorer, cells);
+        const values = await coldNdcg(scorer, cells);
         cells.forEach((cell, c) => {
           if (cell.ridgeWeight === 0 && ridgeMu !== grid.ridgeMu[0]) return;
-          const value = sums[c]! / Math.max(1, tune.length);
-          coldTable[`cf ${cell.cfWeight} ridge ${cell.ridgeWeight}${cell.ridgeWeight ? ` mu ${ridgeMu}` : ''} prior ${cell.priorWeight} carryText ${cell.carryText}`] = round4(value);
-          if (!best || value > best.value) best = { settings: cell, value };
+          const value = meanOf(values[c]!);
+          coldTable[cellName(cell)] = round4(value);
+          coldCells.push({ settings: cell, values: values[c]!, value });
         });
       }
-      const first = (best as { settings: BridgeSettings; value: number } | null)!;
+      const libraryCell = cellName(DEFAULT_NEW_ITEM_BRIDGE);
+      const first = decide('weights', coldCells, coldCells.find((cell) => cellName(cell.settings) === libraryCell), (cell) => cellName(cell.settings), FREE);
+      // Then the term weights' exponent, the others fixed: each exponent builds its own bridge.
+      const coherenceTable: Record<string, number> = {};
+      let weights: Map<string, number> | null = null;
+      let chosenFirst: Cell = first;
+      if (grid.coherence.length > 1) {
+        const stats = termCoherence(context.items, fitTrain);
+        const cells: (Cell & { coherence: number; weights: Map<string, number> })[] = [];
+        for (const coherence of grid.coherence) {
+          const at = termWeightsAt(stats, coherence);
+          const [values] = await coldNdcg(new HybridScorer(content, collaborative, first.settings, null, at), [first.settings]);
+          cells.push({ settings: first.settings, values: values!, value: meanOf(values!), coherence, weights: at });
+          coherenceTable[`coherence ${coherence}`] = round4(meanOf(values!));
+        }
+        const picked = decide('coherence', cells, cells.find((cell) => cell.coherence === 0), (cell) => `coherence ${cell.coherence}`, { noise: true, floor: 0 });
+        this.coherence = picked.coherence;
+        weights = picked.weights.size > 0 ? picked.weights : null;
+        chosenFirst = picked;
+      }
       // Then the carried-over score's neighbour count, the others fixed (one more pass, not a
       // grid dimension): the bridge keeps ridgeNeighbours per new item, so any count up to that
       // is applied without rebuilding it.
       const neighbourTable: Record<string, number> = {};
-      let chosen = first;
+      let chosen: Cell = chosenFirst;
       if (grid.neighbours.length > 1 && first.settings.cfWeight > 0) {
-        const scorer = new HybridScorer(content, collaborative, { ...first.settings, ridgeWeight: 1, ridgeNeighbours: Math.max(DEFAULT_NEW_ITEM_BRIDGE.ridgeNeighbours, ...grid.neighbours) });
+        const scorer = new HybridScorer(content, collaborative, { ...first.settings, ridgeWeight: 1, ridgeNeighbours: Math.max(DEFAULT_NEW_ITEM_BRIDGE.ridgeNeighbours, ...grid.neighbours) }, null, weights);
         const cells = grid.neighbours.map((neighbours) => ({ ...first.settings, neighbours }));
-        const sums = await coldNdcg(scorer, cells);
-        cells.forEach((cell, c) => {
-          const value = sums[c]! / Math.max(1, tune.length);
-          neighbourTable[`neighbours ${cell.neighbours}`] = round4(value);
-          // Ties and near-ties keep the library's count: more must be better by more than noise.
-          if (value > chosen.value + 1e-4) chosen = { settings: cell, value };
-        });
+        const values = await coldNdcg(scorer, cells);
+        const scoredCells = cells.map((cell, c) => ({ settings: cell, values: values[c]!, value: meanOf(values[c]!) }));
+        scoredCells.forEach((cell) => (neighbourTable[`neighbours ${cell.settings.neighbours}`] = round4(cell.value)));
+        chosen = decide('neighbours', scoredCells, scoredCells.find((cell) => cell.settings.neighbours === first.settings.neighbours) ?? chosenFirst, (cell) => `neighbours ${cell.settings.neighbours}`, FREE_NEAR_TIES);
       }
       // Then the hubness share, the others fixed: the bridge is the same, only combine() changes.
       const hubnessTable: Record<string, number> = {};
       if (grid.hubness.length > 1) {
-        const scorer = new HybridScorer(content, collaborative, chosen.settings);
+        const scorer = new HybridScorer(content, collaborative, chosen.settings, null, weights);
         const cells = grid.hubness.map((hubness) => ({ ...chosen.settings, hubness }));
-        const sums = await coldNdcg(scorer, cells);
-        const before = chosen;
-        cells.forEach((cell, c) => {
-          const value = sums[c]! / Math.max(1, tune.length);
-          hubnessTable[`hubness ${cell.hubness}`] = round4(value);
-          if (value > Math.max(chosen.value, before.value + 1e-4)) chosen = { settings: cell, value };
-        });
+        const values = await coldNdcg(scorer, cells);
+        const scoredCells = cells.map((cell, c) => ({ settings: cell, values: values[c]!, value: meanOf(values[c]!) }));
+        scoredCells.forEach((cell) => (hubnessTable[`hubness ${cell.settings.hubness}`] = round4(cell.value)));
+        chosen = decide('hubness', scoredCells, scoredCells.find((cell) => cell.settings.hubness === chosen.settings.hubness) ?? chosen, (cell) => `hubness ${cell.settings.hubness}`, FREE_NEAR_TIES);
       }
       // Then the generator's weight. The pseudo-cold items are halved (seeded): the GAN early-stops
       // on one half and its weight is chosen on the other, against the bridge without it on that
@@ -321,8 +388,8 @@ export class EngineEvalModel implements EvalModel {
         const column = Int32Array.from(weighHalf, (j) => pseudoList.indexOf(j));
         const settings = chosen.settings;
         const weighUsers = weighTargets.filter((t) => t.size > 0).length;
-        const sums = await coldNdcg(
-          new HybridScorer(content, collaborative, settings),
+        const values = await coldNdcg(
+          new HybridScorer(content, collaborative, settings, null, weights),
           grid.generator.map(() => settings),
           (candidate, c, u) => {
             const by = settings.scale * grid.generator[c]!;
@@ -330,21 +397,15 @@ export class EngineEvalModel implements EvalModel {
           },
           { list: weighHalf, targets: weighTargets },
         );
-        const at0 = grid.generator.indexOf(0);
-        const base = at0 >= 0 ? sums[at0]! / Math.max(1, weighUsers) : -Infinity;
-        let weight = 0;
-        let value = base;
-        let best = { weight: 0, value: -Infinity };
-        grid.generator.forEach((w, c) => {
-          const v = sums[c]! / Math.max(1, weighUsers);
-          generatorTable[`generator ${w}`] = round4(v);
-          if (w > 0 && v > best.value) best = { weight: w, value: v };
-          // A part that costs a trained network in the worker must beat the bridge without it by more than noise.
-          if (w > 0 && v > Math.max(value, base + 1e-3)) {
-            weight = w;
-            value = v;
-          }
-        });
+        const weighed = grid.generator.map((weight, c) => ({ weight, values: values[c]!, value: meanOf(values[c]!) }));
+        weighed.forEach((cell) => (generatorTable[`generator ${cell.weight}`] = round4(cell.value)));
+        const above = weighed.filter((cell) => cell.weight > 0);
+        const best = above.reduce((a, b) => (b.value > a.value ? b : a), above[0] ?? weighed[0]!);
+        // A part that costs a trained network in the worker must beat the bridge without it by
+        // more than the noise and by more than 1e-3.
+        const without = weighed.find((cell) => cell.weight === 0);
+        const verdict = decide('generator', above.length > 0 ? above : weighed, without, (cell) => `generator ${cell.weight}`, { noise: true, floor: 1e-3 });
+        const weight = verdict === without ? 0 : verdict.weight;
         const applied = mode === 'apply' ? best.weight : 0;
         generator = {
           z,
@@ -364,8 +425,8 @@ export class EngineEvalModel implements EvalModel {
         this.generatorWeight = applied;
       }
       // Scale and shift on the mixed ranking (warm by the VAE, pseudo-cold by the bridge).
-      const scorer = new HybridScorer(content, collaborative, chosen.settings);
-      const calSums = new Float64Array(grid.scale.length * grid.shift.length);
+      const scorer = new HybridScorer(content, collaborative, chosen.settings, null, weights);
+      const calValues = Array.from({ length: grid.scale.length * grid.shift.length }, () => [] as number[]);
       let calUsers = 0;
       for (let from = 0; from < histories.length; from += 128) {
         const parts = await scorer.scoreParts(histories.slice(from, from + 128));
@@ -380,29 +441,31 @@ export class EngineEvalModel implements EvalModel {
             grid.shift.forEach((shift, b) => {
               const scores = scorer.combine(part, { ...chosen.settings, scale, shift });
               if (generator && generator.weight > 0) pseudoList.forEach((j, q) => (scores[j]! += scale * generator!.weight * generator!.z[(from + p) * pseudoList.length + q]!));
-              calSums[a * grid.shift.length + b]! += ndcgAt20(scores, ids, targets, blocked);
+              calValues[a * grid.shift.length + b]!.push(ndcgAt20(scores, ids, targets, blocked));
             }),
           );
         });
       }
-      let at = 0;
-      calSums.forEach((v, i) => {
-        if (v > calSums[at]!) at = i;
-      });
-      const settings = { ...chosen.settings, scale: grid.scale[Math.floor(at / grid.shift.length)]!, shift: grid.shift[at % grid.shift.length]! };
+      const calCells = calValues.map((v, i) => ({ settings: { ...chosen.settings, scale: grid.scale[Math.floor(i / grid.shift.length)]!, shift: grid.shift[i % grid.shift.length]! }, values: Float64Array.from(v), value: meanOf(v) }));
+      const calibrated = decide('calibration', calCells, calCells.find((cell) => cell.settings.scale === chosen.settings.scale && cell.settings.shift === chosen.settings.shift), (cell) => `scale ${cell.settings.scale} shift ${cell.settings.shift}`, FREE);
+      const settings = calibrated.settings;
+      const atDefault = calCells.find((cell) => cell.settings.scale === 1 && cell.settings.shift === 0);
       this.tuning = {
         pseudoColdItems: nPseudo,
         tuneUsers: tune.length,
         calibrationUsers: calUsers,
         grid,
         coldValidationNDCG20: coldTable,
+        coherenceValidationNDCG20: coherenceTable,
         neighboursValidationNDCG20: neighbourTable,
         hubnessValidationNDCG20: hubnessTable,
         generatorValidationNDCG20: generatorTable,
         ...(generator ? { generator: generator.report } : {}),
         chosenColdNDCG20: round4(chosen.value),
-        mixedValidationNDCG20: round4(calSums[at]! / Math.max(1, calUsers)),
-        mixedAtDefaultCalibration: round4(calSums[grid.scale.indexOf(1) * grid.shift.length + grid.shift.indexOf(0)]! / Math.max(1, calUsers)),
+        mixedValidationNDCG20: round4(calibrated.value),
+        mixedAtDefaultCalibration: atDefault ? round4(atDefault.value) : null,
+        rule: `free settings (weights, neighbours, hubness, calibration): the best cell; parts with a cost in the worker (term weights, generator): only by more than ${NOISE_Z} standard errors of the per-shopper NDCG@20 difference over the library default (the generator also by more than 1e-3)`,
+        decisions,
         chosen: settings,
       };
       return settings;
@@ -443,7 +506,7 @@ export class EngineEvalModel implements EvalModel {
     let scorer = this.scorers.get(key);
     if (!scorer) {
       const { content, collaborative, settings } = this.parts;
-      scorer = new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null);
+      scorer = new HybridScorer(content, collaborative, settings, evidence ? { ...this.evidence, settings: evidence } : null, this.termWeights);
       this.scorers.set(key, scorer);
     }
     return scorer;
@@ -508,4 +571,5 @@ function vocabularyOf(items: readonly Item[], count: Int32Array): string[] {
 }
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const round = (x: number): number => Math.round(x * 100) / 100;

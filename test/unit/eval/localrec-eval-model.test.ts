@@ -9,6 +9,8 @@ import { initEvalBackend } from '../../../tools/io/node-backend';
 import { EngineEvalModel } from '../../../eval/adapters/localrec-eval-model';
 import { bridgeSettingsFrom, DEFAULT_NEW_ITEM_BRIDGE, generatorVerdict } from '../../../src/rank/new-item-bridge';
 import { packColdStart } from '../../../tools/recipe/pack-settings';
+import { NOISE_Z } from '../../../eval/paired-gain';
+import { termCoherence, termWeightsAt } from '../../../tools/recipe/term-weights';
 
 // Real data: the office slice (Amazon 2014 Office Products; test/fixtures/README.md).
 const data = loadDataset(fileURLToPath(new URL('../../fixtures/office-slice', import.meta.url)));
@@ -39,25 +41,45 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
     const coldScores = new Set<number>();
     for (let j = 0; j < n; j++) if (split.cold[j]) coldScores.add(scores[j]!);
     expect(coldScores.size).toBeGreaterThan(1);
-    const settings = model.settings() as { tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; neighboursValidationNDCG20: Record<string, number>; chosenColdNDCG20: number } };
+    type Decision = { best: string; reference: string | null; gain?: number; se?: number; taken: boolean };
+    const report = model.settings() as {
+      termWeights: { coherence: number; features: number };
+      tuning: { pseudoColdItems: number; chosen: Record<string, number>; coldValidationNDCG20: Record<string, number>; coherenceValidationNDCG20: Record<string, number>; hubnessValidationNDCG20: Record<string, number>; chosenColdNDCG20: number; decisions: Record<string, Decision> };
+    };
+    const settings = report;
     expect(settings.tuning.pseudoColdItems).toBeGreaterThan(0);
     expect(Object.keys(settings.tuning.coldValidationNDCG20)).toHaveLength(8);
-    // The tuner keeps the best cell of its grid, then the best neighbour count for it (the
-    // library's 5 unless another is better by more than 1e-4), and reports what it chose.
+    // Settings that cost the worker nothing take the best cell of their stage (near-ties keep the
+    // library's neighbour count and hubness); parts with a cost (term weights, generator) only beat
+    // the library default by more than NOISE_Z standard errors of the per-shopper difference. This
+    // grid lacks the default weights, so the best of its cells is taken.
     const best = Math.max(...Object.values(settings.tuning.coldValidationNDCG20));
     const c = settings.tuning.chosen;
-    const neighbours = settings.tuning.neighboursValidationNDCG20;
-    if (c.neighbours === 5) expect(settings.tuning.chosenColdNDCG20).toBe(best);
-    else {
-      expect(settings.tuning.chosenColdNDCG20).toBe(neighbours[`neighbours ${c.neighbours}`]);
-      expect(settings.tuning.chosenColdNDCG20).toBeGreaterThan(best + 1e-4);
+    const decisions = settings.tuning.decisions;
+    expect(decisions.weights).toMatchObject({ reference: null, taken: true });
+    expect(settings.tuning.coldValidationNDCG20[decisions.weights!.best]).toBe(best);
+    expect(decisions.weights!.best).toBe(`cf ${c.cfWeight} ridge ${c.ridgeWeight}${c.ridgeWeight ? ` mu ${c.ridgeMu}` : ''} prior ${c.priorWeight} carryText ${c.carryText}`);
+    // Nor does it hold the default calibration (scale 1.5, shift 2).
+    expect(decisions.calibration).toMatchObject({ reference: null, taken: true });
+    for (const stage of ['coherence', 'neighbours', 'hubness', 'generator']) {
+      const d = decisions[stage]!;
+      expect(d.reference, stage).not.toBeNull();
+      const costly = stage === 'coherence' || stage === 'generator';
+      const floor = stage === 'generator' ? 1e-3 : 0;
+      expect(d.taken, stage).toBe(d.best !== d.reference && (costly ? d.gain! > NOISE_Z * d.se! && d.gain! > floor : d.gain! > 1e-4));
     }
-    for (const value of Object.values(neighbours)) expect(value).toBeLessThanOrEqual(Math.max(best + 1e-4, settings.tuning.chosenColdNDCG20));
-    expect(settings.tuning.coldValidationNDCG20[`cf ${c.cfWeight} ridge ${c.ridgeWeight}${c.ridgeWeight ? ` mu ${c.ridgeMu}` : ''} prior ${c.priorWeight} carryText ${c.carryText}`]).toBe(best);
+    expect(decisions.coherence!.reference).toBe('coherence 0');
+    expect(Object.keys(settings.tuning.coherenceValidationNDCG20)).toEqual(['coherence 0', 'coherence 0.25', 'coherence 0.5']);
+    // The term weights the fit serves with: the exponent the stage kept, over the fit's own data.
+    expect(`coherence ${settings.termWeights.coherence}`).toBe(decisions.coherence!.taken ? decisions.coherence!.best : 'coherence 0');
+    expect(settings.termWeights.features > 0).toBe(settings.termWeights.coherence > 0);
+    expect(c.neighbours).toBe(decisions.neighbours!.taken ? Number(decisions.neighbours!.best.split(' ')[1]) : 5);
+    expect(c.hubness).toBe(decisions.hubness!.taken ? Number(decisions.hubness!.best.split(' ')[1]) : 0);
+    expect(settings.tuning.chosenColdNDCG20).toBe(settings.tuning.hubnessValidationNDCG20[`hubness ${c.hubness}`]);
     // What train --evaluation would put in a pack is read back unchanged.
     expect(bridgeSettingsFrom(settings.tuning.chosen)).toEqual({ settings: settings.tuning.chosen, ignored: [] });
     // The GAN's generator was trained and weighed on the same pseudo-cold view: a weight above 0
-    // only where it beats the bridge without it by more than 1e-3; the pack records the verdict.
+    // only where it beats the bridge without it by more than 1e-3 and the noise; the pack records the verdict.
     const generator = (settings.tuning as unknown as { generator: { weight: number; garEpochs: number }; generatorValidationNDCG20: Record<string, number> });
     const table = generator.generatorValidationNDCG20;
     expect(Object.keys(table)).toEqual(['generator 0', 'generator 0.5', 'generator 4']);
@@ -66,8 +88,9 @@ describe('localrec (the worker’s ranking code, evaluated)', () => {
     if (generator.generator.weight === 0) expect(withGenerator).toBeLessThanOrEqual(table['generator 0']! + 1e-3 + 1e-4);
     else expect(table[`generator ${generator.generator.weight}`]).toBe(withGenerator);
     const line = { dataset: 'office-slice', protocol: 'cold-items', seed: 42, model: 'localrec', settings: model.settings() };
-    const cold = packColdStart([line])!;
+    const cold = packColdStart([line], (gamma) => termWeightsAt(termCoherence(split.items, csrFromRows(split.train, n)), gamma))!;
     expect(cold.generator).toEqual({ weight: generator.generator.weight, validationNDCG20: table, tunedOn: 'pseudo-cold items of office-slice, seed 42 (cold-items, localrec)' });
+    expect(cold.termWeights?.coherence ?? 0).toBe(settings.termWeights.coherence);
     expect(generatorVerdict(cold.generator).note).toMatch(generator.generator.weight === 0 ? /^weight 0 on the store’s pseudo-cold validation/ : /does not run a generator/);
     model.dispose();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
