@@ -295,7 +295,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    process.stderr.write(`train: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A usage error (a wrong option, data that is not the pack's) is a message, not a crash.
+    process.stderr.write(`train: ${error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

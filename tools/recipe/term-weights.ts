@@ -88,7 +88,9 @@ export function termCoherence(items: readonly Item[], train: Csr): TermCoherence
 /**
  * The term weights at exponent `gamma` (BridgeSettings-independent: 0 gives none): each feature
  * shared by known items weighs ((pairs · coherence + κ · baseline) / (pairs + κ) / baseline)^γ,
- * rounded to 3 significant digits; weights within 1% of 1 are left out (they stay 1).
+ * rounded to 2 significant digits; weights within 5% of 1 are left out (they stay 1). The table
+ * ships in the pack's manifest: on scientific at exponent 0.25, 11,725 features and 80 KB gzipped
+ * (18 bytes an item, against about 1 KB an item for the rest of the pack).
  */
 export function termWeightsAt(stats: TermCoherence, gamma: number, kappa = COHERENCE_SHRINK_PAIRS): Map<string, number> {
   const weights = new Map<string, number>();
@@ -97,8 +99,8 @@ export function termWeightsAt(stats: TermCoherence, gamma: number, kappa = COHER
     const pairs = stats.pairs[f]!;
     if (pairs === 0) return;
     const shrunk = (pairs * stats.coherence[f]! + kappa * stats.baseline) / (pairs + kappa);
-    const weight = Number(((shrunk / stats.baseline) ** gamma).toPrecision(3));
-    if (Math.abs(weight - 1) >= 0.01) weights.set(feature, weight);
+    const weight = Number(((shrunk / stats.baseline) ** gamma).toPrecision(2));
+    if (Math.abs(weight - 1) >= 0.05) weights.set(feature, weight);
   });
   return weights;
 }

