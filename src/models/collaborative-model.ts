@@ -63,6 +63,7 @@ export class CollaborativeModel {
       const { settings, ignored } = bridgeSettingsFrom(cold.bridge);
       const terms = termWeightsFrom(cold.termWeights);
       if (terms && terms.skipped > 0) ignored.push(`termWeights: ${terms.skipped} entries out of range`);
+      if (!terms && cold.termWeights !== undefined) ignored.push('termWeights');
       coldStart = {
         settings,
         ignored,

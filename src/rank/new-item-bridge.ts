@@ -88,8 +88,8 @@ export function bridgeSettingsFrom(values: Record<string, unknown> | undefined):
  * Everything here uses the catalog's exact sparse TF-IDF vectors (ContentModel.exactVectors), not
  * the hashed ones: new rows are few, and hashing cost cold-start accuracy (sparse-tfidf.ts). With
  * a pack's term weights (its features' collaborative coherence, tools/recipe/term-weights.ts) each
- * feature's idf is multiplied by its weight: words that known items sharing them are bought
- * together for count more, so a new item's nearest known items are more often its real peers.
+ * feature's idf is multiplied by its weight: a word counts more when the known items that share
+ * it are often bought together, so a new item's nearest known items are more often its peers.
  *
  * Once per catalog, each new row gets its nearest known rows by content and, when the kernel-ridge
  * part is on, local kernel-ridge weights a = (K_NN + μI)⁻¹ k_N over its `ridgeNeighbours` nearest

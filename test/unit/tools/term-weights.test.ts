@@ -82,6 +82,7 @@ describe('term weights (the bridge’s collaborative coherence of catalog featur
     expect(read.coherence).toBe(0.5);
     expect(termWeightsFrom(undefined)).toBeNull();
     expect(termWeightsFrom({ weights: [1, 2] })).toBeNull();
+    expect(termWeightsFrom('junk')).toBeNull();
   });
 
   it('on real data (office slice), brands are more coherent than the catalog’s mean pair', () => {

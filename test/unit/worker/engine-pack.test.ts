@@ -9,6 +9,7 @@ import type { Item } from '../../../src/shared/types';
 import { Engine } from '../../../src/worker/engine';
 import { sriOf } from '../../../src/models/packs/integrity';
 import { startStaticServer, type StaticServer } from '../../../tools/browser/static-server';
+import { tokenize } from '../../../src/features/tokenize';
 
 // A real pack, built by `npm run train` on the office fixture, served over HTTP like a store would.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -187,6 +188,41 @@ describe('Engine with a model pack', () => {
     }
     // A copy of a known item is as near it as can be: a hubness well above 0, taken off.
     expect(scores[1]!).toBeLessThan(scores[0]! - 0.05);
+  });
+
+  it('applies the pack’s term weights to a new item’s content (the table reaches the bridge); a malformed table is named and skipped', async () => {
+    const bridge = { neighbours: 5, cfWeight: 0.5, ridgeWeight: 1, ridgeMu: 1, ridgeNeighbours: 10, priorWeight: 0, scale: 1, shift: 0, popularityWeight: 0.5, carryText: 0, hubness: 0 };
+    const source = items[1]!;
+    const shared = tokenize(source.title).slice(0, 2);
+    const tables: Record<string, unknown> = {
+      terms0: undefined,
+      terms1: { coherence: 0.5, kappa: 3, weights: Object.fromEntries(shared.map((token) => [`w:${token}`, 5])), tunedOn: 'test' },
+      termsJunk: 'junk',
+    };
+    for (const [name, termWeights] of Object.entries(tables)) {
+      cpSync(join(dir, 'good'), join(dir, name), { recursive: true });
+      const manifestPath = join(dir, name, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+      manifest.coldStart = { bridge, tunedOn: 'test', ...(termWeights === undefined ? {} : { termWeights }) };
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+    }
+    // A new product sharing two title words with a bought one, and little else.
+    const catalog = [...items, { id: 'NEW-PART', title: `${shared.join(' ')} zebra quartz` }];
+    const scores: number[] = [];
+    for (const name of Object.keys(tables)) {
+      const engine = await Engine.create({ catalog, backend: 'wasm', dbName: `pack-${name}`, maxEvents: 100, persist: false, models: `${server.url}/${name}/` });
+      const newItems = engine.status().ranking.newItems;
+      if (name === 'terms1') expect(newItems.termWeights).toEqual({ features: shared.length, coherence: 0.5 });
+      else expect(newItems.termWeights).toBeNull();
+      expect(newItems.ignored).toEqual(name === 'termsJunk' ? ['termWeights'] : []);
+      await engine.track({ type: 'purchase', itemId: source.id });
+      const list = await engine.recommend({ k: catalog.length });
+      scores.push(list.find((r) => r.itemId === 'NEW-PART')!.score);
+      engine.dispose();
+    }
+    // The shared words weigh 5× their idf: the new item is nearer the bought one, and scores higher.
+    expect(scores[1]!).toBeGreaterThan(scores[0]! + 0.05);
+    expect(scores[2]).toBeCloseTo(scores[0]!, 5);
   });
 
   it('ranks with the pack’s tuned settings (manifest ranking): event weights, search lift, variant wait, half-life reach the scorer and status()', async () => {
