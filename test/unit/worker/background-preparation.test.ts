@@ -9,8 +9,15 @@ import { nextTask } from '../../../src/util/next-task';
 import { scientificItems } from '../load-fixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done()` holds (checked every 5 ms, up to 10 s): no fixed delay for a loaded machine to overrun. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 5) await sleep(5);
+}
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 describe('BackgroundPreparation', () => {
   it('starts once the page is quiet, runs its steps in order a slice a task, and lets a call wait for the running step', async () => {
@@ -22,18 +29,21 @@ describe('BackgroundPreparation', () => {
       ],
       40,
     );
+    // The quiet time on a fake clock (the steps' slices run on real message-channel tasks).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     prep.touch();
-    await sleep(20);
+    vi.advanceTimersByTime(20);
     prep.touch(); // a call: the quiet time starts again
-    await sleep(30);
+    vi.advanceTimersByTime(30);
     expect(prep.isStarted).toBe(false);
-    await sleep(40);
+    vi.advanceTimersByTime(10);
     expect(prep.isStarted).toBe(true);
+    vi.useRealTimers();
     // A part not yet being built: nothing to wait for (a call builds it itself).
     await prep.whenReady('search');
     await prep.whenReady('alike');
     expect(log.slice(0, 2)).toEqual(['alike 1', 'alike 2']);
-    await sleep(10);
+    await until(() => log.length === 3);
     expect(log).toEqual(['alike 1', 'alike 2', 'search']);
   });
 
@@ -50,6 +60,9 @@ describe('BackgroundPreparation', () => {
       ['search', async () => void log.push('search')],
     ]);
     prep.start();
+    await until(() => log.length > 0);
+    await prep.whenReady('lookups');
+    // The search step would start a task or two later: give it time to show up if it (wrongly) did.
     await sleep(30);
     expect(log).toEqual(['lookups 1']);
   });
