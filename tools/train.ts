@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bytesUnder } from './io/files';
 import { join } from 'node:path';
 import { readInteractionData } from './io/interactions-node';
-import { columnCounts, csrFromRows } from '../src/util/csr';
+import { columnCounts, csrFromRows, type Csr } from '../src/util/csr';
 import { useBackend } from '../src/backend/use-backend';
 import type { BackendName } from '../src/shared/types';
 import type { Item } from '../src/shared/types';
@@ -152,8 +152,8 @@ function parseArgs(argv: string[]): TrainArgs | null {
 }
 
 /** The new-item bridge's term weights at an exponent, from the pack's training data (term-weights.ts). */
-function termWeightsOf(data: { items: Item[]; rows: readonly (readonly number[])[] }): (coherence: number) => ReadonlyMap<string, number> {
-  return (coherence) => termWeightsAt(termCoherence(data.items, csrFromRows(data.rows, data.items.length)), coherence);
+function termWeightsOf(items: readonly Item[], matrix: Csr): (coherence: number) => ReadonlyMap<string, number> {
+  return (coherence) => termWeightsAt(termCoherence(items, matrix), coherence);
 }
 
 /** The fingerprint of the training data (item vocabulary and each user's item set) a pack records. */
@@ -177,7 +177,7 @@ async function rewriteManifest(args: TrainArgs, evaluation: unknown[] | null, em
     const data = readInteractionData(args.data);
     const fingerprint = dataFingerprint(data).digest();
     if (fingerprint !== manifest.dataFingerprint) throw new UsageError(`--data "${args.data}" (fingerprint ${fingerprint}) is not what the pack was trained on (${String(manifest.dataFingerprint)})`);
-    terms = termWeightsOf(data);
+    terms = termWeightsOf(data.items, csrFromRows(data.rows, data.itemIds.length));
   }
   const ranking = packRanking(evaluation, args.halfLife);
   let coldStart: ReturnType<typeof packColdStart>;
@@ -250,7 +250,8 @@ async function main(): Promise<number> {
     interactions: data.interactions,
   };
   const ranking = packRanking(evaluation, args.halfLife);
-  const coldStart = packColdStart(evaluation, termWeightsOf(data));
+  // The training matrix built above, not a second one.
+  const coldStart = packColdStart(evaluation, termWeightsOf(data.items, matrix));
   let packed = args.packNeighbours ? withFewerNeighbours(model.scorer, args.packNeighbours) : model.scorer;
   if (args.tailNeighbours !== null) packed = withShortTail(packed, columnCounts(matrix), args.tailNeighbours);
   const pack = await vaeModelPack(packed, data.itemIds, {
