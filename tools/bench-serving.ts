@@ -87,7 +87,7 @@ export async function benchServing(
     const firstOf = (c: unknown): string => ['similar', 'boughtTogether', 'search'].map((k) => String((c as Json)[k])).join('/');
     const mb = (b: unknown): string => (typeof b === 'number' ? `${(b / 2 ** 20).toFixed(1)} MB` : 'n/a');
     console.error(
-      `${size} items, ${String(result.model)} (${String(result.backend)}): first recommendation cold ${String(cold.ms)} ms, warm ${String(warm.ms)} ms; first similar/boughtTogether/search at once ${firstOf(firstCalls.atOnce)}, after 5 s idle ${firstOf(firstCalls.afterIdle5s)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, search ${f('search')} ms; worker heap ${mb(heap?.usedBytes)}, tensors ${mb(result.tensorBytesAfter)} (before ${mb(result.tensorBytesBefore)})`,
+      `${size} items, ${String(result.model)} (${String(result.backend)}): first recommendation cold ${String(cold.ms)} ms, warm ${String(warm.ms)} ms; first similar/boughtTogether/search at once ${firstOf(firstCalls.atOnce)}, after 5 s idle ${firstOf(firstCalls.afterIdle5s)} ms; p50/p95 recommend ${f('recommend')} (in the worker ${f('recommendInWorker')}), similar ${f('similar')}, search ${f('search')} ms; worker heap ${mb(heap?.usedBytes)}, tensors ${mb(result.tensorBytesAfter)} (before ${mb(result.tensorBytesBefore)})`,
     );
   }
 }

@@ -93,8 +93,7 @@ async function main(): Promise<void> {
         emit({ bench: 'latency', unit: 'ms', ...result, machine });
         const f = (k: string): string => `${(result[k] as Json).p50}/${(result[k] as Json).p95}`;
         const mb = (b: unknown): string => (typeof b === 'number' ? `${(b / 2 ** 20).toFixed(1)} MB` : 'n/a');
-        const topK = result.topK as Json | null;
-        console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}; worker heap ${mb(result.workerHeapBytes)}, tensors ${mb(result.tensorBytes)}; top-k ${topK ? `${String(topK.method)} (backend ${String(topK.backendMs)} ms, readback ${String(topK.readbackMs)} ms)` : 'n/a'}`);
+        console.error(`${size} items (${String(result.backend)}): startup ${String(result.startupMs)} ms; p50/p95 recommend ${f('recommend')}, similar ${f('similar')}, track→recommend ${f('trackThenRecommend')}; worker heap ${mb(result.workerHeapBytes)}, tensors ${mb(result.tensorBytes)}`);
       }
     }
     if (only.has('serving')) {

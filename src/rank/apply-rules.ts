@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../shared/types';
 import { itemMatcher } from '../catalog/item-match';
 import type { CheckedRules } from './check-rules';
 import { boostVector, liftList, liftScores, placePins, rowsOutsideRules } from './merchant-rules';
 import { shapeList } from './spread-variants';
+import { topKOfScores } from './top-k';
 
 /** A ranked list: rows best first, their scores, and which rows a pin placed. */
 export interface RuledList {
@@ -19,10 +19,9 @@ export interface RuleSources {
   leaf: (row: number) => string | undefined;
   /** How many places a near-duplicate variant waits when variants are spread (the pack's choice; default Infinity). */
   variantWait?: number;
+  /** Rows the catalog marks unavailable (1), hidden when the filter asks for available items; null: none. */
+  unavailable: Uint8Array | null;
 }
-
-/** The k best rows of `scores` without `excluded`; `useMask`: also hide the rows the serving state marks unavailable. */
-export type TopKFn = (scores: tf.Tensor1D, k: number, excluded: readonly number[], useMask: boolean) => Promise<{ rows: number[]; scores: number[] }>;
 
 /** Candidates to take before shaping: k, or 4k when a per-category cap or the variant spread may pass some over. */
 function candidates(k: number, rules: CheckedRules, size: number): number {
@@ -53,29 +52,19 @@ function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: Ch
  * is taken (the filter and exclusions as a mask, boosts added to the scores), then the list
  * shaped (per-category cap, variants) and the pins placed. Takes ownership of `scores`.
  */
-export async function rankWithRules(scores: tf.Tensor1D, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources, topK: TopKFn): Promise<RuledList> {
+export function rankWithRules(scores: Float32Array, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources): RuledList {
   const lifted = liftScores(scores, boostVector(sources.items, rules.boost));
-  try {
-    const useMask = rules.filter.available === true;
-    const out = [...excluded, ...rowsOutsideRules(sources.items, rules, useMask)];
-    const pins = eligiblePins(rules, sources.items, new Set(out));
-    let pinScores: ArrayLike<number> = [];
-    if (pins.length > 0) {
-      const picked = tf.tidy(() => tf.gather(lifted, tf.tensor1d(pins.map((p) => p.row), 'int32')));
-      pinScores = await picked.data();
-      picked.dispose();
-    }
-    const scoredPins = pins.map((p, i) => ({ ...p, score: pinScores[i]! }));
-    const size = sources.items.length;
-    for (let n = candidates(k, rules, size); ; n = Math.min(size, 4 * n)) {
-      const top = await topK(lifted, n, [...out, ...rules.pins.map((p) => p.row)], useMask);
-      const list = arrange(top, k, rules, sources, scoredPins);
-      // A per-category cap or the variant spread can keep fewer than k of the candidates when the
-      // best ones share a category: take more, until k come back or the catalog runs out.
-      if (list.rows.length >= k || top.rows.length < n || n >= size) return list;
-    }
-  } finally {
-    lifted.dispose();
+  const useMask = rules.filter.available === true;
+  const out = [...excluded, ...rowsOutsideRules(sources.items, rules, useMask)];
+  const pins = eligiblePins(rules, sources.items, new Set(out));
+  const scoredPins = pins.map((p) => ({ ...p, score: lifted[p.row]! }));
+  const size = sources.items.length;
+  for (let n = candidates(k, rules, size); ; n = Math.min(size, 4 * n)) {
+    const top = topKOfScores(lifted, n, [...out, ...rules.pins.map((p) => p.row)], useMask ? sources.unavailable : null);
+    const list = arrange(top, k, rules, sources, scoredPins);
+    // A per-category cap or the variant spread can keep fewer than k of the candidates when the
+    // best ones share a category: take more, until k come back or the catalog runs out.
+    if (list.rows.length >= k || top.rows.length < n || n >= size) return list;
   }
 }
 

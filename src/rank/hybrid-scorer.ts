@@ -105,13 +105,6 @@ export class HybridScorer {
     return scores;
   }
 
-  /** Scores of every catalog row for one history, on the backend. Caller disposes. */
-  async scoreHistory(history: WeightedHistory): Promise<tf.Tensor1D> {
-    if (!this.collaborative && !(this.queryEvidence && history.queries.length > 0)) return this.contentScores(history);
-    const [scores] = await this.scoreHistories([history]);
-    return tf.tensor1d(scores!);
-  }
-
   /**
    * This history's scores at `rows` up to a positive scale and a shift common to every row, when
    * that costs less than scoring the catalog; else null (use scoreHistoryValues). It does for a
@@ -127,7 +120,7 @@ export class HybridScorer {
     return scores.every(Number.isFinite) ? scores : null;
   }
 
-  /** The same scores as scoreHistory(), in JS memory: for callers that read a few rows (search hits), not top-k over all. */
+  /** Scores of every catalog row for one history (recommend() ranks them; search() reads its hits'). */
   async scoreHistoryValues(history: WeightedHistory): Promise<Float32Array> {
     if (!this.collaborative && !(this.queryEvidence && history.queries.length > 0)) {
       const scores = this.contentScores(history);

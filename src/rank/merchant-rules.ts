@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Boost, Item } from '../shared/types';
 import { itemMatcher } from '../catalog/item-match';
 import type { CheckedRules } from './check-rules';
@@ -35,15 +34,16 @@ export function boostVector(items: readonly Item[], boost: readonly Boost[]): Fl
   return out;
 }
 
-/** `scores` + `lift` × the scores' standard deviation (so a boost means the same with or without a pack); takes ownership of `scores`. */
-export function liftScores(scores: tf.Tensor1D, lift: Float32Array | null): tf.Tensor1D {
+/** `scores` + `lift` × the scores' standard deviation (so a boost means the same with or without a pack): a new array, or `scores` itself without lifts. */
+export function liftScores(scores: Float32Array, lift: Float32Array | null): Float32Array {
   if (!lift) return scores;
-  const lifted = tf.tidy(() => {
-    const { variance } = tf.moments(scores);
-    return tf.add(scores, tf.mul(tf.tensor1d(lift), tf.sqrt(variance))) as tf.Tensor1D;
-  });
-  scores.dispose();
-  return lifted;
+  let sum = 0;
+  for (const s of scores) sum += s;
+  const mean = sum / Math.max(1, scores.length);
+  let squares = 0;
+  for (const s of scores) squares += (s - mean) ** 2;
+  const sd = Math.sqrt(squares / Math.max(1, scores.length));
+  return scores.map((s, row) => s + lift[row]! * sd);
 }
 
 /** The same lift for a list already on the CPU (search results): standard deviations of those scores. */

@@ -49,12 +49,6 @@ export interface RecommenderStatus {
    */
   ranking: RankingReport & {
     /**
-     * How the top k are taken: a topk kernel on the backend (only k values read back) or reading
-     * every score back and selecting in JavaScript — whichever was faster here, timed at start-up
-     * (median ms of each), or null if the timing failed (then 'backend').
-     */
-    topK: { method: 'backend' | 'readback'; backendMs: number; readbackMs: number } | null;
-    /**
      * How items the model pack was not trained on (new products) are scored next to known ones:
      * the parts that serve (see NewItemPart), with settings from the pack (tuned on its own
      * pseudo-cold items) or the library default; `ignored` names pack values that were out of range.
@@ -116,6 +110,12 @@ export interface RecommenderStatus {
   /** Live tfjs tensors in the worker (leak check) and the bytes they hold. */
   tensors: number;
   tensorBytes: number;
+  /**
+   * The last call the recommender answered and the milliseconds it took inside the worker (from
+   * the call's arrival to its answer, without the messages to and from the page): a page that
+   * times a call can tell the worker's time from the messaging's. Null before the first call.
+   */
+  lastCall: { method: string; ms: number } | null;
 }
 
 /**

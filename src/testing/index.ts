@@ -55,8 +55,7 @@ export function createRecommender(options: RecommenderOptions): StartingRecommen
     boot,
     async call(method: RemoteMethod, args: unknown[]) {
       if (stopped || !engine) throw disposed();
-      const run = engine[method] as (...a: unknown[]) => Promise<unknown>;
-      const value = await run.apply(engine, args);
+      const value = await engine.answer(method, args);
       if (stopped) throw disposed();
       // What crosses the worker boundary is a copy; so is what this returns.
       return { value: value === undefined ? value : structuredClone(value), status: withNote(engine.status()) };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Recommender } from '../shared/contract';
+import type { Recommender, RemoteMethod } from '../shared/contract';
 import { describeValue, LocalrecError } from '../shared/errors';
 import type { BoughtTogetherOptions, CatalogReport, CatalogUpdate, CatalogUpdateReport, ExplainOptions, Explanation, FineTuneOptions, FineTuneReasonsOptions, FineTuneReasonsReport, FineTuneReport, Recommendation, TrainContentOptions, TrainContentReport, RecommendOptions, SearchOptions, SearchResult, SimilarOptions, StoredEvent, TrackInput, TrainOptions, TrainReport } from '../shared/types';
 import type { ExportedData, RecommenderStatus } from '../shared/status';
@@ -15,7 +15,6 @@ import { catalogBytes, checkCatalogFits, memoryBudgetBytes } from './memory-budg
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { rankingReport } from '../rank/ranking-settings';
-import { calibrateTopK, topK, topKByReadback, type TopKCalibration } from '../rank/top-k';
 import { generatorVerdict, newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
@@ -51,8 +50,6 @@ export class Engine implements Recommender {
   private disposed = false;
   private readonly job = new ExclusiveJob(() => this.disposed);
   private personalError: { code: 'MODEL_INVALID'; message: string } | null = null;
-  /** Which top-k method was faster here (timed at start-up). */
-  private topKCalibration: TopKCalibration | null = null;
   /** Where the content embeddings came from, whether they are saved, and why saved ones were not used. */
   private contentSource: { source: 'trained here' | 'saved on this device'; saved: boolean } | null = null;
   private contentNote: string | null = null;
@@ -130,8 +127,6 @@ export class Engine implements Recommender {
     if (restored?.rejected) engine.personalError = { code: 'MODEL_INVALID', message: restored.rejected };
     await engine.history.load();
     report('history', 1, 1);
-    // Times both ways of taking the top k here (and compiles the kernels the first call needs).
-    engine.topKCalibration = await calibrateTopK(catalog.items.length, state.unavailableMask, 3).catch(() => null);
     report('ready', 1, 1);
     // Embeddings trained on this device before (trainContent()) serve only similar(): they are
     // embedded over today's catalog after start (0.3–0.5 s at 4.4k items), not before the first recommendation.
@@ -218,7 +213,7 @@ export class Engine implements Recommender {
       excluded.push(row);
     }
     if (context.query) history.queries.push({ query: context.query, weight: state.ranking.eventWeights.search, recency: 1 });
-    const top = await rankWithRules(await state.scorer.scoreHistory(history), k, rules, excluded, this.ruleSources(state), this.topKFor(state));
+    const top = rankWithRules(await state.scorer.scoreHistoryValues(history), k, rules, excluded, this.ruleSources(state));
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await state.explainer.explain(history, events, top.rows);
@@ -244,7 +239,7 @@ export class Engine implements Recommender {
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, [row], SIMILAR_WEIGHTS);
     const excluded = similarExclusions(row, (r) => state.sameTitleRows(r));
-    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
+    return this.toRecommendations(state, rankWithRules(Float32Array.from(related), k, rules, excluded, this.ruleSources(state)));
   }
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
@@ -263,7 +258,7 @@ export class Engine implements Recommender {
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
     const excluded = boughtTogetherExclusions(rows, (row) => state.variantsOf(row));
-    return this.toRecommendations(state, await rankWithRules(tf.tensor1d(related), k, rules, excluded, this.ruleSources(state), this.topKFor(state)));
+    return this.toRecommendations(state, rankWithRules(Float32Array.from(related), k, rules, excluded, this.ruleSources(state)));
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
@@ -445,7 +440,6 @@ export class Engine implements Recommender {
       reasons: this.reasonsReport,
       ranking: {
         ...rankingReport(ranking),
-        topK: this.topKCalibration,
         newItems: {
           parts: collaborative ? newItemParts(scorer.bridgeSettings) : ['content'],
           source: scorer.bridgeSource === 'model pack' ? 'model pack' : 'library default',
@@ -477,7 +471,20 @@ export class Engine implements Recommender {
       prunedForQuota: this.history.store.prunedForQuota,
       tensors: memory.numTensors,
       tensorBytes: memory.numBytes,
+      lastCall: this.lastCall,
     };
+  }
+
+  /** The last call answered and its time here (status().lastCall). */
+  private lastCall: { method: string; ms: number } | null = null;
+
+  /** Runs one contract method (the worker's entry and localrec/testing call it) and times it for status().lastCall. */
+  async answer(method: RemoteMethod, args: unknown[]): Promise<unknown> {
+    const run = this[method] as (this: Engine, ...a: unknown[]) => Promise<unknown>;
+    const started = performance.now();
+    const value = await run.apply(this, args);
+    this.lastCall = { method, ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    return value;
   }
 
   async exportData(): Promise<ExportedData> {
@@ -507,18 +514,10 @@ export class Engine implements Recommender {
     if (personal) this.swap(this.state.withModel(personal.base, null));
   }
 
-  /** The k best rows, by the method that was faster on this backend at start-up (`useMask`: hide unavailable rows). */
-  private topKFor(state: ServingState): (scores: tf.Tensor1D, k: number, excluded: readonly number[], useMask: boolean) => Promise<{ rows: number[]; scores: number[] }> {
-    return (scores, k, excluded, useMask) =>
-      this.topKCalibration?.method === 'readback'
-        ? topKByReadback(scores, k, excluded, useMask ? state.unavailableRows : null)
-        : topK(scores, k, excluded, useMask ? state.unavailableMask : null);
-  }
-
   /** What the merchant's rules read of the catalog: items, title words (variants), leaf categories. */
   private ruleSources(state: ServingState): RuleSources {
     // Near-duplicate variants (one filament in five colours) wait as many places as the store's pack says.
-    return { items: state.items, words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1), variantWait: state.ranking.variantWait };
+    return { items: state.items, words: (row) => state.titleWordsOf(row), leaf: (row) => state.items[row]!.category?.at(-1), variantWait: state.ranking.variantWait, unavailable: state.unavailable };
   }
 
   /** With a reasons pack, the generator rewrites each reason (checked; the template where it fails). */

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Item } from '../shared/types';
 import { Explainer } from '../explain/explainer';
 import { catalogRelatedness } from '../explain/relatedness';
@@ -10,7 +9,7 @@ import { HybridScorer } from '../rank/hybrid-scorer';
 import { sameTitleLookup, variantLookup } from '../rank/related-items';
 import { searchIndexEvidence } from '../rank/query-evidence';
 import { DEFAULT_RANKING, type RankingSettings } from '../rank/ranking-settings';
-import { availabilityMask } from '../rank/top-k';
+import { unavailableRows } from '../rank/top-k';
 import { SearchIndex } from '../search';
 import { titleWords } from '../features/title-words';
 import type { PersonalModelState } from './personal-model';
@@ -27,10 +26,10 @@ interface Disposable {
 
 /**
  * Everything a call is served from, replaced in one step (never edited): the catalog, its
- * content vectors and availability mask, the models, the scorer, explainer and reason writer,
+ * content vectors and unavailable rows, the models, the scorer, explainer and reason writer,
  * and the search index (built on first use).
  *
- * Ownership: a state owns its content model and mask, and shares the VAE networks and the reason
+ * Ownership: a state owns its content model, and shares the VAE networks and the reason
  * generator with the states made from it (remapped catalogs, personal models). `disposeExcept`
  * frees what this state holds that none of the states still in use hold, so a shared network is
  * freed exactly once, when the last state holding it goes.
@@ -49,9 +48,8 @@ export class ServingState {
     readonly collaborative: CollaborativeModel | null,
     readonly personal: PersonalModel | null,
     readonly reasonWriter: ReasonWriter | null,
-    private readonly mask: tf.Tensor1D | null,
-    /** The mask as numbers, for the top-k readback path (1 = unavailable), or null when all are available. */
-    readonly unavailableRows: Float32Array | null,
+    /** Rows the catalog marks unavailable (1), or null when all are available. */
+    readonly unavailable: Uint8Array | null,
     rowById?: ReadonlyMap<string, number>,
     /** The catalog's search index, shared by every state over the same catalog (built on first use). */
     private readonly index: { built: SearchIndex | null } = { built: null },
@@ -66,16 +64,10 @@ export class ServingState {
     this.explainer = new Explainer(items, () => this.scorer, (id) => this.rowById.get(id), relatedness);
   }
 
-  /** Content vectors and availability mask for `items` (the models come after). */
+  /** Content vectors and unavailable rows for `items` (the models come after). */
   static async forCatalog(items: readonly Item[], dims: number | undefined): Promise<ServingState> {
     const content = new ContentModel(items as Item[], dims);
-    const mask = availabilityMask(items.map((item) => item.available !== false));
-    const rows = mask ? ((await mask.data()) as Float32Array) : null;
-    return new ServingState(items, content, null, null, null, mask, rows);
-  }
-
-  get unavailableMask(): tf.Tensor1D | null {
-    return this.mask;
+    return new ServingState(items, content, null, null, null, unavailableRows(items));
   }
 
   rowOf(id: string): number | undefined {
@@ -140,20 +132,20 @@ export class ServingState {
 
   /** The same catalog with another model (a trained, loaded or personal one). */
   withModel(collaborative: CollaborativeModel | null, personal: PersonalModel | null): ServingState {
-    return new ServingState(this.items, this.content, collaborative, personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index, this.embeddings);
+    return new ServingState(this.items, this.content, collaborative, personal, this.reasonWriter, this.unavailable, this.rowById, this.index, this.embeddings);
   }
 
   withReasonWriter(writer: ReasonWriter | null): ServingState {
-    return new ServingState(this.items, this.content, this.collaborative, this.personal, writer, this.mask, this.unavailableRows, this.rowById, this.index, this.embeddings);
+    return new ServingState(this.items, this.content, this.collaborative, this.personal, writer, this.unavailable, this.rowById, this.index, this.embeddings);
   }
 
   /** The same catalog and models with these content embeddings (of this catalog). */
   withEmbeddings(embeddings: ContentEmbeddings | null): ServingState {
-    return new ServingState(this.items, this.content, this.collaborative, this.personal, this.reasonWriter, this.mask, this.unavailableRows, this.rowById, this.index, embeddings);
+    return new ServingState(this.items, this.content, this.collaborative, this.personal, this.reasonWriter, this.unavailable, this.rowById, this.index, embeddings);
   }
 
   /**
-   * The same models over a changed catalog: new content vectors and mask; the VAE (and the
+   * The same models over a changed catalog: new content vectors and unavailable rows; the VAE (and the
    * personal model's base) mapped onto the new rows, sharing their weights; the reason writer
    * looking items up in the new catalog.
    */
@@ -166,13 +158,12 @@ export class ServingState {
     const writer = this.reasonWriter?.withCatalog(items, (id) => next.rowById.get(id)) ?? null;
     // The autoencoder embeds the changed catalog as it is: an added item has a code at once.
     const embeddings = (await this.embeddings?.forCatalog(items)) ?? null;
-    return new ServingState(items, next.content, collaborative, personal, writer, next.mask, next.unavailableRows, next.rowById, undefined, embeddings);
+    return new ServingState(items, next.content, collaborative, personal, writer, next.unavailable, next.rowById, undefined, embeddings);
   }
 
   /** What this state holds on the backend (or in the generator), shared or not. */
   private resources(): Set<Disposable> {
     const held = new Set<Disposable>([this.content]);
-    if (this.mask) held.add(this.mask);
     if (this.collaborative) held.add(this.collaborative.network);
     if (this.personal) held.add(this.personal.base.network);
     if (this.reasonWriter) held.add(this.reasonWriter.generator);

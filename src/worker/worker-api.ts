@@ -1,4 +1,4 @@
-import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type Recommender, type WorkerApi } from '../shared/contract';
+import { PROGRESS_METHODS, REMOTE_METHODS, type ProgressPort, type WorkerApi } from '../shared/contract';
 
 export type { WorkerApi };
 import { LocalrecError } from '../shared/errors';
@@ -33,8 +33,7 @@ export function createWorkerApi(defaults: Partial<EngineConfig> = {}): WorkerApi
         const options = callArgs[0];
         callArgs[0] = { ...(typeof options === 'object' && options !== null ? options : {}), onProgress: (event: Parameters<ProgressPort>[0]) => void onProgress(event) };
       }
-      const run = engine[method] as (this: Recommender, ...a: unknown[]) => Promise<unknown>;
-      const value = await run.apply(engine, callArgs);
+      const value = await engine.answer(method, callArgs);
       return { value, status: engine.status() };
     },
     dispose() {

@@ -1,49 +1,31 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initEvalBackend } from '../../../tools/io/node-backend';
-import { availabilityMask, calibrateTopK, topK, topKByReadback } from '../../../src/rank/top-k';
+import { describe, expect, it } from 'vitest';
+import { topKOfScores, unavailableRows } from '../../../src/rank/top-k';
 import { Rng } from '../../../src/util/random';
-
-beforeAll(async () => {
-  await initEvalBackend();
-});
+import type { Item } from '../../../src/shared/types';
 
 describe('top k', () => {
-  it('the backend kernel and the CPU readback give the same rows, exclusions and mask included', async () => {
+  it('gives the rows a full sort gives: exclusions, unavailable rows and NaN left out, ties by row', () => {
     const rng = new Rng(3);
     const n = 5000;
-    // Coarse values so that ties happen; both must order ties by row.
-    const values = Float32Array.from({ length: n }, () => Math.round(rng.next() * 200) / 200);
-    const allowed = Array.from({ length: n }, (_, i) => i % 17 !== 0);
-    const maskTensor = availabilityMask(allowed)!;
-    const maskNumbers = (await maskTensor.data()) as Float32Array;
-    const scores = tf.tensor1d(values);
-    const excluded = [5, 9, 9, 4000];
-    const onBackend = await topK(scores, 50, excluded, maskTensor);
-    const byReadback = await topKByReadback(scores, 50, excluded, maskNumbers);
-    expect(byReadback.rows).toHaveLength(50);
-    expect(byReadback.scores).toEqual(onBackend.scores);
-    expect(new Set(byReadback.rows).size).toBe(50);
-    for (const row of byReadback.rows) {
-      expect(allowed[row]).toBe(true);
-      expect(excluded).not.toContain(row);
-    }
-    // The k-th score is no better than any returned one, and nothing better was left out.
-    const kth = byReadback.scores.at(-1)!;
-    const better = values.filter((v, i) => v > kth && allowed[i] && !excluded.includes(i)).length;
-    expect(better).toBeLessThan(50);
-    scores.dispose();
-    maskTensor.dispose();
+    // Coarse values so that ties happen.
+    const scores = Float32Array.from({ length: n }, () => Math.round(rng.next() * 200) / 200);
+    scores[7] = Number.NaN;
+    const items = Array.from({ length: n }, (_, i): Item => ({ id: `i${i}`, title: `item ${i}`, ...(i % 17 === 0 ? { available: false } : {}) }));
+    const unavailable = unavailableRows(items)!;
+    const excluded = [5, 9, 9, 4000, -1, n + 3];
+    const top = topKOfScores(scores, 50, excluded, unavailable);
+    const expected = Array.from({ length: n }, (_, row) => row)
+      .filter((row) => row % 17 !== 0 && !excluded.includes(row) && !Number.isNaN(scores[row]!))
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, 50);
+    expect(top.rows).toEqual(expected);
+    expect(top.scores).toEqual(expected.map((row) => scores[row]!));
+    // Without the unavailable rows' mask they may come back.
+    expect(topKOfScores(scores, n, [], null).rows).toHaveLength(n - 1);
   });
 
-  it('calibration times both methods and leaves no tensor behind', async () => {
-    const before = tf.memory().numTensors;
-    const c = await calibrateTopK(2000, null, 3);
-    // The faster method is kept (equal medians may go either way).
-    if (c.readbackMs < c.backendMs) expect(c.method).toBe('readback');
-    if (c.backendMs < c.readbackMs) expect(c.method).toBe('backend');
-    expect(c.backendMs).toBeGreaterThan(0);
-    expect(c.readbackMs).toBeGreaterThan(0);
-    expect(tf.memory().numTensors).toBe(before);
+  it('returns what there is when fewer than k rows may be shown, and marks nothing when all are available', () => {
+    expect(topKOfScores(Float32Array.from([0.5, 0.9, 0.1]), 10, [1], null)).toEqual({ rows: [0, 2], scores: [0.5, Math.fround(0.1)] });
+    expect(unavailableRows([{ id: 'a', title: 'A' }, { id: 'b', title: 'B', available: true }])).toBeNull();
   });
 });
