@@ -1,4 +1,4 @@
-// `npm run bench [-- size|startup|latency|train|bundlers|training-speed …] [--sizes 4385,10000,100000] [--rounds 50]`:
+// `npm run bench [-- size|startup|latency|serving|serving-profile|train|bundlers|training-speed …] [--sizes 4385,10000,100000] [--rounds 50]`:
 // speed figures of localrec in real Chromium (Debian's), as JSON lines on stdout and a short table
 // on stderr. Run `npm run build` first (npm run bench does).
 import { basename, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { workerHeaps } from './worker-heap';
 
 type Json = Record<string, unknown>;
 
-const SCENARIOS = ['size', 'startup', 'latency', 'serving', 'train', 'bundlers', 'training-speed'];
+const SCENARIOS = ['size', 'startup', 'latency', 'serving', 'serving-profile', 'train', 'bundlers', 'training-speed'];
 
 function parseArgs(argv: string[]): { only: Set<string>; sizes: number[]; rounds: number } {
   const args = new Map<string, string>();
@@ -49,6 +49,12 @@ async function main(): Promise<void> {
   if (only.has('training-speed')) {
     // Not in the default run: the VAE training step in Node (tfjs WASM) against numpy, side by side.
     await (await import('./training-speed/training-speed')).trainingSpeedBench(emit);
+  }
+  if (only.has('serving-profile')) {
+    // Not in the default run: where recommend()'s time goes in the worker (Node, tfjs WASM), stage by stage.
+    const argv = process.argv.slice(2);
+    const given = argv.includes('--sizes');
+    await (await import('./serving-profile/profile')).servingProfile(given ? sizes : [10_000, 100_000], argv.includes('--rounds') ? rounds : 1000, emit);
   }
   if (!only.has('startup') && !only.has('latency') && !only.has('train') && !only.has('serving')) return;
 

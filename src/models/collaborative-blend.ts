@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ItemNeighbours } from './item-item/item-item';
 import { csrFromRows, densifyRows, type Csr } from '../util/csr';
+import { sumAndSquares } from '../util/sums';
 import type { VaeNetwork } from './vae/vae-network';
 
 const l2Normalised = (value: number, norm: number): number => (norm > 0 ? value / norm : 0);
 
-/** Row `r` of `x` ([rows × cols]) standardised in place, and added × `weight` into `into`. */
 /**
  * Adds weight · standardise(row) of one item–item part to `into[o .. o + items)`, for the history
  * of input row `u`, touching only the columns the part reaches (a history's neighbours: hundreds of
@@ -57,6 +57,11 @@ function addStandardisedPart(nb: ItemNeighbours, inputs: Csr, u: number, weight:
     mark[j] = 0;
   }
   return -mean * scale;
+}
+
+/** target[i] += values[i] · scale + offset over [from, to). */
+function addScaled(target: Float32Array, values: Float32Array, from: number, to: number, scale: number, offset: number): void {
+  for (let i = from; i < to; i++) target[i] = target[i]! + values[i]! * scale + offset;
 }
 
 /**
@@ -286,14 +291,10 @@ export class CollaborativeBlend {
           continue;
         }
         // The VAE's row standardised ((x − mean) / √(variance + 1e-12), as tf.moments) times its weight.
-        let sum = 0;
-        for (let j = o; j < o + items; j++) sum += logits[j]!;
+        const { sum, squares } = sumAndSquares(logits, o, o + items);
         const mean = sum / items;
-        let squares = 0;
-        for (let j = o; j < o + items; j++) squares += (logits[j]! - mean) ** 2;
-        const scale = vaeWeight / Math.sqrt(squares / items + 1e-12);
-        const offset = shift - mean * scale;
-        for (let j = o; j < o + items; j++) target[j]! += logits[j]! * scale + offset;
+        const scale = vaeWeight / Math.sqrt(Math.max(squares / items - mean * mean, 0) + 1e-12);
+        addScaled(target, logits, o, o + items, scale, shift - mean * scale);
       }
     }
     return out;

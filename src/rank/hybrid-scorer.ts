@@ -149,7 +149,7 @@ export class HybridScorer {
   /** Scores of every catalog row for each history, in one batch per model. */
   async scoreHistories(histories: readonly WeightedHistory[]): Promise<Float32Array[]> {
     const parts = await this.scoreParts(histories);
-    return parts.map((part) => this.combine(part, this.bridgeSettings));
+    return parts.map((part) => this.combine(part, this.bridgeSettings, true));
   }
 
   /**
@@ -214,15 +214,20 @@ export class HybridScorer {
 
   private noText: Float32Array | null = null;
 
-  /** One history's scores from its parts (see scoreParts). */
-  combine(part: ScoreParts, settings: BridgeSettings): Float32Array {
+  /**
+   * One history's scores from its parts (see scoreParts). `consume`: the parts are not used
+   * again, so the scores are written over the collaborative part's array instead of a copy (a
+   * catalog-sized pass and allocation less per recommend(); the evaluation combines one set of
+   * parts under many settings and keeps them).
+   */
+  combine(part: ScoreParts, settings: BridgeSettings, consume = false): Float32Array {
     let out: Float32Array;
     if (part.raw) out = part.text.slice();
     else if (part.popularity) {
       out = new Float32Array(part.text.length);
       for (let row = 0; row < out.length; row++) out[row] = part.text[row]! + settings.popularityWeight * part.popularity[row]!;
     } else {
-      out = part.collaborative!.slice();
+      out = consume ? part.collaborative! : part.collaborative!.slice();
       part.bridge!.apply(out, part.text, settings, part.prior ?? null, carrySource(part, settings.carryText), part.textSd ?? 0);
     }
     if (part.queryBoost) {

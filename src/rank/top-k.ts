@@ -18,20 +18,29 @@ export function unavailableRows(items: readonly Item[]): Uint8Array | null {
  * kernel took 0.1 ms of a 1 ms recommend() (WASM, Node); at 100k, 0.5 ms.
  */
 export function topKOfScores(
-  scores: ArrayLike<number>,
+  scores: Float32Array,
   k: number,
   excludedRows: readonly number[],
   unavailable: Uint8Array | null,
 ): { rows: number[]; scores: number[] } {
   const size = scores.length;
-  const blocked = new Uint8Array(size);
-  if (unavailable) blocked.set(unavailable.subarray(0, size));
-  for (const row of excludedRows) if (row >= 0 && row < size) blocked[row] = 1;
+  // The excluded rows are set aside as NaN for the pass and put back after it (no mask to allocate).
+  const kept = excludedRows.filter((row) => row >= 0 && row < size);
+  const saved = Float32Array.from(kept, (row) => scores[row]!);
+  for (const row of kept) scores[row] = Number.NaN;
   const best = new BestK(Math.min(k, size));
-  for (let row = 0; row < size; row++) {
-    const s = scores[row]!;
-    if (blocked[row] || Number.isNaN(s) || !best.wouldKeep(s, row)) continue;
-    best.push(s, row);
+  try {
+    // Rows come in increasing order, so once k are kept a score at or below the lowest kept one
+    // loses (equal scores go to the lower row): one comparison for almost every row.
+    let floor = Number.NaN;
+    for (let row = 0; row < size; row++) {
+      const s = scores[row]!;
+      if (s <= floor || s !== s || (unavailable !== null && unavailable[row] === 1)) continue;
+      best.push(s, row);
+      floor = best.floor;
+    }
+  } finally {
+    kept.forEach((row, i) => (scores[row] = saved[i]!));
   }
   const top = best.take();
   return { rows: Array.from(top.ids), scores: Array.from(top.scores) };

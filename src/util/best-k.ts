@@ -24,6 +24,14 @@ export class BestK {
     return t ? t[ia]! > t[ib]! : ia > ib;
   }
 
+  /**
+   * The lowest score kept once k are kept (NaN before, which no score is at or below): a caller
+   * pushing ids in increasing order without tie ranks can skip every score at or below it.
+   */
+  get floor(): number {
+    return this.count < this.k || this.k === 0 ? Number.NaN : this.scores[0]!;
+  }
+
   /** Whether `push(score, id)` would keep it (lets a caller skip costly checks for losers). */
   wouldKeep(score: number, id: number): boolean {
     return this.count < this.k || (this.k > 0 && this.worse(this.scores[0]!, this.ids[0]!, score, id));
