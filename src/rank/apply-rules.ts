@@ -49,8 +49,9 @@ function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: Ch
 
 /**
  * recommend() and similar(): the rules applied to a score for every catalog row, before the top k
- * is taken (the filter and exclusions as a mask, boosts added to the scores), then the list
- * shaped (per-category cap, variants) and the pins placed. Takes ownership of `scores`.
+ * is taken (the rows outside the filter and the exclusions left out, boosts added to the scores),
+ * then the list shaped (per-category cap, variants) and the pins placed. `scores` is the caller's
+ * again afterwards, unchanged (the selection marks excluded rows in it while it runs).
  */
 export function rankWithRules(scores: Float32Array, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources): RuledList {
   const lifted = liftScores(scores, boostVector(sources.items, rules.boost));
