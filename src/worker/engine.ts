@@ -239,7 +239,7 @@ export class Engine implements Recommender {
     const rules = checkMerchantRules(options, 'keep', (id) => state.rowOf(id));
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, [row], SIMILAR_WEIGHTS);
     const excluded = similarExclusions(row, (r) => state.sameTitleRows(r));
-    return this.toRecommendations(state, rankWithRules(Float32Array.from(related), k, rules, excluded, this.ruleSources(state)));
+    return this.toRecommendations(state, rankWithRules(related, k, rules, excluded, this.ruleSources(state)));
   }
 
   async boughtTogether(itemIds: string[], options: BoughtTogetherOptions = {}): Promise<Recommendation[]> {
@@ -258,7 +258,7 @@ export class Engine implements Recommender {
     const related = await relatedScores({ content: state.content, collaborative: state.collaborative, embeddings: state.embeddings }, rows, BOUGHT_TOGETHER_WEIGHTS);
     // Complementary, not substitutes: not the items themselves, nor another colour or size of them.
     const excluded = boughtTogetherExclusions(rows, (row) => state.variantsOf(row));
-    return this.toRecommendations(state, rankWithRules(Float32Array.from(related), k, rules, excluded, this.ruleSources(state)));
+    return this.toRecommendations(state, rankWithRules(related, k, rules, excluded, this.ruleSources(state)));
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
