@@ -22,17 +22,61 @@ function table(lines: Line[]): string {
   return [header, rule, ...rows].join('\n');
 }
 
+/** The headline metric of a protocol, and the model a store ships for it (issue #19's comparison). */
+const HEADLINE: Record<string, { metric: string; shipped: string }> = {
+  strong: { metric: 'NDCG@100', shipped: 'vae' },
+  loo: { metric: 'NDCG@10', shipped: 'vae+recency' },
+};
+const BASELINES = ['popular', 'itemknn', 'ease'];
+const SEEDS = [42, 43, 44];
+
+/**
+ * One table per set and protocol that has a plain run (`seedS-DATA-PROTOCOL.jsonl`) for every
+ * seed of SEEDS: the headline metric of each model run at every seed, per seed and as the mean,
+ * and the shipped model's gain over the best baseline of the same run.
+ */
+function threeSeeds(files: Map<string, Line[]>): string | null {
+  const sections: string[] = [];
+  const sets = new Set([...files.keys()].map((f) => /^seed\d+-(.+)\.jsonl$/.exec(f)?.[1]).filter((x): x is string => x !== undefined));
+  for (const set of [...sets].sort()) {
+    const runs = SEEDS.map((seed) => files.get(`seed${seed}-${set}.jsonl`));
+    if (runs.some((r) => !r)) continue;
+    const protocol = runs[0]![0]!.protocol;
+    const headline = HEADLINE[protocol];
+    if (!headline) continue;
+    const value = (lines: Line[], model: string): number | undefined => lines.find((l) => l.model === model)?.metrics[headline.metric];
+    const models = runs[0]!.map((l) => l.model).filter((m) => runs.every((r) => value(r!, m) !== undefined));
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const rows = models.map((m) => {
+      const xs = runs.map((r) => value(r!, m)!);
+      return `| ${m} | ${xs.map((x) => x.toFixed(4)).join(' | ')} | ${mean(xs).toFixed(4)} |`;
+    });
+    const gains = runs.map((r) => {
+      const best = Math.max(...BASELINES.map((b) => value(r!, b) ?? -Infinity));
+      const shipped = value(r!, headline.shipped);
+      return shipped === undefined || !Number.isFinite(best) ? null : shipped / best - 1;
+    });
+    if (gains.every((g) => g !== null)) rows.push(`| ${headline.shipped} over the best of ${BASELINES.join(', ')} | ${gains.map((g) => `${(100 * g!).toFixed(1)}%`).join(' | ')} | ${(100 * mean(gains as number[])).toFixed(1)}% |`);
+    sections.push(`### ${runs[0]![0]!.dataset} · ${protocol} · ${headline.metric}\n\n| model | ${SEEDS.map((s) => `seed ${s}`).join(' | ')} | mean |\n|---|${SEEDS.map(() => '---').join('|')}|---|\n${rows.join('\n')}`);
+  }
+  return sections.length > 0 ? `## Three seeds\n\nThe plain runs (\`seedS-DATA-PROTOCOL.jsonl\`) of every set and protocol run at seeds ${SEEDS.join(', ')}; each run's own tables follow.\n\n${sections.join('\n\n')}` : null;
+}
+
 function main(): void {
   const dir = resolve(process.argv[2] ?? 'eval/results');
   const sections: string[] = [];
+  const byFile = new Map<string, Line[]>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
     const text = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
     const command = text[0]?.startsWith('# ') ? text[0].slice(2) : null;
     const lines = text.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
     if (lines.length === 0) continue;
+    byFile.set(file, lines);
     const { dataset, protocol, seed } = lines[0]!;
     sections.push(`## ${dataset} · ${protocol} · seed ${seed}\n\n${command ? `\`${command}\`\n\n` : ''}${table(lines)}\n\n(from \`${basename(dir)}/${file}\`)`);
   }
+  const summary = threeSeeds(byFile);
+  if (summary) sections.unshift(summary);
   const out = join(dirname(dir), 'RESULTS.md');
   writeFileSync(
     out,
