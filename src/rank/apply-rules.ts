@@ -23,6 +23,18 @@ export interface RuleSources {
   unavailable: Uint8Array | null;
 }
 
+/** The entries of a ranked list whose row passes `keep`. */
+function keepRows(list: { rows: number[]; scores: number[] }, keep: (row: number) => boolean): { rows: number[]; scores: number[] } {
+  const rows: number[] = [];
+  const scores: number[] = [];
+  list.rows.forEach((row, i) => {
+    if (!keep(row)) return;
+    rows.push(row);
+    scores.push(list.scores[i]!);
+  });
+  return { rows, scores };
+}
+
 /** Candidates to take before shaping: k, or 4k when a per-category cap or the variant spread may pass some over. */
 function candidates(k: number, rules: CheckedRules, size: number): number {
   return Math.min(size, rules.spread || rules.maxPerCategory !== undefined ? 4 * k : k);
@@ -51,9 +63,10 @@ function arrange(top: { rows: number[]; scores: number[] }, k: number, rules: Ch
  * recommend() and similar(): the rules applied to a score for every catalog row, before the top k
  * is taken (the rows outside the filter and the exclusions left out, boosts added to the scores),
  * then the list shaped (per-category cap, variants) and the pins placed. `scores` is the caller's
- * again afterwards, unchanged (the selection marks excluded rows in it while it runs).
+ * again afterwards, unchanged (the selection marks excluded rows in it while it runs). `hidden`
+ * leaves out more rows, tested on the candidates only (a per-row test too costly for the catalog).
  */
-export function rankWithRules(scores: Float32Array, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources): RuledList {
+export function rankWithRules(scores: Float32Array, k: number, rules: CheckedRules, excluded: readonly number[], sources: RuleSources, hidden?: (row: number) => boolean): RuledList {
   const lifted = liftScores(scores, boostVector(sources.items, rules.boost));
   const useMask = rules.filter.available === true;
   const out = [...excluded, ...rowsOutsideRules(sources.items, rules, useMask)];
@@ -62,7 +75,8 @@ export function rankWithRules(scores: Float32Array, k: number, rules: CheckedRul
   const size = sources.items.length;
   for (let n = candidates(k, rules, size); ; n = Math.min(size, 4 * n)) {
     const top = topKOfScores(lifted, n, [...out, ...rules.pins.map((p) => p.row)], useMask ? sources.unavailable : null);
-    const list = arrange(top, k, rules, sources, scoredPins);
+    const shown = hidden ? keepRows(top, (row) => !hidden(row)) : top;
+    const list = arrange(shown, k, rules, sources, scoredPins);
     // A per-category cap or the variant spread can keep fewer than k of the candidates when the
     // best ones share a category: take more, until k come back or the catalog runs out.
     if (list.rows.length >= k || top.rows.length < n || n >= size) return list;

@@ -15,6 +15,7 @@ import { catalogBytes, checkCatalogFits, memoryBudgetBytes } from './memory-budg
 import { DEFAULT_FINE_TUNE } from '../models/vae/fine-tune';
 import { weightHistory, type WeightedHistory } from '../rank/profile-weights';
 import { rankingReport } from '../rank/ranking-settings';
+import { titleKey } from '../catalog/normalize-catalog';
 import { generatorVerdict, newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
@@ -213,7 +214,12 @@ export class Engine implements Recommender {
       excluded.push(row);
     }
     if (context.query) history.queries.push({ query: context.query, weight: state.ranking.eventWeights.search, recency: 1 });
-    const top = rankWithRules(await state.scorer.scoreHistoryValues(history), k, rules, excluded, this.ruleSources(state));
+    // Another listing of an item left out (the same title, case and spacing aside) is the same
+    // product: it goes too, as in similar() ("you viewed this AcuRite monitor" must not come back
+    // as the first pick through its second listing). Only the candidates' titles are compared.
+    const excludedTitles = new Set(excluded.map((row) => titleKey(state.items[row]!.title)));
+    const sameProduct = excludedTitles.size > 0 ? (row: number) => excludedTitles.has(titleKey(state.items[row]!.title)) : undefined;
+    const top = rankWithRules(await state.scorer.scoreHistoryValues(history), k, rules, excluded, this.ruleSources(state), sameProduct);
     const recommendations = this.toRecommendations(state, top);
     if (options.explain === true && top.rows.length > 0) {
       const explanations = await state.explainer.explain(history, events, top.rows);

@@ -88,6 +88,30 @@ describe('Engine (Node, wasm backend, memory store)', () => {
     }
   });
 
+  it('recommend() leaves out another listing of a product the shopper saw (the same title, case and spacing aside)', async () => {
+    const base = items.find((item) => /PLA Filament/i.test(item.title))!;
+    const listedTwice: Item = { ...base, id: `${base.id}-again`, title: `  ${base.title.toUpperCase()} ` };
+    const twice = await Engine.create({ catalog: [...items, listedTwice], backend: 'wasm', dbName: 'unit-twice-rec', maxEvents: 10, persist: false });
+    try {
+      // `variants: 'keep'`, so that the near-duplicate spread (which would also push the second
+      // listing down) is not what is tested.
+      await twice.track({ type: 'view', itemId: base.id });
+      const everything = (await twice.recommend({ k: 12, exclude: [], variants: 'keep' })).map((r) => r.itemId);
+      expect(everything.slice(0, 2).sort()).toEqual([base.id, listedTwice.id].sort());
+      const recs = (await twice.recommend({ k: 12, variants: 'keep' })).map((r) => r.itemId);
+      expect(recs).toHaveLength(12);
+      expect(recs).not.toContain(base.id);
+      expect(recs).not.toContain(listedTwice.id);
+      // The product page as context counts the same way.
+      await twice.forget();
+      const onPage = (await twice.recommend({ k: 12, variants: 'keep', context: { itemId: base.id } })).map((r) => r.itemId);
+      expect(onPage).toHaveLength(12);
+      expect(onPage).not.toContain(listedTwice.id);
+    } finally {
+      twice.dispose();
+    }
+  });
+
   it('rejects unknown items and bad events with typed errors and stores nothing', async () => {
     const before = engine.status().events;
     await expect(engine.track({ type: 'view', itemId: 'NOPE' })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
