@@ -1,5 +1,6 @@
 import type { Boost, Item } from '../shared/types';
 import { itemMatcher } from '../catalog/item-match';
+import { sumAndSquares } from '../util/sums';
 import type { CheckedRules } from './check-rules';
 
 /** Whether the filter would only hide unavailable items (what the serving state's mask already does). */
@@ -37,12 +38,9 @@ export function boostVector(items: readonly Item[], boost: readonly Boost[]): Fl
 /** `scores` + `lift` × the scores' standard deviation (so a boost means the same with or without a pack): a new array, or `scores` itself without lifts. */
 export function liftScores(scores: Float32Array, lift: Float32Array | null): Float32Array {
   if (!lift) return scores;
-  let sum = 0;
-  for (const s of scores) sum += s;
-  const mean = sum / Math.max(1, scores.length);
-  let squares = 0;
-  for (const s of scores) squares += (s - mean) ** 2;
-  const sd = Math.sqrt(squares / Math.max(1, scores.length));
+  const { sum, squares } = sumAndSquares(scores);
+  const n = Math.max(1, scores.length);
+  const sd = Math.sqrt(Math.max(squares / n - (sum / n) ** 2, 0));
   return scores.map((s, row) => s + lift[row]! * sd);
 }
 

@@ -2,14 +2,16 @@ import { sumAndSquares } from '../util/sums';
 
 /** Mean and standard deviation of the entries `include` accepts (all by default); sd ≥ 1e-6. */
 export function moments(values: Float32Array, include?: (i: number) => boolean): { mean: number; sd: number } {
-  let n = 0;
-  let sum = 0;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (include && !include(i)) continue;
-    n++;
-    sum += values[i]!;
-    squares += values[i]! * values[i]!;
+  // Every entry (similar()'s and the new-item bridge's per-call case): the unrolled sums.
+  let { sum, squares } = include ? { sum: 0, squares: 0 } : sumAndSquares(values);
+  let n = include ? 0 : values.length;
+  if (include) {
+    for (let i = 0; i < values.length; i++) {
+      if (!include(i)) continue;
+      n++;
+      sum += values[i]!;
+      squares += values[i]! * values[i]!;
+    }
   }
   const mean = n > 0 ? sum / n : 0;
   return { mean, sd: Math.sqrt(Math.max(n > 0 ? squares / n - mean * mean : 0, 1e-12)) };
