@@ -11,8 +11,8 @@ export interface RelatednessSources {
   rowOf: (id: string) => number | undefined;
   /** A row's neighbours in the pack's collaborative item–item lists (empty without a pack). */
   collaborative: (row: number) => ReadonlySet<number>;
-  /** A query's best lexical matches (rows). */
-  queryMatches: (query: string) => readonly { row: number }[];
+  /** A query's matches that are evidence of it, with their place among all its hits (QueryEvidence.matches). */
+  queryMatches: (query: string) => readonly { row: number; rank: number }[];
   /** Loads what `collaborative` needs, before a batch of explanations. */
   prepare?: () => Promise<void>;
 }
@@ -45,7 +45,8 @@ export class Relatedness {
     const item = this.sources.items[target]!;
     const words = new Set(tokenize([item.title, ...(item.category ?? []), item.brand ?? ''].join(' ')));
     if (tokenize(query).some((w) => words.has(w))) return true;
-    return this.sources.queryMatches(query).slice(0, RELATED_NEIGHBOURS).some((m) => m.row === target);
+    // Among the query's best hits (the `reasons-evidence` protocol's rule), and evidence of it (query-evidence.ts).
+    return this.sources.queryMatches(query).some((m) => m.row === target && m.rank < RELATED_NEIGHBOURS);
   }
 
   /** Unit TF-IDF vectors of title + category + brand words (raw counts × smooth idf), with postings; built once. */
@@ -106,7 +107,7 @@ export function catalogRelatedness(
   items: readonly Item[],
   rowOf: (id: string) => number | undefined,
   collaborative: { neighboursOf(row: number): Set<number>; prepareNeighbours(): Promise<void> } | null,
-  queries: { matches(query: string): readonly { row: number }[] },
+  queries: { matches(query: string): readonly { row: number; rank: number }[] },
 ): Relatedness {
   return new Relatedness({
     items,

@@ -1,14 +1,17 @@
-import type { SearchIndex } from '../search/search-index';
+import type { SearchHit, SearchIndex } from '../search/search-index';
 import type { WeightedHistory } from './profile-weights';
 
 /**
  * How a search event becomes evidence: through what the query matches in the catalog (the search
  * index's hits), never through its words' hashed dimensions, which collide with unrelated items.
- * A query that matches nothing adds nothing.
+ * Only a match of most of the query's words counts, or of some of them on the shelf of such a
+ * match (evidentMatches): after a search for "face shield", an Arduino motor shield matches one
+ * word of two on another shelf and is no evidence of the need. A query that matches nothing that
+ * way adds nothing.
  */
 export interface QueryEvidence {
-  /** The query's lexical matches, best first, `lexical` relative to the best match: (0, 1]. */
-  matches(query: string): readonly { row: number; lexical: number }[];
+  /** The query's matches that are evidence of it (evidentMatches), best first, `lexical` relative to the best match: (0, 1]. */
+  matches(query: string): readonly QueryMatch[];
   /** Matches taken into the history, the lift of a full match and its unit (default QUERY_EVIDENCE). */
   settings?: QueryEvidenceSettings;
 }
@@ -44,6 +47,41 @@ export interface QueryEvidenceSettings {
   gate: number;
 }
 
+/** One lexical match of a query (QueryEvidence.matches). */
+export interface QueryMatch {
+  row: number;
+  lexical: number;
+  /** Its place among all the query's hits (0: the best), evident or not. */
+  rank: number;
+}
+
+/**
+ * A match holds the query when it holds more than this share of the query's words: every word of
+ * a one- or two-word query, two of three, three of four (SearchHit.coverage).
+ */
+export const WHOLE_MATCH_COVERAGE = 0.5;
+
+/**
+ * The search hits that are evidence of what the shopper asked for: those that hold the query
+ * (WHOLE_MATCH_COVERAGE), and those that hold some of its words on the shelf (the exact category
+ * path) of one that holds it. A match of one word of "face shield" or "safety glasses" elsewhere
+ * (an Arduino shield, a dial indicator's "white face", a magnifier's glasses, anti-slip safety
+ * tape) is what the shopper did not ask for; lifted, it filled "Recommended for you" once the
+ * whole matches ran out. With no hit that holds the query, nothing is evidence. `lexical` is
+ * relative to the best hit.
+ */
+export function evidentMatches(hits: readonly SearchHit[], shelfOf: (row: number) => number): QueryMatch[] {
+  const best = hits[0]?.score ?? 0;
+  if (!(best > 0)) return [];
+  const shelves = new Set<number>();
+  for (const h of hits) if (h.coverage > WHOLE_MATCH_COVERAGE && shelfOf(h.row) >= 0) shelves.add(shelfOf(h.row));
+  const evident: QueryMatch[] = [];
+  hits.forEach((h, rank) => {
+    if (h.coverage > WHOLE_MATCH_COVERAGE || shelves.has(shelfOf(h.row))) evident.push({ row: h.row, lexical: h.score / best, rank });
+  });
+  return evident;
+}
+
 /** A query's matches considered (lifted): as many as the `search` protocol re-ranks. */
 export const QUERY_MATCHES = 1000;
 
@@ -73,18 +111,18 @@ export function expandQueries(
 }
 
 /**
- * Query evidence from the catalog's search index (built when first needed): a query's best
- * QUERY_MATCHES matches among the rows `allowed` lets through, cached per query.
+ * Query evidence from the catalog's search index (built when first needed): the evident matches
+ * (evidentMatches) among a query's best QUERY_MATCHES hits in the rows `allowed` lets through,
+ * cached per query.
  */
 export function searchIndexEvidence(index: () => SearchIndex, allowed: (row: number) => boolean): QueryEvidence {
-  const cache = new Map<string, { row: number; lexical: number }[]>();
+  const cache = new Map<string, QueryMatch[]>();
   return {
     matches(query) {
       let matches = cache.get(query);
       if (!matches) {
-        const hits = index().search(query, { k: QUERY_MATCHES, filter: allowed });
-        const best = hits[0]?.score ?? 0;
-        matches = best > 0 ? hits.map((h) => ({ row: h.row, lexical: h.score / best })) : [];
+        const searched = index();
+        matches = evidentMatches(searched.search(query, { k: QUERY_MATCHES, filter: allowed }), (row) => searched.shelfOf(row));
         if (cache.size >= 256) cache.clear();
         cache.set(query, matches);
       }

@@ -10,6 +10,11 @@ export interface SearchHit {
    * matched (for a need, plus what the item's category neighbours lend: CATEGORY_SHARE).
    */
   score: number;
+  /**
+   * The share of the query's words the row matched, in (0, 1] (for a need, with what its category
+   * neighbours lend counted too): 1 when it matches every word, ½ for one word of two.
+   */
+  coverage: number;
 }
 
 /** One query against the index (the public SearchOptions are the worker's, in shared/types.ts). */

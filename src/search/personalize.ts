@@ -39,7 +39,7 @@ export const DEFAULT_PERSONALIZE_WEIGHT = 0.35;
  * const top = personalize(hits, (rows) => rows.map((r) => profileScores[r]), DEFAULT_PERSONALIZE_WEIGHT).slice(0, 12);
  * @throws LocalrecError INVALID_ARGUMENT when `weight` is not in [0, 1] or `interest` returns the wrong number of scores.
  */
-export function personalize(lexical: readonly SearchHit[], interest: InterestScores, weight: number): PersonalizedHit[] {
+export function personalize(lexical: readonly Pick<SearchHit, 'row' | 'score'>[], interest: InterestScores, weight: number): PersonalizedHit[] {
   if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
     throw new LocalrecError('INVALID_ARGUMENT', 'weight must be a number from 0 to 1.', { weight: describeValue(weight) });
   }

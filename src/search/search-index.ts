@@ -375,6 +375,11 @@ export class SearchIndex {
     return out;
   }
 
+  /** A row's shelf: the id of its exact category path (rows sharing it sit on one shelf), -1 without one or out of range. */
+  shelfOf(row: number): number {
+    return row >= 0 && row < this.items.length ? (this.catOf[row] as number) : -1;
+  }
+
   /**
    * The best `k` rows for `query`, best first (equal scores: lower row first). Words may match
    * anywhere (OR); items matching more of them rank higher. The last word is prefix-matched unless
@@ -424,7 +429,7 @@ export class SearchIndex {
     }
     if (need && words.length > 1) this.shareWithinCategories(touched, categoryBest);
 
-    const top = this.topRows(touched, k, filter);
+    const top = this.topRows(touched, k, filter, words.length);
     for (const r of touched) {
       total[r] = 0;
       matched[r] = 0;
@@ -494,8 +499,8 @@ export class SearchIndex {
     }
   }
 
-  /** Best k of the touched rows by total × words matched (ties: lower row), after the filter. */
-  private topRows(touched: number[], k: number, filter: ((row: number) => boolean) | undefined): SearchHit[] {
+  /** Best k of the touched rows by total × words matched (ties: lower row), after the filter; `words`: the query's. */
+  private topRows(touched: number[], k: number, filter: ((row: number) => boolean) | undefined, words: number): SearchHit[] {
     const best = new BestK(Math.min(k, touched.length));
     for (const row of touched) {
       const score = (this.total[row] as number) * ((this.matched[row] as number) + (this.borrowed[row] as number));
@@ -504,6 +509,6 @@ export class SearchIndex {
       best.push(score, row);
     }
     const { ids, scores } = best.take();
-    return Array.from(ids, (row, i) => ({ row, score: scores[i]! }));
+    return Array.from(ids, (row, i) => ({ row, score: scores[i]!, coverage: Math.min(1, ((this.matched[row] as number) + (this.borrowed[row] as number)) / words) }));
   }
 }

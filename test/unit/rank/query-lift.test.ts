@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContentModel } from '../../../src/models/content/content-model';
 import { HybridScorer } from '../../../src/rank/hybrid-scorer';
 import { DEFAULT_NEW_ITEM_BRIDGE } from '../../../src/rank/new-item-bridge';
-import { expandQueries } from '../../../src/rank/query-evidence';
+import { evidentMatches, expandQueries } from '../../../src/rank/query-evidence';
 
 // combine() reads only the parts it is given.
 const scorer = new HybridScorer({} as ContentModel, null);
@@ -24,7 +24,7 @@ describe('query lift', () => {
   });
 
   it("a search's best matches share its weight in the history, and every match is lifted by its lexical share × recency", () => {
-    const matches = [{ row: 4, lexical: 1 }, { row: 2, lexical: 0.5 }, { row: 0, lexical: 0.5 }];
+    const matches = [{ row: 4, lexical: 1, rank: 0 }, { row: 2, lexical: 0.5, rank: 1 }, { row: 0, lexical: 0.5, rank: 2 }];
     const { history, boost } = expandQueries({ items: new Map([[1, 1]]), queries: [{ query: 'q', weight: 3, recency: 0.5 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
     expect([...history.items]).toEqual([[1, 1], [4, 2], [2, 1]]);
     expect([...boost!]).toEqual([[4, 5], [2, 2.5], [0, 2.5]]);
@@ -34,5 +34,21 @@ describe('query lift', () => {
     const none = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 0, recency: 1 }] }, { matches: () => matches }, { hits: 2, boost: 10 });
     expect(none.history.items.size).toBe(0);
     expect(none.boost!.get(4)).toBe(10);
+  });
+
+  it('evidence of a search: the hits that hold most of its words, and those holding some on their shelf; with none that holds it, nothing', () => {
+    // Rows 4 and 7 hold both words of a two-word query; 2, 0 and 9 one each. Row 2 sits on row 4's shelf (1), 0 and 9 elsewhere (an Arduino "shield" for "face shield").
+    const shelf = new Map([[4, 1], [7, -1], [2, 1], [0, 2], [9, -1]]);
+    const hits = [{ row: 4, score: 8, coverage: 1 }, { row: 2, score: 4, coverage: 0.5 }, { row: 0, score: 4, coverage: 0.5 }, { row: 7, score: 2, coverage: 1 }, { row: 9, score: 1, coverage: 0.5 }];
+    expect(evidentMatches(hits, (row) => shelf.get(row)!)).toEqual([{ row: 4, lexical: 1, rank: 0 }, { row: 2, lexical: 0.5, rank: 1 }, { row: 7, lexical: 0.25, rank: 3 }]);
+    // Two of three words hold the query.
+    expect(evidentMatches([{ row: 5, score: 3, coverage: 2 / 3 }, { row: 0, score: 2, coverage: 1 / 3 }], (row) => shelf.get(row) ?? -1)).toEqual([{ row: 5, lexical: 1, rank: 0 }]);
+    // No hit holds the query ("safety glasses" in a store without them): nothing is evidence, so nothing joins, gains a gate or a lift.
+    const none = evidentMatches(hits.filter((h) => h.coverage < 1), (row) => shelf.get(row)!);
+    expect(none).toEqual([]);
+    const expanded = expandQueries({ items: new Map([[1, 1]]), queries: [{ query: 'q', weight: 3, recency: 1 }] }, { matches: () => none }, { hits: 2, boost: 10, gate: 8 });
+    expect([...expanded.history.items]).toEqual([[1, 1]]);
+    expect(expanded.boost).toBeNull();
+    expect(expanded.gate).toBeNull();
   });
 });

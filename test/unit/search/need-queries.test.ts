@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../../src/shared/types';
 import { SearchIndex } from '../../../src/search';
@@ -31,6 +32,34 @@ describe('a query of stopwords only', () => {
       expect(expanded.boost, query).toBeNull();
       expect(expanded.gate, query).toBeNull();
     }
+  });
+});
+
+describe('coverage: the share of the query words a hit holds', () => {
+  // The demo's catalog (4,385 items): its face masks sit under "Face Masks & Shields", its Arduino shields elsewhere.
+  const demo = readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+  const demoIndex = SearchIndex.build(demo);
+
+  it('is 1 for a hit of every word and ½ for one word of two; one word of "face shield" is no evidence', () => {
+    const items = demo;
+    const index = demoIndex;
+    const hits = index.search('face shield', { k: 1000 });
+    const whole = hits.filter((h) => h.coverage === 1).map((h) => items[h.row]!);
+    expect(whole.length).toBeGreaterThan(0);
+    for (const item of whole) expect(`${item.title} ${item.category?.join(' ')}`).toMatch(/face/i);
+    for (const item of whole) expect(`${item.title} ${item.category?.join(' ')}`).toMatch(/shield/i);
+    const halves = hits.filter((h) => h.coverage === 0.5).map((h) => items[h.row]!);
+    expect(halves.some((item) => /arduino/i.test(item.title))).toBe(true);
+    for (const h of hits) expect(h.coverage === 1 || h.coverage === 0.5).toBe(true);
+    // Evidence of the search: the hits that hold both words, and one-word hits on their shelves (none here: the masks' shelves name both words).
+    const evidence = searchIndexEvidence(() => index, () => true);
+    const { gate } = expandQueries({ items: new Map(), queries: [{ query: 'face shield', weight: 0.5, recency: 1 }] }, evidence);
+    const evident = [...gate!.keys()].map((row) => items[row]!);
+    expect(evident.length).toBeGreaterThanOrEqual(whole.length);
+    expect(evident.filter((item) => /arduino/i.test(item.title))).toEqual([]);
+    expect(evident.every((item) => /face masks/i.test(item.category?.join(' ') ?? ''))).toBe(true);
+    // "safety glasses": no item holds both words, so the search is no evidence at all.
+    expect(expandQueries({ items: new Map(), queries: [{ query: 'safety glasses', weight: 0.5, recency: 1 }] }, evidence).gate).toBeNull();
   });
 });
 

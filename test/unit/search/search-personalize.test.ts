@@ -68,7 +68,7 @@ describe('personalize', () => {
     const favourite = rows[rows.length - 1] as number;
     const scores = (r: number[]) => Float32Array.from(r, (row) => (row === favourite ? 1e6 : row === rows[0] ? Number.NaN : -5));
     const ranked = personalize(lexical, scores, 0.6);
-    expect((ranked[0] as SearchHit).row).toBe(favourite);
+    expect(ranked[0]!.row).toBe(favourite);
   });
 
   it('rejects a weight outside [0, 1] and an interest of the wrong length', () => {
