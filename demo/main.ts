@@ -127,8 +127,8 @@ async function main(): Promise<void> {
   async function showHome(query = ''): Promise<void> {
     const results = query
       ? (await rec.search(query, { k: 48 })).map((r) => r.item)
-      : // A browsing grid: what the shopper viewed may come back, and no leaf category fills more than a row.
-        (await rec.recommend({ k: 24, exclude: [], maxPerCategory: 4 })).map((r) => r.item);
+      : // A browsing grid: what the shopper viewed may come back (not what is in the cart or bought), and no leaf category fills more than a row.
+        (await rec.recommend({ k: 24, exclude: ['carted', 'purchased'], maxPerCategory: 4 })).map((r) => r.item);
     content.replaceChildren(
       el('h2', { className: 'section', text: query ? `${results.length} results for “${query}”` : rec.status().events ? 'Picked for you' : rec.status().model.coveredItems > 0 ? 'Popular now' : 'Our catalog' }),
       el('div', { className: 'grid' }, ...results.map((item) => card(item))),
