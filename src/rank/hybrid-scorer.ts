@@ -248,7 +248,7 @@ export class HybridScorer {
 /**
  * What one unit of query lift is worth in these scores: 'range', the spread of the scores over the
  * matched rows; 'sd', one standard deviation (standardised scores) or the best raw cosine (no
- * collaborative model). A flat or single match falls back to 'sd'.
+ * collaborative model; 1 when every score is 0). A flat or single match falls back to 'sd'.
  */
 function liftScale(scores: Float32Array, matched: ReadonlyMap<number, number>, lift: 'sd' | 'range', raw: boolean): number {
   if (lift === 'range') {
@@ -265,7 +265,9 @@ function liftScale(scores: Float32Array, matched: ReadonlyMap<number, number>, l
   if (!raw) return 1;
   let best = 0;
   for (const v of scores) if (v > best) best = v;
-  return best;
+  // A history that scores nothing (a first visit, a search as the page's context): cosines lie in
+  // [0, 1], so a unit of 1 still puts the matches first, ordered by their lexical share.
+  return best > 0 ? best : 1;
 }
 
 /** The standardised known-row scores the bridge carries over: the blend with (1 − carryText) of its text part taken out. */

@@ -4,11 +4,14 @@ import { recencyWeight } from './recency';
 /**
  * How strongly each kind of event says "I want things like this", when the model pack does not
  * carry its own (manifest `ranking.eventWeights`, src/rank/ranking-settings.ts). The search weight
- * is tuned per store on the `intent` protocol's validation users (seed 42: 0 on office, 0.5 on
- * scientific; this default is the latter); view, cart and purchase are hand-set and stay so, since
- * no store data the project has carries more than one item event type to tune them on.
+ * (how much a search's best matches join the history, as if looked at) is tuned per store on the
+ * `intent` protocol's validation users: since a search counts only through the matches that hold
+ * it (query-evidence.ts), both office and scientific chose 0 at seeds 42, 43 and 44 (scientific
+ * chose 0.5 before), so a search steers through its matches' gate and lift alone. View, cart and
+ * purchase are hand-set and stay so, since no store data the project has carries more than one
+ * item event type to tune them on.
  */
-export const EVENT_WEIGHTS: Readonly<Record<EventType, number>> = { view: 1, cart: 3, purchase: 5, search: 0.5 };
+export const EVENT_WEIGHTS: Readonly<Record<EventType, number>> = { view: 1, cart: 3, purchase: 5, search: 0 };
 
 /**
  * An event's weight halves every this many newer distinct items (recency by order, not wall-clock),
