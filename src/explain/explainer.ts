@@ -40,11 +40,16 @@ export class Explainer {
   private async influences(history: WeightedHistory, events: readonly StoredEvent[], targets: readonly number[]): Promise<Influences[]> {
     await this.relatedness?.prepare();
     const itemUnits = [...history.items.keys()];
-    const searchUnits = history.queries.map((q) => q.query);
+    // One unit per query, however often it was searched (a shopper searching "digital caliper" again
+    // to open each result): left out together, so its influence is not split among its repeats and
+    // the reason never names it twice. Worded as last typed.
+    const normalised = (query: string) => query.trim().toLowerCase();
+    const lastTyped = new Map(history.queries.map((q) => [normalised(q.query), q.query]));
+    const searchUnits = [...lastTyped.keys()];
     // History 0 is the whole history; history 1 + u leaves unit u out (items first, then searches).
     const reduced: WeightedHistory[] = [
       ...itemUnits.map((row) => ({ items: new Map([...history.items].filter(([r]) => r !== row)), queries: history.queries })),
-      ...history.queries.map((_, j) => ({ items: history.items, queries: history.queries.filter((__, k) => k !== j) })),
+      ...searchUnits.map((unit) => ({ items: history.items, queries: history.queries.filter((q) => normalised(q.query) !== unit) })),
     ];
     const scores = await this.scorer().scoreHistories([history, ...reduced]);
 
@@ -65,7 +70,7 @@ export class Explainer {
           event: strongest.get(row) ?? 'view',
           influence: drop(i),
         })),
-        ...searchUnits.map((query, j): Evidence => ({ kind: 'search', query, influence: drop(itemUnits.length + j) })),
+        ...searchUnits.map((unit, j): Evidence => ({ kind: 'search', query: lastTyped.get(unit)!, influence: drop(itemUnits.length + j) })),
       ];
       return { target, score: scores[0]![target]!, all };
     });

@@ -1,5 +1,5 @@
 import { describeEvidence, shortTitle } from '../explain/template-reason';
-import type { Explanation, SharedAttribute } from '../shared/types';
+import type { Evidence, Explanation, SharedAttribute } from '../shared/types';
 
 /** How much one line of the why? view counted, in words (never a number). */
 export type WhyStrength = 'Strongest reason' | 'Also' | 'Weaker';
@@ -21,6 +21,21 @@ function sharedText(shared: SharedAttribute, title: string | undefined): string 
 }
 
 /**
+ * One line per thing the shopper did: the same query searched again (a shopper who searched
+ * "digital caliper" five times to open five results) or the same item viewed and then carted
+ * counts once, with the influence of all its events and the words of its strongest one.
+ */
+function mergeRepeats(evidence: readonly Evidence[]): Evidence[] {
+  const merged = new Map<string, Evidence>();
+  for (const e of evidence) {
+    const key = e.kind === 'search' ? `search:${e.query.trim().toLowerCase()}` : `item:${e.itemId}`;
+    const first = merged.get(key);
+    merged.set(key, first ? { ...first, influence: first.influence + e.influence } : e);
+  }
+  return [...merged.values()].sort((a, b) => b.influence - a.influence);
+}
+
+/**
  * The why? view of an explanation in plain words: the history piece that counted most, then the
  * others that counted nearly as much ("also") with what the item shares with that history, then
  * those that counted less ("weaker"). No raw scores. With no history behind the item, its
@@ -28,7 +43,7 @@ function sharedText(shared: SharedAttribute, title: string | undefined): string 
  * @example whyLines(await rec.explain(id)).map((l) => `${l.strength ?? ''} ${l.text}`)
  */
 export function whyLines(explanation: Explanation): WhyLine[] {
-  const evidence = explanation.evidence.filter((e) => e.influence > 0).slice(0, MAX_EVIDENCE);
+  const evidence = mergeRepeats(explanation.evidence.filter((e) => e.influence > 0)).slice(0, MAX_EVIDENCE);
   const strongest = evidence[0]?.influence ?? 0;
   const lines: WhyLine[] = evidence.map((e, i) => ({
     strength: i === 0 ? 'Strongest reason' : e.influence / strongest > ALSO_SHARE ? 'Also' : 'Weaker',

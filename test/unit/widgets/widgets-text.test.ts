@@ -67,6 +67,24 @@ describe('whyLines', () => {
     expect(lines.filter((l) => l.text.startsWith('Same brand'))).toHaveLength(2);
   });
 
+  it('says each thing the shopper did once: a query searched five times, an item viewed then carted', () => {
+    const lines = whyLines({
+      ...base,
+      evidence: [
+        { kind: 'item', itemId: 'M1', title: micrometer.title, event: 'view', influence: 0.3 },
+        { kind: 'search', query: 'digital caliper', influence: 0.1 },
+        { kind: 'item', itemId: 'C 1/2', title: caliper.title, event: 'cart', influence: 0.2 },
+        ...Array.from({ length: 4 }, () => ({ kind: 'search' as const, query: 'Digital caliper ', influence: 0.05 })),
+        { kind: 'item', itemId: 'C 1/2', title: caliper.title, event: 'view', influence: 0.15 },
+      ],
+    });
+    expect(lines).toEqual([
+      { strength: 'Strongest reason', text: 'you added “Digital Caliper 150 mm” to your cart.' },
+      { strength: 'Also', text: 'you viewed “Outside Micrometer”.' },
+      { strength: 'Also', text: 'you searched for “digital caliper”.' },
+    ]);
+  });
+
   it('without history, says the reason itself', () => {
     expect(whyLines(base)).toEqual([{ strength: null, text: base.reason }]);
   });

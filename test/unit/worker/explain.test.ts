@@ -45,6 +45,24 @@ describe('explain()', () => {
     await engine.forget();
   });
 
+  it('a query searched again is one piece of evidence, worded as last typed, and the reason names it once', async () => {
+    await engine.forget();
+    const tape = items.find((i) => i.category?.[0]?.endsWith('Duct Tape'))!;
+    await engine.track({ type: 'view', itemId: tape.id });
+    // A shopper searching again to open each result.
+    for (const query of ['pla filament', 'PLA filament ', 'pla filament', 'PLA Filament']) await engine.track({ type: 'search', query });
+    const recs = await engine.recommend({ k: 5, explain: true });
+    const searched = recs.filter((r) => r.evidence!.some((e) => e.kind === 'search'));
+    expect(searched.length).toBeGreaterThan(0);
+    for (const rec of recs) {
+      const searches = rec.evidence!.filter((e) => e.kind === 'search');
+      expect(searches.length).toBeLessThanOrEqual(1);
+      if (searches[0]?.kind === 'search') expect(searches[0].query).toBe('PLA Filament');
+      expect(rec.reason!.match(/searched for/gi)?.length ?? 0).toBeLessThanOrEqual(1);
+    }
+    await engine.forget();
+  });
+
   it('faithfulness: leaving out the top evidence item lowers the score far more often than a random history item', async () => {
     const r = rng(7);
     let topLowers = 0;
