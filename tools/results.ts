@@ -31,8 +31,8 @@ const BASELINES = ['popular', 'itemknn', 'ease'];
 const SEEDS = [42, 43, 44];
 
 /**
- * One table per set and protocol that has a plain run (`seedS-DATA-PROTOCOL.jsonl`) for every
- * seed of SEEDS: the headline metric of each model run at every seed, per seed and as the mean,
+ * One table per set and protocol (and per run variant: `seedS-DATA-PROTOCOL-VARIANT.jsonl`) run at
+ * every seed of SEEDS: the headline metric of each model run at every seed, per seed and as the mean,
  * and the shipped model's gain over the best baseline of the same run.
  */
 function threeSeeds(files: Map<string, Line[]>): string | null {
@@ -57,9 +57,11 @@ function threeSeeds(files: Map<string, Line[]>): string | null {
       return shipped === undefined || !Number.isFinite(best) ? null : shipped / best - 1;
     });
     if (gains.every((g) => g !== null)) rows.push(`| ${headline.shipped} over the best of ${BASELINES.join(', ')} | ${gains.map((g) => `${(100 * g!).toFixed(1)}%`).join(' | ')} | ${(100 * mean(gains as number[])).toFixed(1)}% |`);
-    sections.push(`### ${runs[0]![0]!.dataset} · ${protocol} · ${headline.metric}\n\n| model | ${SEEDS.map((s) => `seed ${s}`).join(' | ')} | mean |\n|---|${SEEDS.map(() => '---').join('|')}|---|\n${rows.join('\n')}`);
+    // A variant's file name goes on past the protocol (seed42-office-strong-spread: 'spread').
+    const variant = set.slice(`${runs[0]![0]!.dataset}-${protocol}`.length).replace(/^-/, '');
+    sections.push(`### ${runs[0]![0]!.dataset} · ${protocol}${variant ? ` · ${variant} runs` : ''} · ${headline.metric}\n\n| model | ${SEEDS.map((s) => `seed ${s}`).join(' | ')} | mean |\n|---|${SEEDS.map(() => '---').join('|')}|---|\n${rows.join('\n')}`);
   }
-  return sections.length > 0 ? `## Three seeds\n\nThe plain runs (\`seedS-DATA-PROTOCOL.jsonl\`) of every set and protocol run at seeds ${SEEDS.join(', ')}; each run's own tables follow.\n\n${sections.join('\n\n')}` : null;
+  return sections.length > 0 ? `## Three seeds\n\nThe runs of every set and protocol (\`seedS-DATA-PROTOCOL.jsonl\`, and each variant's \`seedS-DATA-PROTOCOL-VARIANT.jsonl\`) made at seeds ${SEEDS.join(', ')}; each run's own tables follow.\n\n${sections.join('\n\n')}` : null;
 }
 
 function main(): void {
