@@ -23,9 +23,9 @@ export interface QueryEvidence {
  * list while the history orders it, and older searches fade; the query's `hits` best matches join
  * the history as if the shopper had looked at them, sharing the search event's weight (each by its
  * lexical share), so a search counts in the history like one viewed item of that weight, not ten.
- * Between what the `intent` protocol chose on office's and scientific's validation users (seed
- * 42: gate 32 on both, boost 2 and 1 in 'range' units, search weight 0 and 0.5; the best NDCG@10
- * with query_precision@12 ≥ 0.8).
+ * Between what the `intent` protocol chose on office's and scientific's validation users (the
+ * best NDCG@10 with query_precision@12 ≥ 0.8; seed 42: gate 32 on both, boost 2 and 1 in 'range'
+ * units; search weight 0 on both at seeds 42–44, profile-weights.ts).
  */
 export const QUERY_EVIDENCE: QueryEvidenceSettings = { hits: 10, boost: 1.5, lift: 'range', gate: 32 };
 
