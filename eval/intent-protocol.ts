@@ -7,7 +7,7 @@ import { csrFromRows } from '../src/util/csr';
 import { rngFor } from '../src/util/random';
 import { hitRateAt, ndcgAt, topK } from '../src/util/ranking-metrics';
 import { EngineEvalModel } from './adapters/localrec-eval-model';
-import { QUERY_EVIDENCE, type QueryEvidenceSettings } from '../src/rank/query-evidence';
+import { evidentRows, QUERY_EVIDENCE, type QueryEvidenceSettings } from '../src/rank/query-evidence';
 import type { Dataset } from './dataset';
 import type { EvalRecord } from './run-protocol';
 import { catalogLeaves, catalogQueryMaker, looRanking, SEARCH_CANDIDATES } from './search-protocol';
@@ -110,7 +110,7 @@ export async function runIntentProtocol(options: { data: Dataset; seed: number }
         // search(): lexical hits (the input masked) re-ranked with the history's interest, then the rest.
         const hits = index.search(query, { k: SEARCH_CANDIDATES, filter: (row) => !blocked[row] });
         const interest = historyScores[b]!;
-        const search = personalize(hits, (rows) => rows.map((row) => interest[row]!), DEFAULT_PERSONALIZE_WEIGHT).map((h) => h.row).slice(0, PRECISION_DEPTH);
+        const search = personalize(hits, (rows) => rows.map((row) => interest[row]!), DEFAULT_PERSONALIZE_WEIGHT, evidentRows(hits, index)).map((h) => h.row).slice(0, PRECISION_DEPTH);
         const listed = new Set(search);
         for (let i = 0; i < cols && search.length < PRECISION_DEPTH; i++) {
           const row = tieOrder[i]!;

@@ -4,6 +4,7 @@ import { catalogLeaves, leafCategory } from '../src/catalog/category-names';
 export { catalogLeaves, leafCategory };
 import { tokenize } from '../src/features/tokenize';
 import { personalize } from '../src/search/personalize';
+import { evidentRows } from '../src/rank/query-evidence';
 import { DEFAULT_BOOSTS } from '../src/search/index-layout';
 import { SearchIndex, type SearchHit } from '../src/search/search-index';
 import { csrFromRows } from '../src/util/csr';
@@ -203,7 +204,7 @@ export async function runSearchProtocol(options: SearchProtocolOptions): Promise
         const offset = b * cols;
         const interest = (rows: number[]): number[] => rows.map((r) => scores[offset + r] as number);
         weights.forEach((w, wi) => {
-          const ranked = w === 0 ? candidates.map((h) => h.row) : personalize(candidates, interest, w).map((h) => h.row);
+          const ranked = w === 0 ? candidates.map((h) => h.row) : personalize(candidates, interest, w, evidentRows(candidates, index)).map((h) => h.row);
           const top = topWithFill(ranked);
           hr[wi]! += hitRateAt(top, targets, DEPTH);
           ndcg[wi]! += ndcgAt(top, targets, DEPTH);

@@ -82,6 +82,11 @@ export function evidentMatches(hits: readonly SearchHit[], shelfOf: (row: number
   return evident;
 }
 
+/** The rows of `hits` that are evidence of their query (evidentMatches), for search() to list first. */
+export function evidentRows(hits: readonly SearchHit[], index: Pick<SearchIndex, 'shelfOf'>): Set<number> {
+  return new Set(evidentMatches(hits, (row) => index.shelfOf(row)).map((m) => m.row));
+}
+
 /** A query's matches considered (lifted): as many as the `search` protocol re-ranks. */
 export const QUERY_MATCHES = 1000;
 

@@ -4,7 +4,7 @@ import type { SearchHit } from './search-index';
 /** A search result re-ranked for this shopper. */
 export interface PersonalizedHit {
   row: number;
-  /** (1 − weight)·lexical + weight·interest. */
+  /** (1 − weight)·lexical + weight·interest, plus 1 for a hit in personalize()'s `first`. */
   score: number;
   /** Lexical score over the best lexical score of the list: (0, 1]. */
   lexical: number;
@@ -33,13 +33,16 @@ export const DEFAULT_PERSONALIZE_WEIGHT = 0.35;
  * (1 − weight)·lexical + weight·interest, and sorted by the blend (ties keep lexical order).
  * Only the given results are re-ranked, so nothing that did not match the query comes in.
  * `weight` 0 returns the lexical order; it should be tuned on held-out searches, not hand-set.
+ * Rows in `first` (the hits that hold the query: query-evidence.ts evidentMatches) gain 1 and so
+ * come before the rest whatever the interest: a shopper's taste never lifts a one-word match of
+ * "face shield" (an Arduino shield) above the face masks.
  *
  * @example
  * const hits = index.search(query, { k: 200 });
  * const top = personalize(hits, (rows) => rows.map((r) => profileScores[r]), DEFAULT_PERSONALIZE_WEIGHT).slice(0, 12);
  * @throws LocalrecError INVALID_ARGUMENT when `weight` is not in [0, 1] or `interest` returns the wrong number of scores.
  */
-export function personalize(lexical: readonly Pick<SearchHit, 'row' | 'score'>[], interest: InterestScores, weight: number): PersonalizedHit[] {
+export function personalize(lexical: readonly Pick<SearchHit, 'row' | 'score'>[], interest: InterestScores, weight: number, first?: ReadonlySet<number>): PersonalizedHit[] {
   if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
     throw new LocalrecError('INVALID_ARGUMENT', 'weight must be a number from 0 to 1.', { weight: describeValue(weight) });
   }
@@ -76,7 +79,8 @@ export function personalize(lexical: readonly Pick<SearchHit, 'row' | 'score'>[]
   const out: (PersonalizedHit & { at: number })[] = lexical.map((hit, i) => {
     const lex = maxLexical > 0 ? hit.score / maxLexical : 0;
     const int = scaled[i] as number;
-    return { row: hit.row, score: (1 - weight) * lex + weight * int, lexical: lex, interest: int, at: i };
+    // A hit that holds the query gains 1, more than any blend of the rest can reach.
+    return { row: hit.row, score: (1 - weight) * lex + weight * int + (first?.has(hit.row) ? 1 : 0), lexical: lex, interest: int, at: i };
   });
   out.sort((a, b) => b.score - a.score || a.at - b.at);
   return out.map(({ row, score, lexical: lex, interest: int }) => ({ row, score, lexical: lex, interest: int }));

@@ -18,6 +18,7 @@ import { rankingReport } from '../rank/ranking-settings';
 import { titleKey } from '../catalog/normalize-catalog';
 import { generatorVerdict, newItemParts } from '../rank/new-item-bridge';
 import { DEFAULT_PERSONALIZE_WEIGHT, personalize } from '../search';
+import { evidentRows } from '../rank/query-evidence';
 import { checkContext, checkIntegrityOptions, checkK, checkOptions, checkReasonTuning, excludedEventTypes } from './check-arguments';
 import { checkMerchantRules } from '../rank/check-rules';
 import { allowedRow, arrangeHits, rankWithRules, type RuledList, type RuleSources } from '../rank/apply-rules';
@@ -287,7 +288,8 @@ export class Engine implements Recommender {
         interest = Float32Array.from(rows, (row) => all[row]!);
       }
     }
-    const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT);
+    // The hits that hold the query come first, whatever the shopper's taste (query-evidence.ts).
+    const ranked = personalize(hits, () => interest, DEFAULT_PERSONALIZE_WEIGHT, evidentRows(hits, state.searchIndex));
     const hitOf = new Map(ranked.map((hit) => [hit.row, hit]));
     const list = arrangeHits(ranked, k, rules, this.ruleSources(state));
     if (options.track === true) await this.track({ type: 'search', query });

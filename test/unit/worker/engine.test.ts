@@ -237,3 +237,24 @@ describe('recommend(): the merchant’s rules', () => {
     engine.dispose();
   });
 });
+
+describe('search(): the hits that hold the query come first, whatever the shopper likes', () => {
+  it('after browsing Arduino boards, "face shield" lists the face masks before any Arduino shield', async () => {
+    const { readFileSync } = await import('node:fs');
+    const demo = readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+    const store = await Engine.create({ catalog: demo, backend: 'wasm', dbName: 'search-first', maxEvents: 20, persist: false });
+    try {
+      for (const item of demo.filter((i) => /arduino/i.test(i.title) && /shield/i.test(i.title)).slice(0, 3)) await store.track({ type: 'view', itemId: item.id });
+      const results = (await store.search('face shield', { k: 12 })).map((r) => r.item);
+      const holds = (item: Item) => /\bface\b/i.test(`${item.title} ${item.category?.join(' ')}`) && /\bshields?\b/i.test(`${item.title} ${item.category?.join(' ')}`);
+      const wholes = results.filter(holds).length;
+      expect(wholes, results.map((i) => `${i.title} / ${i.category?.join(" ")}`).join("\n")).toBeGreaterThanOrEqual(4);
+      // Every whole match before the first item that holds one word only.
+      expect(results.slice(0, wholes).every(holds), results.map((i) => i.title).join('\n')).toBe(true);
+      // The shopper's taste still orders what follows: an Arduino shield leads the one-word matches.
+      expect(results.slice(wholes).some((item) => /arduino/i.test(item.title))).toBe(true);
+    } finally {
+      store.dispose();
+    }
+  });
+});
