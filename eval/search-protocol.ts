@@ -203,8 +203,10 @@ export async function runSearchProtocol(options: SearchProtocolOptions): Promise
         const targets = new Set(pass.heldOut.targets[u]);
         const offset = b * cols;
         const interest = (rows: number[]): number[] => rows.map((r) => scores[offset + r] as number);
+        // The hits that hold the query, listed first as search() lists them: once per user, not per weight tried.
+        const first = evidentRows(candidates, index);
         weights.forEach((w, wi) => {
-          const ranked = w === 0 ? candidates.map((h) => h.row) : personalize(candidates, interest, w, evidentRows(candidates, index)).map((h) => h.row);
+          const ranked = w === 0 ? candidates.map((h) => h.row) : personalize(candidates, interest, w, first).map((h) => h.row);
           const top = topWithFill(ranked);
           hr[wi]! += hitRateAt(top, targets, DEPTH);
           ndcg[wi]! += ndcgAt(top, targets, DEPTH);
