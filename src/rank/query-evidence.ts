@@ -4,8 +4,8 @@ import type { WeightedHistory } from './profile-weights';
 /**
  * How a search event becomes evidence: through what the query matches in the catalog (the search
  * index's hits), never through its words' hashed dimensions, which collide with unrelated items.
- * Only a match of most of the query's words counts, or of some of them on the shelf of such a
- * match (evidentMatches): after a search for "face shield", an Arduino motor shield matches one
+ * Only a match of most of the query's words counts, or of some of them on a shelf the query names
+ * that holds such a match (evidentMatches): after a search for "face shield", an Arduino motor shield matches one
  * word of two on another shelf and is no evidence of the need. A query that matches nothing that
  * way adds nothing.
  */
@@ -63,12 +63,15 @@ export const WHOLE_MATCH_COVERAGE = 0.5;
 
 /**
  * The search hits that are evidence of what the shopper asked for: those that hold the query
- * (WHOLE_MATCH_COVERAGE), and those that hold some of its words on the shelf (the exact category
- * path) of one that holds it. A match of one word of "face shield" or "safety glasses" elsewhere
- * (an Arduino shield, a dial indicator's "white face", a magnifier's glasses, anti-slip safety
- * tape) is what the shopper did not ask for; lifted, it filled "Recommended for you" once the
- * whole matches ran out. With no hit that holds the query, nothing is evidence. `lexical` is
- * relative to the best hit.
+ * (WHOLE_MATCH_COVERAGE), and those that hold some of its words on a shelf (the exact category
+ * path) that both holds such a match and is named by a query word (SearchHit.namesShelf): latex
+ * exam gloves, under "Exam Gloves", for "nitrile gloves". A match of one word of "face shield" or
+ * "safety glasses" elsewhere (an Arduino shield, a dial indicator's "white face", a magnifier's
+ * glasses, anti-slip safety tape) is what the shopper did not ask for; lifted, it filled
+ * "Recommended for you" once the whole matches ran out. Nor is a "digital" pH meter evidence of
+ * "digital multimeter" because one pH meter's title says "multimeter": its shelf, "pH Meters",
+ * names nothing the shopper asked for, and it was listed above the store's one real multimeter.
+ * With no hit that holds the query, nothing is evidence. `lexical` is relative to the best hit.
  */
 export function evidentMatches(hits: readonly SearchHit[], shelfOf: (row: number) => number): QueryMatch[] {
   const best = hits[0]?.score ?? 0;
@@ -77,7 +80,7 @@ export function evidentMatches(hits: readonly SearchHit[], shelfOf: (row: number
   for (const h of hits) if (h.coverage > WHOLE_MATCH_COVERAGE && shelfOf(h.row) >= 0) shelves.add(shelfOf(h.row));
   const evident: QueryMatch[] = [];
   hits.forEach((h, rank) => {
-    if (h.coverage > WHOLE_MATCH_COVERAGE || shelves.has(shelfOf(h.row))) evident.push({ row: h.row, lexical: h.score / best, rank });
+    if (h.coverage > WHOLE_MATCH_COVERAGE || (h.namesShelf && shelves.has(shelfOf(h.row)))) evident.push({ row: h.row, lexical: h.score / best, rank });
   });
   return evident;
 }

@@ -15,6 +15,12 @@ export interface SearchHit {
    * neighbours lend counted too): 1 when it matches every word, ½ for one word of two.
    */
   coverage: number;
+  /**
+   * Whether the row's category path itself holds one of the query's words (an exam glove's "Exam
+   * Gloves" for "nitrile gloves"), not only its title, brand or description (a pH meter's
+   * "HM Digital" for "digital multimeter"): a shelf the query names (evidentMatches).
+   */
+  namesShelf: boolean;
 }
 
 /** One query against the index (the public SearchOptions are the worker's, in shared/types.ts). */

@@ -7,6 +7,9 @@ import { BM25, DEFAULT_BOOSTS, FIELD_BITS, FIELD_MASK, grow, MAX_TF, NF, PREFIX_
 
 export type { IndexQuery, SearchHit, SearchIndexOptions };
 
+/** The category path's field (SEARCH_FIELDS): a query word found there names the row's shelf. */
+const CATEGORY_FIELD = SEARCH_FIELDS.indexOf('category');
+
 /** One way a query word matches an indexed word: the word's id, a weight and the IDF to score it with. */
 interface Expansion {
   term: number;
@@ -69,6 +72,8 @@ export class SearchIndex {
   private wordMask = new Uint32Array(0);
   /** Per row: query words credited from its category (CATEGORY_SHARE each). */
   private borrowed = new Float32Array(0);
+  /** Per row: 1 when a query word matched in its category path (SearchHit.namesShelf). */
+  private inCategory = new Uint8Array(0);
   /** Per word: the last item that counted it in `df` (while adding). */
   private stamp = new Int32Array(0);
   private stampValue = 0;
@@ -237,6 +242,7 @@ export class SearchIndex {
     this.matched = grow(this.matched, n);
     this.wordMask = grow(this.wordMask, n);
     this.borrowed = grow(this.borrowed, n);
+    this.inCategory = grow(this.inCategory, n);
   }
 
   /** Sorted spelling order and length groups of the live words, for prefix and typo expansion. */
@@ -435,13 +441,14 @@ export class SearchIndex {
       matched[r] = 0;
       wordMask[r] = 0;
       this.borrowed[r] = 0;
+      this.inCategory[r] = 0;
     }
     return top;
   }
 
   /** Scores one query word's expansions: each row's best expansion goes into `best`; returns the rows. */
   private scoreExpansions(expansions: readonly Expansion[], avgLen: Float64Array): number[] {
-    const { best, live, fieldLen, boost } = this;
+    const { best, live, fieldLen, boost, inCategory } = this;
     const { k1, b, delta } = BM25;
     const wordRows: number[] = [];
     for (const { term, weight, idf } of expansions) {
@@ -467,6 +474,7 @@ export class SearchIndex {
         const tf = tfs[i] as number;
         const norm = 1 - b + (b * (fieldLen[key] as number)) / (avgLen[f] as number);
         sum += weight * idf * (boost[f] as number) * (delta + (tf * (k1 + 1)) / (tf + k1 * norm));
+        if (f === CATEGORY_FIELD) inCategory[r] = 1;
       }
     }
     return wordRows;
@@ -509,6 +517,6 @@ export class SearchIndex {
       best.push(score, row);
     }
     const { ids, scores } = best.take();
-    return Array.from(ids, (row, i) => ({ row, score: scores[i]!, coverage: Math.min(1, ((this.matched[row] as number) + (this.borrowed[row] as number)) / words) }));
+    return Array.from(ids, (row, i) => ({ row, score: scores[i]!, coverage: Math.min(1, ((this.matched[row] as number) + (this.borrowed[row] as number)) / words), namesShelf: this.inCategory[row] === 1 }));
   }
 }

@@ -61,6 +61,22 @@ describe('coverage: the share of the query words a hit holds', () => {
     // "safety glasses": no item holds both words, so the search is no evidence at all.
     expect(expandQueries({ items: new Map(), queries: [{ query: 'safety glasses', weight: 0.5, recency: 1 }] }, evidence).gate).toBeNull();
   });
+
+  it('a one-word hit is evidence on a shelf the query names ("Exam Gloves"), not on one that only holds a whole match ("pH Meters")', () => {
+    const evidence = searchIndexEvidence(() => demoIndex, () => true);
+    const evident = (query: string) => evidence.matches(query).map((m) => demo[m.row]!);
+    // Latex and vinyl exam gloves, under "… Exam Gloves", for "nitrile gloves".
+    const gloves = evident('nitrile gloves');
+    expect(gloves.filter((item) => !/nitrile/i.test(item.title)).some((item) => /latex|vinyl/i.test(item.title))).toBe(true);
+    for (const item of gloves) expect(item.category?.join(' ')).toMatch(/gloves/i);
+    // One pH meter's title says "Multimeter Tester"; the other pH meters hold only "digital" and
+    // are no evidence of "digital multimeter": every evident match holds both words.
+    const meters = evident('digital multimeter');
+    expect(meters.length).toBeGreaterThan(0);
+    for (const item of meters) expect(item.title).toMatch(/digital/i);
+    for (const item of meters) expect(item.title).toMatch(/multimeter/i);
+    expect(demoIndex.search('digital multimeter', { k: 1000 }).filter((h) => /pH Meters/.test(demo[h.row]!.category?.join(' ') ?? '')).length).toBeGreaterThan(meters.filter((item) => /pH/.test(item.title)).length);
+  });
 });
 
 describe('parseQuery: a need or keywords', () => {
