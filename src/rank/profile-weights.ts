@@ -26,9 +26,11 @@ export interface WeightedHistory {
   items: Map<number, number>;
   /**
    * Search queries, newest last: `weight` = the search event's weight × `recency`, the recency
-   * decay alone (absent: 1), which scales how far the query's matches are lifted.
+   * decay alone (absent: 1), which scales how far the query's matches are lifted; `after` = the
+   * catalog rows of the item events newer than the search (absent: none known), by which the
+   * query's gate ends once the shopper turns to something else (expandQueries).
    */
-  queries: { query: string; weight: number; recency?: number }[];
+  queries: { query: string; weight: number; recency?: number; after?: readonly number[] }[];
 }
 
 /**
@@ -46,6 +48,8 @@ export function weightHistory(
   const items = new Map<number, number>();
   const queries: WeightedHistory['queries'] = [];
   const newer = new Set<string>();
+  /** Catalog rows of the item events seen so far (newest first): the rows after each older search. */
+  const newerRows: number[] = [];
   const newerSearches = new Set<string>();
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
@@ -55,13 +59,14 @@ export function weightHistory(
     const recency = recencyWeight(age, halfLife);
     const weight = weights[event.type] * recency;
     if (event.type === 'search') {
-      if (event.query) queries.push({ query: event.query, weight, recency });
+      if (event.query) queries.push({ query: event.query, weight, recency, after: newerRows.slice() });
       if (query) newerSearches.add(query);
       continue;
     }
     if (id === undefined) continue;
-    newer.add(id);
     const row = rowOf(id);
+    if (row !== undefined && !newer.has(id)) newerRows.push(row);
+    newer.add(id);
     if (row !== undefined) items.set(row, (items.get(row) ?? 0) + weight);
   }
   queries.reverse(); // collected newest first

@@ -12,6 +12,12 @@ import type { WeightedHistory } from './profile-weights';
 export interface QueryEvidence {
   /** The query's matches that are evidence of it (evidentMatches), best first, `lexical` relative to the best match: (0, 1]. */
   matches(query: string): readonly QueryMatch[];
+  /**
+   * Whether `row` is among the query's hits at all (evident or not: what its results list holds),
+   * when known. A search's gate holds while every item the shopper touched since is one of them
+   * (expandQueries); without this, it holds whatever came after.
+   */
+  reached?(query: string, row: number): boolean;
   /** Matches taken into the history, the lift of a full match and its unit (default QUERY_EVIDENCE). */
   settings?: QueryEvidenceSettings;
 }
@@ -104,15 +110,19 @@ export function expandQueries(
   const boost = new Map<number, number>();
   const gate = new Map<number, number>();
   const gateSd = settings.gate ?? 0;
-  for (const { query, weight, recency = 1 } of history.queries) {
+  for (const { query, weight, recency = 1, after } of history.queries) {
     const matches = evidence.matches(query);
+    // The search comes first while the shopper is still on it: a view, cart or purchase since of
+    // an item its results do not hold (three microscopes after "digital multimeter") ends its
+    // gate, so the list follows them; its lift keeps fading with recency.
+    const current = !after || !evidence.reached || after.every((row) => evidence.reached!(query, row));
     const joining = matches.slice(0, settings.hits);
     const total = joining.reduce((sum, m) => sum + m.lexical, 0);
     if (weight > 0 && total > 0) for (const { row, lexical } of joining) items.set(row, (items.get(row) ?? 0) + (weight * lexical) / total);
     // The newest search lifts its matches fully; older ones less, as their recency has decayed.
     for (const { row, lexical } of matches) {
       boost.set(row, (boost.get(row) ?? 0) + settings.boost * lexical * recency);
-      if (gateSd > 0) gate.set(row, Math.max(gate.get(row) ?? 0, gateSd * recency));
+      if (gateSd > 0 && current) gate.set(row, Math.max(gate.get(row) ?? 0, gateSd * recency));
     }
   }
   return { history: { items, queries: [] }, boost: boost.size > 0 ? boost : null, gate: gate.size > 0 ? gate : null };
@@ -124,17 +134,20 @@ export function expandQueries(
  * cached per query.
  */
 export function searchIndexEvidence(index: () => SearchIndex, allowed: (row: number) => boolean): QueryEvidence {
-  const cache = new Map<string, QueryMatch[]>();
+  const cache = new Map<string, { matches: QueryMatch[]; hits: Set<number> }>();
+  const of = (query: string) => {
+    let entry = cache.get(query);
+    if (!entry) {
+      const searched = index();
+      const hits = searched.search(query, { k: QUERY_MATCHES, filter: allowed });
+      entry = { matches: evidentMatches(hits, (row) => searched.shelfOf(row)), hits: new Set(hits.map((h) => h.row)) };
+      if (cache.size >= 256) cache.clear();
+      cache.set(query, entry);
+    }
+    return entry;
+  };
   return {
-    matches(query) {
-      let matches = cache.get(query);
-      if (!matches) {
-        const searched = index();
-        matches = evidentMatches(searched.search(query, { k: QUERY_MATCHES, filter: allowed }), (row) => searched.shelfOf(row));
-        if (cache.size >= 256) cache.clear();
-        cache.set(query, matches);
-      }
-      return matches;
-    },
+    matches: (query) => of(query).matches,
+    reached: (query, row) => of(query).hits.has(row),
   };
 }

@@ -36,6 +36,24 @@ describe('query lift', () => {
     expect(none.boost!.get(4)).toBe(10);
   });
 
+  it('a search gates its matches while every item touched since is among its hits; one that is not ends the gate, the lift stays', () => {
+    const matches = [{ row: 4, lexical: 1, rank: 0 }, { row: 2, lexical: 0.5, rank: 1 }];
+    const hits = new Set([4, 2, 6]);
+    const evidence = { matches: () => matches, reached: (_query: string, row: number) => hits.has(row) };
+    const settings = { hits: 2, boost: 10, gate: 8 };
+    const gateAfter = (after?: number[]) => expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, ...(after ? { after } : {}) }] }, evidence, settings).gate;
+    expect([...gateAfter()!]).toEqual([[4, 8], [2, 8]]);
+    expect([...gateAfter([])!]).toEqual([[4, 8], [2, 8]]);
+    // Items among its hits (a result clicked, even a one-word hit): still on the search.
+    expect([...gateAfter([6, 4])!]).toEqual([[4, 8], [2, 8]]);
+    // One item elsewhere since: no gate, the lift as before.
+    expect(gateAfter([6, 9])).toBeNull();
+    const turned = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: [9] }] }, evidence, settings);
+    expect([...turned.boost!]).toEqual([[4, 10], [2, 5]]);
+    // Evidence that cannot tell its hits (no `reached`) keeps the gate.
+    expect([...expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: [9] }] }, { matches: () => matches }, settings).gate!]).toEqual([[4, 8], [2, 8]]);
+  });
+
   it('evidence of a search: the hits that hold most of its words, and those holding some on their shelf when the query names it; with none that holds it, nothing', () => {
     // Rows 4 and 7 hold both words of a two-word query; 2, 0 and 9 one each. Row 2 sits on row 4's shelf (1), 0 and 9 elsewhere (an Arduino "shield" for "face shield").
     const shelf = new Map([[4, 1], [7, -1], [2, 1], [0, 2], [9, -1], [3, 1]]);

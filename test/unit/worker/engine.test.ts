@@ -258,3 +258,32 @@ describe('search(): the hits that hold the query come first, whatever the shoppe
     }
   });
 });
+
+describe('recommend(): a search leads while the shopper stays on it', () => {
+  it('"digital multimeter" comes first, through a click on one of its results, and gives way once they turn to microscopes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const demo = readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+    const store = await Engine.create({ catalog: demo, backend: 'wasm', dbName: 'search-gives-way', maxEvents: 50, persist: false });
+    const multimeter = (item: Item) => /multimeter/i.test(item.title);
+    const microscope = (item: Item) => /microscope/i.test(`${item.title} ${item.category?.join(' ')}`);
+    const top = async () => (await store.recommend({ k: 6 })).map((r) => r.item);
+    const titles = (items: Item[]) => items.map((i) => i.title).join('\n');
+    try {
+      await store.track({ type: 'search', query: 'digital multimeter' });
+      const searched = await top();
+      expect(searched.slice(0, 4).every(multimeter), titles(searched)).toBe(true);
+      // A click on one of its results: still on the search.
+      const result = (await store.search('digital multimeter', { k: 3 }))[1]!.item;
+      await store.track({ type: 'view', itemId: result.id });
+      const clicked = await top();
+      expect(clicked.slice(0, 4).every(multimeter), titles(clicked)).toBe(true);
+      // Then three microscopes: the list follows them.
+      for (const item of demo.filter((i) => /^AmScope .*Microscope\b/.test(i.title)).slice(0, 3)) await store.track({ type: 'view', itemId: item.id });
+      const turned = await top();
+      expect(turned.filter(microscope).length, titles(turned)).toBeGreaterThanOrEqual(4);
+      expect(multimeter(turned[0]!), titles(turned)).toBe(false);
+    } finally {
+      store.dispose();
+    }
+  });
+});
