@@ -70,8 +70,11 @@ export const WHOLE_MATCH_COVERAGE = 0.5;
 /**
  * The search hits that are evidence of what the shopper asked for: those that hold the query
  * (WHOLE_MATCH_COVERAGE), and those that hold some of its words on a shelf (the exact category
- * path) that both holds such a match and is named by a query word (SearchHit.namesShelf): latex
- * exam gloves, under "Exam Gloves", for "nitrile gloves". A match of one word of "face shield" or
+ * path) that holds such a match, when a query word names the shelf (SearchHit.namesShelf: latex
+ * exam gloves, under "Exam Gloves", for "nitrile gloves") or the shelf is a bare label that
+ * cannot name anything (SearchHit.bareShelf: office's "category 8"; there the shelf is all a store
+ * says of its items).
+ * A match of one word of "face shield" or
  * "safety glasses" elsewhere (an Arduino shield, a dial indicator's "white face", a magnifier's
  * glasses, anti-slip safety tape) is what the shopper did not ask for; lifted, it filled
  * "Recommended for you" once the whole matches ran out. Nor is a "digital" pH meter evidence of
@@ -86,7 +89,7 @@ export function evidentMatches(hits: readonly SearchHit[], shelfOf: (row: number
   for (const h of hits) if (h.coverage > WHOLE_MATCH_COVERAGE && shelfOf(h.row) >= 0) shelves.add(shelfOf(h.row));
   const evident: QueryMatch[] = [];
   hits.forEach((h, rank) => {
-    if (h.coverage > WHOLE_MATCH_COVERAGE || (h.namesShelf && shelves.has(shelfOf(h.row)))) evident.push({ row: h.row, lexical: h.score / best, rank });
+    if (h.coverage > WHOLE_MATCH_COVERAGE || ((h.bareShelf || h.namesShelf) && shelves.has(shelfOf(h.row)))) evident.push({ row: h.row, lexical: h.score / best, rank });
   });
   return evident;
 }

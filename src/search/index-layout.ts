@@ -21,6 +21,11 @@ export interface SearchHit {
    * "HM Digital" for "digital multimeter"): a shelf the query names (evidentMatches).
    */
   namesShelf: boolean;
+  /**
+   * Whether the row's shelf is a bare label, with no word of its own ("category 8", or no
+   * category at all: SearchIndex.shelfIsBare), so that it cannot name anything.
+   */
+  bareShelf: boolean;
 }
 
 /** One query against the index (the public SearchOptions are the worker's, in shared/types.ts). */

@@ -74,6 +74,8 @@ export class SearchIndex {
   private borrowed = new Float32Array(0);
   /** Per row: 1 when a query word matched in its category path (SearchHit.namesShelf). */
   private inCategory = new Uint8Array(0);
+  /** Per shelf (category path id): 1 when its path has no word of its own (shelfIsBare), built when first asked, dropped on add. */
+  private bareShelves: Uint8Array | null = null;
   /** Per word: the last item that counted it in `df` (while adding). */
   private stamp = new Int32Array(0);
   private stampValue = 0;
@@ -189,7 +191,10 @@ export class SearchIndex {
       }
       rows.push(row);
     }
-    if (items.length > 0) this.sorted = null; // words may have (re-)entered the vocabulary
+    if (items.length > 0) {
+      this.sorted = null; // words may have (re-)entered the vocabulary
+      this.bareShelves = null;
+    }
     this.ensureScratch();
     return rows;
   }
@@ -381,6 +386,28 @@ export class SearchIndex {
     return out;
   }
 
+  /**
+   * Whether a shelf's path has no word of its own: every word of it (letters only) is in the paths
+   * of more than half the store's shelves, as "category" of office's "category 8". Such a label
+   * says nothing of what the shelf holds (evidentMatches).
+   */
+  shelfIsBare(shelf: number): boolean {
+    if (shelf < 0) return true;
+    if (!this.bareShelves) {
+      const words = new Map<number, string[]>();
+      const shelvesWith = new Map<string, number>();
+      for (const [path, id] of this.catIds) {
+        const own = [...new Set(fieldTerms(path, 'category').filter((w) => /^\p{L}+$/u.test(w)))];
+        words.set(id, own);
+        for (const w of own) shelvesWith.set(w, (shelvesWith.get(w) ?? 0) + 1);
+      }
+      const half = this.catIds.size / 2;
+      this.bareShelves = new Uint8Array(this.catIds.size);
+      for (const [id, own] of words) this.bareShelves[id] = own.every((w) => shelvesWith.get(w)! > half) ? 1 : 0;
+    }
+    return this.bareShelves[shelf] === 1;
+  }
+
   /** A row's shelf: the id of its exact category path (rows sharing it sit on one shelf), -1 without one or out of range. */
   shelfOf(row: number): number {
     return row >= 0 && row < this.items.length ? (this.catOf[row] as number) : -1;
@@ -517,6 +544,6 @@ export class SearchIndex {
       best.push(score, row);
     }
     const { ids, scores } = best.take();
-    return Array.from(ids, (row, i) => ({ row, score: scores[i]!, coverage: Math.min(1, ((this.matched[row] as number) + (this.borrowed[row] as number)) / words), namesShelf: this.inCategory[row] === 1 }));
+    return Array.from(ids, (row, i) => ({ row, score: scores[i]!, coverage: Math.min(1, ((this.matched[row] as number) + (this.borrowed[row] as number)) / words), namesShelf: this.inCategory[row] === 1, bareShelf: this.shelfIsBare(this.catOf[row] as number) }));
   }
 }

@@ -46,8 +46,8 @@ describe('searches steer what is recommended, never pollute it', () => {
       expect(queryWords.some((w) => words(item).has(w)), `${item.title} relates to no search`).toBe(true);
     }
     // Every item the searches brought into the 24 holds every word of a query (word forms aside), or
-    // some of them on a shelf (category path) that a query word names and where an item holds them
-    // all: a face mask for "face shield", never an Arduino shield, a dial indicator's "white face"
+    // some of them on a shelf (category path) where an item holds them all and that a query word
+    // names (or that is a bare label): a face mask for "face shield", never an Arduino shield, a dial indicator's "white face"
     // or a magnifier's glasses, which hold one word of two elsewhere. The catalog holds no "safety
     // glasses", so that search brings in nothing.
     const stems = (item: Item) => new Set([...words(item)].map(lightStem));
@@ -55,7 +55,13 @@ describe('searches steer what is recommended, never pollute it', () => {
     const shelf = (item: Item) => (item.category ?? []).join(' / ');
     const shelvesOf = new Map(queries.map((q) => [q, new Set(items.filter((item) => holds(item, q) === tokenize(q).length).map(shelf))]));
     const namesShelf = (item: Item, q: string) => { const path = new Set(tokenize(shelf(item)).map(lightStem)); return tokenize(q).some((w) => path.has(lightStem(w))); };
-    const evident = (item: Item) => queries.some((q) => holds(item, q) === tokenize(q).length || (holds(item, q) > 0 && namesShelf(item, q) && shelvesOf.get(q)!.has(shelf(item))));
+    // A bare shelf (no path, or only words most shelves have) names nothing: the shelf alone counts there.
+    const paths = [...new Set(items.map(shelf))].filter(Boolean);
+    const letterWords = (path: string) => [...new Set(tokenize(path).filter((w) => /^\p{L}+$/u.test(w)))];
+    const shelvesWith = new Map<string, number>();
+    for (const path of paths) for (const w of letterWords(path)) shelvesWith.set(w, (shelvesWith.get(w) ?? 0) + 1);
+    const bare = (item: Item) => letterWords(shelf(item)).every((w) => shelvesWith.get(w)! > paths.length / 2);
+    const evident = (item: Item) => queries.some((q) => holds(item, q) === tokenize(q).length || (holds(item, q) > 0 && (namesShelf(item, q) || bare(item)) && shelvesOf.get(q)!.has(shelf(item))));
     const broughtIn = after.filter((id) => !before.includes(id)).map((id) => byId.get(id)!);
     expect(broughtIn.length).toBeGreaterThanOrEqual(6);
     expect(broughtIn.filter((item) => !evident(item)).map((item) => item.title)).toEqual([]);

@@ -54,22 +54,25 @@ describe('query lift', () => {
     expect([...expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: [9] }] }, { matches: () => matches }, settings).gate!]).toEqual([[4, 8], [2, 8]]);
   });
 
-  it('evidence of a search: the hits that hold most of its words, and those holding some on their shelf when the query names it; with none that holds it, nothing', () => {
+  it('evidence of a search: the hits that hold most of its words, and those holding some on their shelf when the query names it or it is a bare label; with none that holds it, nothing', () => {
     // Rows 4 and 7 hold both words of a two-word query; 2, 0 and 9 one each. Row 2 sits on row 4's shelf (1), 0 and 9 elsewhere (an Arduino "shield" for "face shield").
     const shelf = new Map([[4, 1], [7, -1], [2, 1], [0, 2], [9, -1], [3, 1]]);
     const hits = [
-      { row: 4, score: 8, coverage: 1, namesShelf: true },
-      { row: 2, score: 4, coverage: 0.5, namesShelf: true },
-      { row: 0, score: 4, coverage: 0.5, namesShelf: true },
-      { row: 7, score: 2, coverage: 1, namesShelf: false },
-      { row: 9, score: 1, coverage: 0.5, namesShelf: false },
+      { row: 4, score: 8, coverage: 1, namesShelf: true, bareShelf: false },
+      { row: 2, score: 4, coverage: 0.5, namesShelf: true, bareShelf: false },
+      { row: 0, score: 4, coverage: 0.5, namesShelf: true, bareShelf: false },
+      { row: 7, score: 2, coverage: 1, namesShelf: false, bareShelf: false },
+      { row: 9, score: 1, coverage: 0.5, namesShelf: false, bareShelf: false },
     ];
     expect(evidentMatches(hits, (row) => shelf.get(row)!)).toEqual([{ row: 4, lexical: 1, rank: 0 }, { row: 2, lexical: 0.5, rank: 1 }, { row: 7, lexical: 0.25, rank: 3 }]);
-    // Row 3 is on row 4's shelf too, but it holds its word in its title only, not in the shelf's
-    // name (a "digital" pH meter beside one whose title says "multimeter"): no evidence.
-    expect(evidentMatches([hits[0]!, { row: 3, score: 4, coverage: 0.5, namesShelf: false }], (row) => shelf.get(row)!)).toEqual([{ row: 4, lexical: 1, rank: 0 }]);
+    // Row 3 is on row 4's shelf too, holding its word in the title only, not in the shelf's name
+    // (a "digital" pH meter beside one whose title says "multimeter"): no evidence.
+    const onShelf = [hits[0]!, { row: 3, score: 4, coverage: 0.5, namesShelf: false, bareShelf: false }];
+    expect(evidentMatches(onShelf, (row) => (row === 3 ? 1 : shelf.get(row)!))).toEqual([{ row: 4, lexical: 1, rank: 0 }]);
+    // On a bare shelf ("category 8": no word of its own to name it by), the shelf is all there is to go by: row 3 counts.
+    expect(evidentMatches([onShelf[0]!, { ...onShelf[1]!, bareShelf: true }], (row) => (row === 3 ? 1 : shelf.get(row)!)).map((m) => m.row)).toEqual([4, 3]);
     // Two of three words hold the query.
-    expect(evidentMatches([{ row: 5, score: 3, coverage: 2 / 3, namesShelf: false }, { row: 0, score: 2, coverage: 1 / 3, namesShelf: true }], (row) => shelf.get(row) ?? -1)).toEqual([{ row: 5, lexical: 1, rank: 0 }]);
+    expect(evidentMatches([{ row: 5, score: 3, coverage: 2 / 3, namesShelf: false, bareShelf: false }, { row: 0, score: 2, coverage: 1 / 3, namesShelf: true, bareShelf: false }], (row) => shelf.get(row) ?? -1)).toEqual([{ row: 5, lexical: 1, rank: 0 }]);
     // No hit holds the query ("safety glasses" in a store without them): nothing is evidence, so nothing joins, gains a gate or a lift.
     const none = evidentMatches(hits.filter((h) => h.coverage < 1), (row) => shelf.get(row)!);
     expect(none).toEqual([]);

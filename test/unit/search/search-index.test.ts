@@ -62,6 +62,24 @@ describe('SearchIndex on the real catalog slice', () => {
     expect(big.search('30123', { k: 5 }).map((h) => many[h.row]!.id)).toEqual(['m123']);
   });
 
+  it('tells a bare shelf label ("category 8", none) from a shelf with a name of its own', () => {
+    const labelled = SearchIndex.build(['category 1', 'category 2', 'category 3', 'category 2'].map((c, i) => ({ id: `o${i}`, title: `Item ${i}`, category: [c] })));
+    expect([0, 1, 2, 3].map((row) => labelled.shelfIsBare(labelled.shelfOf(row)))).toEqual([true, true, true, true]);
+    const named = SearchIndex.build([
+      { id: 'a', title: 'Transfer pipettes', category: ['Lab Supplies', 'Pipettes'] },
+      { id: 'b', title: 'Nitrile gloves', category: ['Lab Supplies', 'Exam Gloves'] },
+      { id: 'c', title: 'Scale', category: ['Lab Supplies'] },
+      { id: 'd', title: 'No shelf' },
+    ]);
+    // "lab" and "supplies" are on every shelf: the shelf that has only them is bare; so is no shelf at all.
+    expect(['a', 'b', 'c', 'd'].map((_, row) => named.shelfIsBare(named.shelfOf(row)))).toEqual([false, false, true, true]);
+    const hit = named.search('gloves', { k: 1 })[0]!;
+    expect(hit).toMatchObject({ row: 1, namesShelf: true, bareShelf: false });
+    // A shelf added later is judged with it.
+    named.add([{ id: 'e', title: 'Beaker', category: ['Lab Supplies', 'Glassware'] }]);
+    expect(named.shelfIsBare(named.shelfOf(4))).toBe(false);
+  });
+
   it('tolerates a typo ("filamnet", "duct tpae")', () => {
     const exact = index.search('filament', { k: 10 }).map((h) => h.row);
     const typo = index.search('filamnet', { k: 10 });
