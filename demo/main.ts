@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const mine = ++refreshes;
     const data = await rec.exportData();
     if (mine !== refreshes) return;
-    $('privacy-summary').textContent = `${data.events.length} events stored in this browser (IndexedDB “${data.dbName}”).`;
+    $('privacy-summary').textContent = `${data.events.length} ${data.events.length === 1 ? 'event' : 'events'} stored in this browser (IndexedDB “${data.dbName}”).`;
     showCartCount(cartIds(data.events).length);
     $('event-log').replaceChildren(...data.events.slice(-50).reverse().map((e) =>
       el('li', { text: `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${e.itemId ? byId.get(e.itemId)?.title.slice(0, 60) ?? e.itemId : `“${e.query}”`}` })));

@@ -290,7 +290,7 @@ describe('demo storefront: a phone', () => {
     expect(await width()).toBeLessThanOrEqual(390);
     await page.click('#content .card >> nth=0');
     await page.waitForSelector('.product h1');
-    await page.waitForFunction(() => /^1 event/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
+    await page.waitForFunction(() => /^1 event stored/.test(document.getElementById('privacy-summary')?.textContent ?? ''));
     expect(await width()).toBeLessThanOrEqual(390);
     await page.fill('#search', 'digital caliper stainless steel');
     await page.press('#search', 'Enter');
