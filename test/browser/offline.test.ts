@@ -24,7 +24,7 @@ afterAll(async () => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-const eventsStored = (n: number) => `^${n} events`;
+const eventsStored = (n: number) => `^${n} ${n === 1 ? 'event' : 'events'} stored`;
 
 describe('offline, after the first visit', () => {
   it('reloads, recommends, searches, explains and tracks with the network off', async () => {
