@@ -30,7 +30,22 @@ export interface WeightedHistory {
    * catalog rows of the item events newer than the search (absent: none known), by which the
    * query's gate ends once the shopper turns to something else (expandQueries).
    */
-  queries: { query: string; weight: number; recency?: number; after?: readonly number[] }[];
+  queries: { query: string; weight: number; recency?: number; after?: RowsAfter }[];
+}
+
+/**
+ * The distinct catalog rows touched after a search, newest first: the first `count` of `rows`, an
+ * array all of a history's searches share (one copy per search would cost searches × items on
+ * every recommend() of a long history).
+ */
+export interface RowsAfter {
+  rows: readonly number[];
+  count: number;
+}
+
+/** The rows of `after` as an array (for tests and reports; expandQueries reads them in place). */
+export function rowsAfter(after: RowsAfter): number[] {
+  return after.rows.slice(0, after.count);
 }
 
 /**
@@ -59,7 +74,7 @@ export function weightHistory(
     const recency = recencyWeight(age, halfLife);
     const weight = weights[event.type] * recency;
     if (event.type === 'search') {
-      if (event.query) queries.push({ query: event.query, weight, recency, after: newerRows.slice() });
+      if (event.query) queries.push({ query: event.query, weight, recency, after: { rows: newerRows, count: newerRows.length } });
       if (query) newerSearches.add(query);
       continue;
     }

@@ -118,7 +118,8 @@ export function expandQueries(
     // The search comes first while the shopper is still on it: a view, cart or purchase since of
     // an item its results do not hold (three microscopes after "digital multimeter") ends its
     // gate, so the list follows them; its lift keeps fading with recency.
-    const current = !after || !evidence.reached || after.every((row) => evidence.reached!(query, row));
+    let current = true;
+    if (after && evidence.reached) for (let i = 0; i < after.count && current; i++) current = evidence.reached(query, after.rows[i]!);
     const joining = matches.slice(0, settings.hits);
     const total = joining.reduce((sum, m) => sum + m.lexical, 0);
     if (weight > 0 && total > 0) for (const { row, lexical } of joining) items.set(row, (items.get(row) ?? 0) + (weight * lexical) / total);

@@ -41,17 +41,19 @@ describe('query lift', () => {
     const hits = new Set([4, 2, 6]);
     const evidence = { matches: () => matches, reached: (_query: string, row: number) => hits.has(row) };
     const settings = { hits: 2, boost: 10, gate: 8 };
-    const gateAfter = (after?: number[]) => expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, ...(after ? { after } : {}) }] }, evidence, settings).gate;
+    const gateAfter = (after?: number[]) => expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, ...(after ? { after: { rows: after, count: after.length } } : {}) }] }, evidence, settings).gate;
     expect([...gateAfter()!]).toEqual([[4, 8], [2, 8]]);
     expect([...gateAfter([])!]).toEqual([[4, 8], [2, 8]]);
     // Items among its hits (a result clicked, even a one-word hit): still on the search.
     expect([...gateAfter([6, 4])!]).toEqual([[4, 8], [2, 8]]);
+    // Only the first `count` of the shared rows came after this search: row 9 came before it.
+    expect([...expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: { rows: [6, 9], count: 1 } }] }, evidence, settings).gate!]).toEqual([[4, 8], [2, 8]]);
     // One item elsewhere since: no gate, the lift as before.
     expect(gateAfter([6, 9])).toBeNull();
-    const turned = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: [9] }] }, evidence, settings);
+    const turned = expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: { rows: [9], count: 1 } }] }, evidence, settings);
     expect([...turned.boost!]).toEqual([[4, 10], [2, 5]]);
     // Evidence that cannot tell its hits (no `reached`) keeps the gate.
-    expect([...expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: [9] }] }, { matches: () => matches }, settings).gate!]).toEqual([[4, 8], [2, 8]]);
+    expect([...expandQueries({ items: new Map(), queries: [{ query: 'q', weight: 1, recency: 1, after: { rows: [9], count: 1 } }] }, { matches: () => matches }, settings).gate!]).toEqual([[4, 8], [2, 8]]);
   });
 
   it('evidence of a search: the hits that hold most of its words, and those holding some on their shelf when the query names it or it is a bare label; with none that holds it, nothing', () => {

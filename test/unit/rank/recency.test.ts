@@ -4,7 +4,7 @@ import { csrFromRows } from '../../../src/util/csr';
 import type { Csr, EvalModel } from '../../../eval/eval-model';
 import { createModel, isKnownModel } from '../../../eval/model-registry';
 import { RecencyModel, withRecency } from '../../../eval/adapters/recency-model';
-import { EVENT_WEIGHTS, weightHistory } from '../../../src/rank/profile-weights';
+import { EVENT_WEIGHTS, rowsAfter, weightHistory } from '../../../src/rank/profile-weights';
 import { recencyWeight } from '../../../src/rank/recency';
 
 const event = (seq: number, type: StoredEvent['type'], itemId?: string, query?: string): StoredEvent =>
@@ -33,10 +33,13 @@ describe('recency weights', () => {
     expect(h.items.get(2)).toBeCloseTo(EVENT_WEIGHTS.view * 0.5);
     expect(h.items.get(0)).toBeCloseTo(EVENT_WEIGHTS.cart * 0.25 + EVENT_WEIGHTS.view * 0.125);
     expect(h.items.get(1)).toBeCloseTo(EVENT_WEIGHTS.view * 0.125);
-    expect(h.queries).toEqual([{ query: 'drill', weight: EVENT_WEIGHTS.search, recency: 1, after: [] }]);
+    expect(h.queries.map(({ after, ...q }) => ({ ...q, after: rowsAfter(after!) }))).toEqual([{ query: 'drill', weight: EVENT_WEIGHTS.search, recency: 1, after: [] }]);
     // A search lists the rows of the distinct items touched after it, newest first (an item that left the catalog has none).
     const later = weightHistory([event(1, 'search', undefined, 'drill'), event(2, 'view', 'b'), event(3, 'view', 'gone'), event(4, 'cart', 'c'), event(5, 'view', 'b')], (id) => rows.get(id), 1);
-    expect(later.queries[0]!.after).toEqual([1, 2]);
+    expect(rowsAfter(later.queries[0]!.after!)).toEqual([1, 2]);
+    // Two searches: each sees only the items after it.
+    const two = weightHistory([event(1, 'search', undefined, 'drill'), event(2, 'view', 'b'), event(3, 'search', undefined, 'bits'), event(4, 'view', 'c')], (id) => rows.get(id), 1);
+    expect(two.queries.map((q) => rowsAfter(q.after!))).toEqual([[2, 1], [2]]);
     // A newer search ages the one before it; repeating a query does not age it again.
     const searches = weightHistory([event(1, 'search', undefined, 'gloves'), event(2, 'search', undefined, 'glasses'), event(3, 'search', undefined, 'Glasses')], (id) => rows.get(id), 1);
     expect(searches.queries.map((q) => [q.query, q.weight])).toEqual([['gloves', EVENT_WEIGHTS.search * 0.5], ['glasses', EVENT_WEIGHTS.search], ['Glasses', EVENT_WEIGHTS.search]]);
