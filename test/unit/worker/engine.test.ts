@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { LocalrecError } from '../../../src/shared/errors';
@@ -238,10 +239,14 @@ describe('recommend(): the merchant’s rules', () => {
   });
 });
 
+/** The demo store's catalog (4,385 items), for behaviour a shopper sees there. */
+function demoCatalog(): Item[] {
+  return readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+}
+
 describe('search(): the hits that hold the query come first, whatever the shopper likes', () => {
   it('after browsing Arduino boards, "face shield" lists the face masks before any Arduino shield', async () => {
-    const { readFileSync } = await import('node:fs');
-    const demo = readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+    const demo = demoCatalog();
     const store = await Engine.create({ catalog: demo, backend: 'wasm', dbName: 'search-first', maxEvents: 20, persist: false });
     try {
       for (const item of demo.filter((i) => /arduino/i.test(i.title) && /shield/i.test(i.title)).slice(0, 3)) await store.track({ type: 'view', itemId: item.id });
@@ -261,8 +266,7 @@ describe('search(): the hits that hold the query come first, whatever the shoppe
 
 describe('recommend(): a search leads while the shopper stays on it', () => {
   it('"digital multimeter" comes first, through a click on one of its results, and gives way once they turn to microscopes', async () => {
-    const { readFileSync } = await import('node:fs');
-    const demo = readFileSync('demo/public/items.jsonl', 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Item);
+    const demo = demoCatalog();
     const store = await Engine.create({ catalog: demo, backend: 'wasm', dbName: 'search-gives-way', maxEvents: 50, persist: false });
     const multimeter = (item: Item) => /multimeter/i.test(item.title);
     const microscope = (item: Item) => /microscope/i.test(`${item.title} ${item.category?.join(' ')}`);
