@@ -1,6 +1,6 @@
 import type { Evidence, Explanation, Item, StoredEvent } from '../shared/types';
 import type { HybridScorer } from '../rank/hybrid-scorer';
-import type { WeightedHistory } from '../rank/profile-weights';
+import { normalisedQuery, type WeightedHistory } from '../rank/profile-weights';
 import { catalogLeaves } from '../catalog/category-names';
 import { sharedAttributes } from './shared-attributes';
 import type { Relatedness } from './relatedness';
@@ -43,13 +43,12 @@ export class Explainer {
     // One unit per query, however often it was searched (a shopper searching "digital caliper" again
     // to open each result): left out together, so its influence is not split among its repeats and
     // the reason never names it twice. Worded as last typed.
-    const normalised = (query: string) => query.trim().toLowerCase();
-    const lastTyped = new Map(history.queries.map((q) => [normalised(q.query), q.query]));
+    const lastTyped = new Map(history.queries.map((q) => [normalisedQuery(q.query), q.query]));
     const searchUnits = [...lastTyped.keys()];
     // History 0 is the whole history; history 1 + u leaves unit u out (items first, then searches).
     const reduced: WeightedHistory[] = [
       ...itemUnits.map((row) => ({ items: new Map([...history.items].filter(([r]) => r !== row)), queries: history.queries })),
-      ...searchUnits.map((unit) => ({ items: history.items, queries: history.queries.filter((q) => normalised(q.query) !== unit) })),
+      ...searchUnits.map((unit) => ({ items: history.items, queries: history.queries.filter((q) => normalisedQuery(q.query) !== unit) })),
     ];
     const scores = await this.scorer().scoreHistories([history, ...reduced]);
 

@@ -43,6 +43,11 @@ export interface RowsAfter {
   count: number;
 }
 
+/** A query as one search: repeats that differ only in case or surrounding spaces are the same. */
+export function normalisedQuery(query: string): string {
+  return query.trim().toLowerCase();
+}
+
 /** The rows of `after` as an array (for tests and reports; expandQueries reads them in place). */
 export function rowsAfter(after: RowsAfter): number[] {
   return after.rows.slice(0, after.count);
@@ -69,7 +74,7 @@ export function weightHistory(
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
     const id = event.itemId;
-    const query = event.type === 'search' ? event.query?.trim().toLowerCase() : undefined;
+    const query = event.type === 'search' && event.query !== undefined ? normalisedQuery(event.query) : undefined;
     const age = (id !== undefined && newer.has(id) ? newer.size - 1 : newer.size) + (query !== undefined && newerSearches.has(query) ? newerSearches.size - 1 : newerSearches.size);
     const recency = recencyWeight(age, halfLife);
     const weight = weights[event.type] * recency;
